@@ -147,6 +147,6 @@ mod tests {
     #[test]
     fn recovery_finds_the_aligned_brace() {
         let text = "  sql {\n    select 'oops\n  }\n}\n";
-        assert_eq!(recover_close(text, 6, 7), Some(26));
+        assert_eq!(recover_close(text, 6, 7), Some(27));
     }
 }
