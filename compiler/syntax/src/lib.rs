@@ -8,6 +8,8 @@ pub mod ast;
 pub mod lexer;
 pub mod parser;
 pub mod token;
+pub mod validate;
 
 pub use lexer::lex;
 pub use parser::{Parse, parse};
+pub use validate::validate;
