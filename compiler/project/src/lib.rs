@@ -1,10 +1,15 @@
-//! The project: `cjo.toml` and the files that make up a project.
+//! The project: `cjo.toml`, the files that make up a project, and loading
+//! them through the [`FileSystem`] trait (the core does no I/O).
 
 pub mod config;
 pub mod dialect;
+pub mod fs;
+pub mod workspace;
 
 pub use config::{
     AirflowConfig, BigQueryTarget, CatalogConfig, Config, DigdagConfig, JourneyDefaults,
     Orchestrators, ProjectConfig, RedshiftTarget, Targets, TrinoTarget, parse_config,
 };
 pub use dialect::Dialect;
+pub use fs::{DirEntry, FileSystem, MemoryFs};
+pub use workspace::{CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, load};
