@@ -1,1 +1,94 @@
-fn main() {}
+//! `cjoc`: the command-line shell around the compiler core. It parses
+//! arguments, reads files through [`os_fs::OsFs`], and renders diagnostics;
+//! all analysis happens in the library crates.
+
+mod commands;
+mod os_fs;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Compiles data pipelines and customer journeys written in `.cjo` files.
+#[derive(Debug, Parser)]
+#[command(name = "cjoc", version, about, propagate_version = true)]
+struct Cli {
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Rendered for people, with the source lines.
+    Human,
+    /// A JSON array of diagnostics, for CI and tools.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parses and checks a project; exits 1 when it has errors.
+    Check {
+        /// The project folder (or any folder inside it).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Formats `.cjo` files in place (or checks that they are formatted).
+    Fmt {
+        /// Files or folders; `-` formats standard input to standard output.
+        /// Default: the project around the current folder.
+        paths: Vec<PathBuf>,
+        /// Change nothing; list the files that are not formatted and exit 1.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Creates a starter project that checks and builds.
+    Init {
+        /// The folder to create (it may exist, but must hold no cjo.toml).
+        dir: PathBuf,
+        /// The project's name (default: the folder's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The warehouse the project builds for.
+        #[arg(long, value_parser = ["bigquery", "redshift", "trino"], default_value = "bigquery")]
+        target: String,
+    },
+    /// Explains a diagnostic code, e.g. `cjoc explain E0201`.
+    Explain {
+        /// The code; omit it with `--list` to list every code.
+        code: Option<String>,
+        /// List every code with its name.
+        #[arg(long)]
+        list: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = render::use_color(cli.color);
+    let code = match cli.command {
+        Command::Check { dir, format, deny_warnings } => commands::check::run(&dir, format, deny_warnings, color),
+        Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),
+        Command::Init { dir, name, target } => commands::init::run(&dir, name.as_deref(), &target),
+        Command::Explain { code, list } => commands::explain::run(code.as_deref(), list),
+    };
+    ExitCode::from(code)
+}

@@ -12,4 +12,4 @@ pub use config::{
 };
 pub use dialect::Dialect;
 pub use fs::{DirEntry, FileSystem, MemoryFs};
-pub use workspace::{CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, load};
+pub use workspace::{CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, discover, load};

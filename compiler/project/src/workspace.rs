@@ -187,8 +187,15 @@ impl Loader {
     }
 }
 
-/// Collects `.cjo` files below `root/rel`, skipping hidden folders and the
-/// root's `target/`, in sorted order.
+/// The `.cjo` files of the project at `root`, relative to it, sorted;
+/// hidden folders and the root's `target/` are skipped.
+pub fn discover(fs: &dyn FileSystem, root: &Path) -> Vec<PathBuf> {
+    let mut loader = Loader { files: Vec::new(), diagnostics: Vec::new() };
+    let mut out = Vec::new();
+    walk(fs, root, Path::new(""), 0, &mut out, &mut loader);
+    out
+}
+
 fn walk(fs: &dyn FileSystem, root: &Path, rel: &Path, depth: usize, out: &mut Vec<PathBuf>, loader: &mut Loader) {
     if depth > MAX_DEPTH {
         return;

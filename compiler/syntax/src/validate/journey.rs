@@ -161,7 +161,7 @@ fn ab_test(cx: &mut Cx, st: &Step, arms: &[Arm]) {
         let mut d = Diagnostic::error(diag::INVALID_SHARES, cx.span(st.name.range), format!("the shares of `{}` sum to {shown}%, not 100%", st.name.text))
             .with_help("adjust the percentages so that they add up to exactly 100%");
         for a in arms {
-            d = d.with_secondary(cx.span(a.share_range), "");
+            d = d.with_secondary(cx.span(a.share_range), "a share");
         }
         cx.push(d);
     }

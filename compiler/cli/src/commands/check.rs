@@ -1,0 +1,51 @@
+//! `cjoc check`.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{OK, PROBLEMS, USAGE};
+use crate::os_fs::{OsFs, find_project_root};
+use crate::{Format, render};
+
+pub fn run(dir: &Path, format: Format, deny_warnings: bool, color: bool) -> u8 {
+    let Some(root) = find_project_root(dir) else {
+        eprintln!("error: no cjo.toml in {} or any folder above it (create a project with `cjoc init`)", dir.display());
+        return USAGE;
+    };
+    let ws = match cjo_project::load(&OsFs, &root) {
+        Ok(ws) => ws,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    };
+    let (errors, warnings) = (ws.error_count(), ws.warning_count());
+    let written = match format {
+        Format::Json => {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &render::json_value(&ws, &ws.diagnostics))
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+        }
+        Format::Human => {
+            let mut err = std::io::stderr().lock();
+            render::human(&mut err, &ws, &ws.diagnostics, color).and_then(|()| {
+                let files = ws.user_modules().count();
+                let name = &ws.config.project.name;
+                let summary = render::counts(errors, warnings);
+                if errors > 0 {
+                    writeln!(err, "error: could not check `{name}`: {summary}")
+                } else {
+                    writeln!(err, "checked `{name}` ({files} file{}): {summary}", if files == 1 { "" } else { "s" })
+                }
+            })
+        }
+    };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return USAGE;
+        }
+    }
+    if errors > 0 || (deny_warnings && warnings > 0) { PROBLEMS } else { OK }
+}

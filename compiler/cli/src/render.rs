@@ -1,0 +1,131 @@
+//! Rendering diagnostics: ariadne for people, JSON for tools.
+
+use std::io::{IsTerminal, Write};
+
+use ariadne::{Config, IndexType, Label, Report, ReportKind};
+use cjo_diagnostics::{Diagnostic, Severity};
+use serde_json::json;
+
+use crate::ColorChoice;
+
+/// What a diagnostic needs to be shown: a path and the text of each file.
+pub trait Sources {
+    fn path(&self, file: cjo_diagnostics::FileId) -> String;
+    fn text(&self, file: cjo_diagnostics::FileId) -> &str;
+}
+
+impl Sources for cjo_project::Workspace {
+    fn path(&self, file: cjo_diagnostics::FileId) -> String {
+        self.file(file).map(|f| f.path.display().to_string()).unwrap_or_default()
+    }
+
+    fn text(&self, file: cjo_diagnostics::FileId) -> &str {
+        self.file(file).map_or("", |f| f.text.as_str())
+    }
+}
+
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+    }
+}
+
+/// Writes diagnostics as ariadne reports.
+pub fn human(out: &mut impl Write, sources: &impl Sources, diagnostics: &[Diagnostic], color: bool) -> std::io::Result<()> {
+    for d in diagnostics {
+        let primary = d.span();
+        let id = |f| sources.path(f);
+        let kind = match d.severity {
+            Severity::Error => ReportKind::Error,
+            Severity::Warning => ReportKind::Warning,
+        };
+        let mut report = Report::build(kind, (id(primary.file), primary.range.as_usize()))
+            .with_config(Config::default().with_color(color).with_index_type(IndexType::Byte))
+            .with_code(d.code.id)
+            .with_message(&d.message);
+        for l in &d.labels {
+            // ariadne underlines only labels with text: a bare primary label
+            // repeats the message.
+            let text = if l.message.is_empty() && l.primary { &d.message } else { &l.message };
+            let mut label = Label::new((id(l.span.file), l.span.range.as_usize()));
+            if !text.is_empty() {
+                label = label.with_message(text);
+            }
+            if l.primary {
+                label = label.with_priority(1).with_color(if d.is_error() { ariadne::Color::Red } else { ariadne::Color::Yellow });
+            } else {
+                label = label.with_color(ariadne::Color::Blue);
+            }
+            report = report.with_label(label);
+        }
+        if let Some(h) = &d.help {
+            report = report.with_help(h);
+        }
+        for n in &d.notes {
+            report = report.with_note(n);
+        }
+        let mut files: Vec<_> = d.labels.iter().map(|l| l.span.file).collect();
+        files.sort();
+        files.dedup();
+        let cache = ariadne::sources(files.into_iter().map(|f| (id(f), sources.text(f).to_string())));
+        report.finish().write(cache, &mut *out)?;
+    }
+    Ok(())
+}
+
+/// One JSON object per diagnostic: 1-based lines and columns (columns
+/// count Unicode characters), the end exclusive.
+pub fn json_value(sources: &impl Sources, diagnostics: &[Diagnostic]) -> serde_json::Value {
+    let position = |span: cjo_diagnostics::Span| {
+        let text = sources.text(span.file);
+        let index = cjo_diagnostics::LineIndex::new(text);
+        (index.line_col(text, span.range.start), index.line_col(text, span.range.end))
+    };
+    let items: Vec<_> = diagnostics
+        .iter()
+        .map(|d| {
+            let span = d.span();
+            let (start, end) = position(span);
+            let labels: Vec<_> = d
+                .labels
+                .iter()
+                .map(|l| {
+                    let (s, e) = position(l.span);
+                    json!({
+                        "file": sources.path(l.span.file),
+                        "line": s.line + 1, "column": s.col + 1,
+                        "end_line": e.line + 1, "end_column": e.col + 1,
+                        "message": l.message, "primary": l.primary,
+                    })
+                })
+                .collect();
+            json!({
+                "file": sources.path(span.file),
+                "line": start.line + 1,
+                "column": start.col + 1,
+                "end_line": end.line + 1,
+                "end_column": end.col + 1,
+                "code": d.code.id,
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "help": d.help,
+                "notes": d.notes,
+                "labels": labels,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(items)
+}
+
+/// "3 errors, 1 warning".
+pub fn counts(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => "no problems".to_string(),
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
