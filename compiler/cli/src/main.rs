@@ -81,8 +81,23 @@ enum Command {
     },
 }
 
+/// The stack of the thread that does the work. The parser and the passes
+/// after it bound their depth, but generous room keeps that bound far from
+/// the limit in every build profile, as rustc does.
+const STACK_SIZE: usize = 256 << 20;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match std::thread::Builder::new().name("cjoc".into()).stack_size(STACK_SIZE).spawn(move || run(cli)) {
+        Ok(worker) => worker.join().unwrap_or(ExitCode::from(commands::INTERNAL)),
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            ExitCode::from(commands::USAGE)
+        }
+    }
+}
+
+fn run(cli: Cli) -> ExitCode {
     let color = render::use_color(cli.color);
     let code = match cli.command {
         Command::Check { dir, format, deny_warnings } => commands::check::run(&dir, format, deny_warnings, color),

@@ -60,6 +60,7 @@ codes! {
     UNCLOSED_DELIMITER = "E0011" "unclosed-delimiter";
     UNKNOWN_DURATION_UNIT = "E0012" "unknown-duration-unit";
     INVALID_TIME = "E0013" "invalid-time";
+    UNMATCHED_DELIMITER = "E0014" "unmatched-delimiter";
 
     // The project: files and cjo.toml.
     FILE_UNREADABLE = "E0100" "file-unreadable";

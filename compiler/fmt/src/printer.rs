@@ -81,6 +81,16 @@ enum Place {
     NewLine { blank: bool },
 }
 
+/// An open bracket: its line's indentation and index, and whether it ends
+/// that line (its contents are then indented 2 more spaces, as a block;
+/// otherwise 4, as continuation lines).
+#[derive(Clone, Copy, Debug)]
+struct Bracket {
+    indent: usize,
+    line: usize,
+    ends_line: bool,
+}
+
 struct Printer<'a, 's> {
     text: &'s str,
     tokens: &'a [Spanned<'s>],
@@ -88,8 +98,8 @@ struct Printer<'a, 's> {
     lines: Vec<Line>,
     /// Open blocks.
     depth: usize,
-    /// For each open `(`, `[` or type `<`: the indentation of its line.
-    brackets: Vec<usize>,
+    /// The open `(`, `[` and type `<`, innermost last.
+    brackets: Vec<Bracket>,
     /// The members containing the current token: (end, indentation of the
     /// line the member starts on), innermost last.
     members: Vec<(u32, usize)>,
@@ -110,6 +120,10 @@ impl<'s> Printer<'_, 's> {
         self.text.get(el.start..el.end).unwrap_or("")
     }
 
+    fn current_has_token(&self) -> bool {
+        self.lines.last().is_some_and(|l| l.has_token)
+    }
+
     fn prev_flags(&self) -> Flags {
         self.prev_token.map(|i| self.flags(i)).unwrap_or_default()
     }
@@ -123,40 +137,41 @@ impl<'s> Printer<'_, 's> {
         self.lines.last_mut()
     }
 
-    /// A line break is kept where the input has one; a run of blank lines
-    /// becomes one blank line, except right after a `{` line.
-    fn kept_break(&self, newlines: usize) -> Place {
-        let after_open = self.lines.last().is_some_and(|l| l.opens_block);
-        Place::NewLine { blank: newlines >= 2 && !after_open }
+    /// Whether a line break kept from the input gets a blank line: a run of
+    /// blank lines becomes one, and none is kept after a `{` line.
+    fn blank_kept(&self, newlines: usize) -> bool {
+        newlines >= 2 && !self.lines.last().is_some_and(|l| l.opens_block)
     }
 
     fn place_token(&self, el: &Element<'_>, f: Flags) -> Place {
         let Some(prev) = self.prev else { return Place::NewLine { blank: false } };
         let newlines = self.newlines_before(el);
-        let prev_flags = self.prev_flags();
-        if matches!(prev.piece, Piece::Comment { block: false }) {
-            return self.kept_break(newlines.max(1));
-        }
+        let after_comment = matches!(prev.piece, Piece::Comment { .. });
+        // The input's line breaks (a line comment always ends its line).
+        let kept = newlines > 0 || matches!(prev.piece, Piece::Comment { block: false });
         if f.block_open || f.sql_open {
-            // A `{` ends the line that introduces its block.
-            let after_comment = matches!(prev.piece, Piece::Comment { .. });
-            return if after_comment && newlines > 0 { self.kept_break(newlines) } else { Place::SameLine };
+            // A `{` ends the line that introduces its block, unless a
+            // comment is in the way.
+            return if kept && after_comment { Place::NewLine { blank: self.blank_kept(newlines) } } else { Place::SameLine };
         }
         if f.sql_close {
             return if self.sql_one_line { Place::SameLine } else { Place::NewLine { blank: false } };
         }
         if f.block_close {
-            let empty = prev_flags.block_open && (matches!(prev.piece, Piece::Token(..)) || newlines == 0);
+            // `{}` when empty, else on its own line; no blank line before.
+            let empty = self.prev_flags().block_open && (!after_comment || !kept);
             return if empty { Place::SameLine } else { Place::NewLine { blank: false } };
         }
-        if prev_flags.block_open {
-            return Place::NewLine { blank: false };
+        if kept {
+            return Place::NewLine { blank: self.blank_kept(newlines) };
         }
-        if newlines > 0 {
-            return self.kept_break(newlines);
+        // A line that holds only comments so far (`/* note */ key = 1`)
+        // is not broken: the rules below separate tokens.
+        if !self.current_has_token() {
+            return Place::SameLine;
         }
         let separated = self.prev_token.and_then(|i| self.tokens.get(i)).is_some_and(|t| matches!(t.token, Token::Comma | Token::Semi));
-        if f.member_start && !separated {
+        if self.prev_flags().block_open || (f.member_start && !separated) {
             return Place::NewLine { blank: false };
         }
         Place::SameLine
@@ -170,10 +185,13 @@ impl<'s> Printer<'_, 's> {
         if f.member_start {
             return 2 * self.depth;
         }
-        if let Some(&open) = self.brackets.last() {
-            // Bracket contents one level in; the closer under its opener's line.
+        if let Some(open) = self.brackets.last() {
             let closer = matches!(token, Token::RParen | Token::RBracket) || f.angle_close;
-            return if closer { open } else { open + 2 };
+            return match (closer, open.ends_line) {
+                (true, _) => open.indent,
+                (false, true) => open.indent + 2,
+                (false, false) => open.indent + 4,
+            };
         }
         match self.members.last() {
             // A continuation line of a member.
@@ -194,6 +212,10 @@ impl<'s> Printer<'_, 's> {
                 self.lines.push(Line::new(Indent::Fixed(indent), blank, closer));
             }
             Place::SameLine => {
+                let line = self.lines.len();
+                if let Some(open) = self.brackets.last_mut().filter(|b| b.line == line) {
+                    open.ends_line = false;
+                }
                 let space = match (self.prev, self.prev_token.and_then(|i| self.tokens.get(i))) {
                     (Some(Element { piece: Piece::Comment { .. }, end, .. }), _) => self.gap_has_space(end, el.start),
                     _ if f.sql_close => !self.sql_empty,
@@ -222,12 +244,12 @@ impl<'s> Printer<'_, 's> {
             line.has_token = true;
             line.opens_block = f.block_open || f.sql_open;
         }
-        let line_indent = self.line_indent();
+        let open = Bracket { indent: self.line_indent(), line: self.lines.len(), ends_line: true };
         match token {
             Token::LBrace => self.depth = depth_before + 1,
             Token::RBrace => self.depth = depth_before.saturating_sub(1),
-            Token::LParen | Token::LBracket => self.brackets.push(line_indent),
-            Token::Lt if f.angle_open => self.brackets.push(line_indent),
+            Token::LParen | Token::LBracket => self.brackets.push(open),
+            Token::Lt if f.angle_open => self.brackets.push(open),
             Token::RParen | Token::RBracket => _ = self.brackets.pop(),
             Token::Gt if f.angle_close => _ = self.brackets.pop(),
             _ => {}
@@ -263,7 +285,7 @@ impl<'s> Printer<'_, 's> {
     fn comment(&mut self, el: &Element<'_>, block: bool) {
         let newlines = self.newlines_before(el);
         if self.prev.is_none() || newlines > 0 {
-            let blank = self.prev.is_some() && self.kept_break(newlines) == (Place::NewLine { blank: true });
+            let blank = self.prev.is_some() && self.blank_kept(newlines);
             self.lines.push(Line::new(Indent::Follow, blank, false));
         } else {
             let spaces = match (block, self.prev) {
@@ -281,11 +303,12 @@ impl<'s> Printer<'_, 's> {
         }
     }
 
-    /// The spaces before a trailing `//` comment: it keeps its column when
-    /// the code before it still leaves room, else one space.
+    /// The spaces before a trailing `//` comment. One written a space after
+    /// its code stays so; one set further off (aligned with others) keeps
+    /// its column if the code before it leaves room, else gets one space.
     fn trailing_pad_width(&self, el: &Element<'_>) -> usize {
-        let Some(line) = self.lines.last() else { return 1 };
-        let Some(code) = line.width() else { return 1 };
+        let gap = self.prev.and_then(|p| self.text.get(p.end..el.start)).unwrap_or("");
+        let (Some(code), true) = (self.lines.last().and_then(Line::width), width(gap) > 1) else { return 1 };
         let line_start = self.text.get(..el.start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
         let column = self.text.get(line_start..el.start).map_or(0, width);
         if column > code { column - code } else { 1 }

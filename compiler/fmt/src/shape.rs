@@ -65,6 +65,13 @@ impl Shape {
             }
             prev = Some(&t.token);
         }
+        for m in &mut c.members {
+            // The `,` or `;` after a member belongs to it.
+            let next = tokens.iter().skip(token_at(tokens, m.end)).find(|t| !matches!(t.token, Token::DocComment(_)));
+            if let Some(sep) = next.filter(|t| matches!(t.token, Token::Comma | Token::Semi)) {
+                m.end = sep.range.end;
+            }
+        }
         c.members.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
         Shape { members: c.members, flags }
     }

@@ -25,15 +25,15 @@ const SPACE: &[char] = &[' ', '\t', '\r', '\u{c}'];
 /// body; `indent` is the column the body's least indented lines move to.
 ///
 /// Lines that start in SQL code lose their common leading whitespace and
-/// move to `indent`, keeping their indentation relative to each other (text
-/// right after the `{` counts at its source column). Lines that start inside
-/// a string or block comment are kept verbatim. Trailing whitespace goes,
-/// except where a line ends inside a string. Blank lines at the start and
-/// end go, and runs of blank lines become one.
+/// move to `indent`, keeping their indentation relative to each other. Lines
+/// that start inside a string or block comment are kept verbatim. Trailing
+/// whitespace goes, except where a line ends inside a string. Blank lines at
+/// the start and end go, and runs of blank lines become one.
 pub(crate) fn layout(body: &str, prefix: &str, indent: usize, bigquery: bool) -> Vec<BodyLine> {
     let states = line_states(body, bigquery);
     let last = states.len().saturating_sub(1);
     let mut lines = Vec::new();
+    let mut after_brace = false;
     for (i, (raw, state)) in body.split('\n').zip(&states).enumerate() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let text = if state.ends_in_string { raw } else { raw.trim_end_matches(SPACE) };
@@ -49,11 +49,19 @@ pub(crate) fn layout(body: &str, prefix: &str, indent: usize, bigquery: bool) ->
             continue;
         }
         let lead = text.get(..text.len() - code.len()).unwrap_or("");
+        after_brace |= i == 0;
         let col = if i == 0 { advance(advance(0, prefix), lead) } else { advance(0, lead) };
         lines.push(Source::Code { col, text: code });
     }
 
-    let base = lines.iter().filter_map(|l| if let Source::Code { col, .. } = l { Some(*col) } else { None }).min().unwrap_or(0);
+    // Text right after the `{` keeps its column when the lines below are
+    // aligned to it (`sql { select a,` over `               b`); when they
+    // are written further left, as a block, it joins them.
+    let below = min_col(lines.get(usize::from(after_brace)..).unwrap_or(&[]));
+    if let (true, Some(Source::Code { col, .. }), Some(below)) = (after_brace, lines.first_mut(), below) {
+        *col = (*col).min(below);
+    }
+    let base = min_col(&lines).unwrap_or(0);
     let mut out: Vec<BodyLine> = Vec::new();
     let mut blank = false;
     for line in lines {
@@ -62,13 +70,18 @@ pub(crate) fn layout(body: &str, prefix: &str, indent: usize, bigquery: bool) ->
                 blank = !out.is_empty();
                 continue;
             }
-            Source::Code { col, text } => (Some(indent + col - base), text),
+            Source::Code { col, text } => (Some(indent + col.saturating_sub(base)), text),
             Source::Verbatim(text) => (None, text),
         };
         out.push(BodyLine { indent, text: text.to_string(), blank_before: blank });
         blank = false;
     }
     out
+}
+
+/// The least column of the code lines.
+fn min_col(lines: &[Source<'_>]) -> Option<usize> {
+    lines.iter().filter_map(|l| if let Source::Code { col, .. } = l { Some(*col) } else { None }).min()
 }
 
 /// One source line of a body, classified.
@@ -231,6 +244,12 @@ mod tests {
         // `  sql { select a,` / `               b` / `        from t }`
         let got = lines(" select a,\n               b\n        from t ", "  sql {", 4);
         assert_eq!(got, vec![(Some(4), "select a,".into(), false), (Some(11), "b".into(), false), (Some(4), "from t".into(), false)]);
+    }
+
+    #[test]
+    fn text_after_the_brace_joins_a_block_below() {
+        let got = lines(" -- note\n    select 3\n      from t\n  ", "  sql {", 4);
+        assert_eq!(got, vec![(Some(4), "-- note".into(), false), (Some(4), "select 3".into(), false), (Some(6), "from t".into(), false)]);
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub struct Lexed<'src> {
 /// Splits `text` into tokens. Problems become diagnostics and `Error` tokens;
 /// lexing always reaches the end of the text.
 pub fn lex(file: FileId, text: &str) -> Lexed<'_> {
-    let mut lexer = Lexer { file, text, bytes: text.as_bytes(), pos: 0, out: Lexed::default(), nesting: Vec::new(), skip: None };
+    let mut lexer = Lexer { file, text, bytes: text.as_bytes(), pos: 0, out: Lexed::default(), nesting: Vec::new(), skip: None, pending_body_close: None };
     if text.starts_with('\u{feff}') {
         lexer.pos = 3;
     }
@@ -42,11 +42,12 @@ enum Opener {
     Case,
 }
 
-/// An over-deep region being collapsed into one error token.
-#[derive(Clone, Copy, Debug)]
+/// An over-deep region being collapsed into one error token, with the
+/// openers still open inside it.
+#[derive(Clone, Debug)]
 struct Skip {
     start: u32,
-    depth: usize,
+    open: Vec<Opener>,
 }
 
 struct Lexer<'src> {
@@ -57,6 +58,8 @@ struct Lexer<'src> {
     out: Lexed<'src>,
     nesting: Vec<(Opener, usize)>,
     skip: Option<Skip>,
+    /// The `{` of a SQL body that runs to the end of the file.
+    pending_body_close: Option<usize>,
 }
 
 /// Words that open a block named by the next identifier; `sql` right after
@@ -73,9 +76,14 @@ impl<'src> Lexer<'src> {
         }
         // Brackets still open at the end: point at each opener, which says
         // more than "unexpected end of file" would.
-        for (opener, start) in std::mem::take(&mut self.nesting) {
+        let end = self.bytes.len();
+        if let Some(open) = self.pending_body_close.take() {
+            self.push_synthetic_close(open, end);
+        }
+        for (opener, start) in std::mem::take(&mut self.nesting).into_iter().rev() {
             if opener == Opener::Bracket {
                 self.report_unclosed(start);
+                self.push_synthetic_close(start, end);
             }
         }
     }
@@ -357,9 +365,10 @@ impl<'src> Lexer<'src> {
     /// Whether the `{` just pushed opens a SQL body: it follows `sql` or
     /// `sql <dialect>`, and that `sql` does not name a declaration.
     fn opens_sql_body(&self) -> bool {
-        let toks = &self.out.tokens;
+        let toks: Vec<Token<'_>> =
+            self.out.tokens.iter().rev().take(8).filter(|t| !matches!(t.token, Token::DocComment(_))).map(|t| t.token).collect::<Vec<_>>().into_iter().rev().collect();
         let n = toks.len();
-        let word = |i: usize| match toks.get(i).map(|t| t.token) {
+        let word = |i: usize| match toks.get(i).copied() {
             Some(Token::Ident(w)) => Some(w),
             _ => None,
         };
@@ -375,8 +384,9 @@ impl<'src> Lexer<'src> {
 
     /// Lexes the verbatim body after the `{` at `open`.
     fn sql_body(&mut self, open: usize) {
-        let dialect = match self.out.tokens.len().checked_sub(2).and_then(|i| self.out.tokens.get(i)) {
-            Some(Spanned { token: Token::Ident(d), .. }) if *d != "sql" => Some(*d),
+        let mut before = self.out.tokens.iter().rev().filter(|t| !matches!(t.token, Token::DocComment(_))).skip(1);
+        let dialect = match before.next().map(|t| t.token) {
+            Some(Token::Ident(d)) if d != "sql" => Some(d),
             _ => None,
         };
         let body_start = self.pos;
@@ -399,8 +409,11 @@ impl<'src> Lexer<'src> {
                             .help = Some("close the string or comment; in SQL a quote inside a string is written twice (`'it''s'`)".into());
                     }
                     _ => {
-                        // The body's `{` is reported here, not as an unclosed bracket.
-                        self.nesting.pop();
+                        // The body's `{` is reported here, not as an unclosed
+                        // bracket, and closed at the end like one.
+                        if let Some((_, open_at)) = self.nesting.pop() {
+                            self.pending_body_close = Some(open_at);
+                        }
                         let quote_span = open_quote.map(|q| Span::new(self.file, self.range(q, q + 1)));
                         let d = self.error(diag::UNTERMINATED_SQL_BODY, open, open + 1, "SQL body is never closed");
                         d.labels[0].message = "this `{` has no matching `}`".into();
@@ -428,15 +441,21 @@ impl<'src> Lexer<'src> {
             _ => None,
         };
         if let Some(skip) = &mut self.skip {
-            if opener.is_some() {
-                skip.depth += 1;
-            } else if closes == Some(Opener::Bracket) || (closes == Some(Opener::Case) && skip.depth > 1) {
-                skip.depth -= 1;
-                if skip.depth == 0 {
-                    let s = skip.start as usize;
-                    self.skip = None;
-                    self.push_raw(Token::Error, s, end);
+            if let Some(o) = opener {
+                skip.open.push(o);
+            } else if closes == Some(Opener::Bracket) {
+                while let Some(o) = skip.open.pop() {
+                    if o == Opener::Bracket {
+                        break;
+                    }
                 }
+            } else if closes == Some(Opener::Case) && skip.open.last() == Some(&Opener::Case) {
+                skip.open.pop();
+            }
+            if skip.open.is_empty() {
+                let s = skip.start as usize;
+                self.skip = None;
+                self.push_raw(Token::Error, s, end);
             }
             return;
         }
@@ -444,13 +463,15 @@ impl<'src> Lexer<'src> {
             if self.nesting.len() >= MAX_NESTING {
                 self.error(diag::NESTING_TOO_DEEP, start, end, format!("nested more than {MAX_NESTING} levels deep"))
                     .help = Some("split the expression or block into smaller parts".into());
-                self.skip = Some(Skip { start: start as u32, depth: 1 });
+                self.skip = Some(Skip { start: start as u32, open: vec![o] });
                 return;
             }
             self.nesting.push((o, start));
         } else if let Some(c) = closes {
             if c == Opener::Bracket {
-                self.close_bracket(token);
+                if !self.close_bracket(token, start) {
+                    return; // Unmatched: reported, and kept from the parser.
+                }
             } else if self.nesting.last().is_some_and(|(o, _)| *o == Opener::Case) {
                 self.nesting.pop();
             }
@@ -458,23 +479,39 @@ impl<'src> Lexer<'src> {
         self.push_raw(token, start, end);
     }
 
-    /// Pops the nesting back to the bracket that `close` matches. Brackets
-    /// skipped on the way were never closed: each is reported at its opener.
-    /// A closer that matches nothing is left for the parser to report.
-    fn close_bracket(&mut self, close: Token<'src>) {
-        let want = match close {
-            Token::RBrace => "{",
-            Token::RParen => "(",
-            _ => "[",
-        };
+    /// Pops the nesting back to the bracket that `close` (at `at`) matches.
+    /// Brackets skipped on the way were never closed: each is reported at
+    /// its opener and closed by a zero-width token, so the parser always
+    /// sees balanced brackets. A closer that matches nothing is reported
+    /// and dropped (returns false).
+    fn close_bracket(&mut self, close: Token<'src>, at: usize) -> bool {
+        let want = opener_of(close);
         let matches = |&(o, start): &(Opener, usize)| o == Opener::Bracket && self.slice(start, start + 1) == want;
-        let Some(depth) = self.nesting.iter().rposition(matches) else { return };
+        let Some(depth) = self.nesting.iter().rposition(matches) else {
+            let text = self.slice(at, at + 1);
+            self.error(diag::UNMATCHED_DELIMITER, at, at + 1, format!("`{text}` closes nothing"))
+                .with_label_mut(format!("no `{want}` is open here"))
+                .help = Some(format!("remove this `{text}`, or add the `{want}` it should close"));
+            return false;
+        };
         let unclosed: Vec<(Opener, usize)> = self.nesting.drain(depth..).skip(1).collect();
-        for (opener, start) in unclosed {
+        for (opener, start) in unclosed.into_iter().rev() {
             if opener == Opener::Bracket {
                 self.report_unclosed(start);
+                self.push_synthetic_close(start, at);
             }
         }
+        true
+    }
+
+    /// A zero-width closer at `at` for the opener at `open`.
+    fn push_synthetic_close(&mut self, open: usize, at: usize) {
+        let token = match self.slice(open, open + 1) {
+            "{" => Token::RBrace,
+            "(" => Token::RParen,
+            _ => Token::RBracket,
+        };
+        self.push_raw(token, at, at);
     }
 
     fn report_unclosed(&mut self, start: usize) {
@@ -509,3 +546,12 @@ impl LabelMut for Diagnostic {
 
 #[cfg(test)]
 mod tests;
+
+/// The opener a closing bracket matches.
+fn opener_of(close: Token<'_>) -> &'static str {
+    match close {
+        Token::RBrace => "{",
+        Token::RParen => "(",
+        _ => "[",
+    }
+}

@@ -24,7 +24,7 @@ pub fn run(dir: &Path, format: Format, deny_warnings: bool, color: bool) -> u8 {
         Format::Json => {
             let mut out = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut out, &render::json_value(&ws, &ws.diagnostics))
-                .map_err(std::io::Error::other)
+                .map_err(|e| e.io_error_kind().map_or_else(|| std::io::Error::other(e), std::io::Error::from))
                 .and_then(|()| writeln!(out))
         }
         Format::Human => {

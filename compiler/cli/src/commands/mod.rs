@@ -10,3 +10,5 @@ pub mod init;
 pub const OK: u8 = 0;
 pub const PROBLEMS: u8 = 1;
 pub const USAGE: u8 = 2;
+/// A bug in cjoc itself (a panic, already printed).
+pub const INTERNAL: u8 = 101;

@@ -11,6 +11,15 @@ use super::{Extra, In, rng};
 use crate::ast::*;
 use crate::token::Token;
 
+/// Words that are SQL syntax inside an expression and so never a column or
+/// function name there (quote them with backticks to use them as names).
+/// Reading `case` as a column after a broken `case … end` would also make
+/// recovery re-read the rest of the expression again and again.
+pub const RESERVED: &[&str] = &[
+    "and", "or", "not", "is", "in", "between", "like", "case", "when", "then", "else", "end", "where", "within", "since",
+    "timeout", "as", "distinct", "null", "true", "false",
+];
+
 pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + Clone {
     recursive(|expr| {
         let expr_list = expr
@@ -40,7 +49,7 @@ pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + 
         let param = select! { Token::Param(p) => p }
             .map_with(|p: &str, e| ExprKind::Param(Name { text: p.to_string(), range: rng(e.span()) }));
 
-        let column_part = select! { Token::Ident(w) => w, Token::QuotedIdent(w) => w }
+        let column_part = select! { Token::Ident(w) if !RESERVED.contains(&w.to_ascii_lowercase().as_str()) => w, Token::QuotedIdent(w) => w }
             .map_with(|w: &str, e| Name { text: w.to_string(), range: rng(e.span()) });
         // `step a:` or `entry:` starts the next member, never a column: an
         // expression left dangling (`x = 1 and`) ends before it.
@@ -57,7 +66,7 @@ pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + 
         ))
         .delimited_by(just(Token::LParen), just(Token::RParen));
         let call = not_member
-            .ignore_then(name())
+            .ignore_then(name().filter(|n: &Name| !RESERVED.contains(&n.text.to_ascii_lowercase().as_str())))
             .then(call_args)
             .map(|(name, (distinct, star, args))| ExprKind::Call { name, args, distinct, star });
 
