@@ -9,8 +9,8 @@ use proptest::prelude::*;
 /// Parses, validates and formats `text`; checks every span.
 fn survive(text: &str) {
     let parse = cjo_syntax::parse(FileId(0), text);
-    let mut all: Vec<Diagnostic> = parse.diagnostics;
-    all.extend(cjo_syntax::validate(FileId(0), &parse.file));
+    let mut all: Vec<Diagnostic> = parse.diagnostics.clone();
+    all.extend(cjo_syntax::validate(FileId(0), &parse));
     for d in &all {
         for l in &d.labels {
             let r = l.span.range;

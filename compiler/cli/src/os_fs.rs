@@ -24,6 +24,10 @@ impl FileSystem for OsFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         std::fs::read(path)
     }
+
+    fn len(&self, path: &Path) -> Option<u64> {
+        std::fs::metadata(path).ok().map(|m| m.len())
+    }
 }
 
 /// The folder holding `cjo.toml`: `start` or its nearest ancestor that has

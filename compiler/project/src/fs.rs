@@ -19,6 +19,12 @@ pub trait FileSystem {
     fn read_dir(&self, path: &Path) -> io::Result<Vec<DirEntry>>;
     /// The bytes of a file.
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+
+    /// The size of a file, when it is cheap to know: lets the loader refuse
+    /// a huge file without reading it.
+    fn len(&self, _path: &Path) -> Option<u64> {
+        None
+    }
 }
 
 /// Files held in memory, for tests and tools.

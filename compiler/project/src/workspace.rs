@@ -115,6 +115,11 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
     walk(fs, root, Path::new(""), 0, &mut paths, &mut loader);
     for rel in paths {
         let path = root.join(&rel);
+        if let Some(len) = fs.len(&path).filter(|&len| len > MAX_FILE_SIZE as u64) {
+            let id = loader.add(path.clone(), FileKind::Cjo, Vec::new());
+            loader.diagnostics.push(too_large(id, &path, len));
+            continue;
+        }
         match fs.read(&path) {
             Ok(bytes) => {
                 loader.add(path, FileKind::Cjo, bytes);
@@ -133,17 +138,34 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
         loader.add(PathBuf::from("<stdlib>").join(name), FileKind::Stdlib, text.as_bytes().to_vec());
     }
 
+    let invalid_utf8: Vec<FileId> = loader.diagnostics.iter().filter(|d| d.code == diag::INVALID_UTF8).map(|d| d.span().file).collect();
     let mut modules = Vec::new();
     for f in loader.files.iter().filter(|f| f.kind != FileKind::Config) {
         let parse = cjo_syntax::parse(f.id, &f.text);
-        loader.diagnostics.extend(parse.diagnostics);
-        loader.diagnostics.extend(cjo_syntax::validate(f.id, &parse.file));
+        let checks = cjo_syntax::validate(f.id, &parse);
+        // Bytes that are not UTF-8 were reported once (E0101); the
+        // replacement characters standing for them are not news.
+        let mut syntax = parse.diagnostics;
+        if invalid_utf8.contains(&f.id) {
+            syntax.retain(|d| !(d.code == diag::UNEXPECTED_CHARACTER && d.span().range.slice(&f.text).starts_with('\u{fffd}')));
+        }
+        loader.diagnostics.extend(syntax);
+        loader.diagnostics.extend(checks);
         modules.push(Module { file: f.id, ast: parse.file });
     }
     let mut diagnostics = loader.diagnostics;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     Ok(Workspace { root: root.to_path_buf(), config, files: loader.files, modules, diagnostics })
+}
+
+fn too_large(id: FileId, path: &Path, len: u64) -> Diagnostic {
+    Diagnostic::error(
+        diag::FILE_TOO_LARGE,
+        Span::new(id, TextRange::default()),
+        format!("{} is {} MiB, more than the {} MiB cjo reads", path.display(), len >> 20, MAX_FILE_SIZE >> 20),
+    )
+    .with_help("split the file into smaller ones")
 }
 
 struct Loader {
@@ -156,14 +178,7 @@ impl Loader {
     fn add(&mut self, path: PathBuf, kind: FileKind, bytes: Vec<u8>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         let text = if bytes.len() > MAX_FILE_SIZE {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    diag::FILE_TOO_LARGE,
-                    Span::new(id, TextRange::default()),
-                    format!("{} is {} MiB, more than the {} MiB cjo reads", path.display(), bytes.len() >> 20, MAX_FILE_SIZE >> 20),
-                )
-                .with_help("split the file into smaller ones"),
-            );
+            self.diagnostics.push(too_large(id, &path, bytes.len() as u64));
             String::new()
         } else {
             match String::from_utf8(bytes) {

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         let parse = cjo_syntax::parse(cjo_diagnostics::FileId(0), &text);
         let index = cjo_diagnostics::LineIndex::new(&text);
         let mut all = parse.diagnostics.clone();
-        all.extend(cjo_syntax::validate(cjo_diagnostics::FileId(0), &parse.file));
+        all.extend(cjo_syntax::validate(cjo_diagnostics::FileId(0), &parse));
         for d in &all {
             let pos = index.line_col(&text, d.span().range.start);
             println!("{path}:{}:{}: {} {}: {}", pos.line + 1, pos.col + 1, d.code, d.severity.as_str(), d.message);

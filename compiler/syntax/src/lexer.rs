@@ -198,6 +198,11 @@ impl<'src> Lexer<'src> {
         let text = self.slice(start, self.pos);
         let shown: String = text.chars().take(12).collect();
         let help = match first {
+            '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}' | '\u{ff02}' | '\u{ff07}' => {
+                Some("this is a typographic quote, often pasted from a document; use a straight `\"` or `'`".to_string())
+            }
+            '\u{3000}' => Some("this is a full-width space; use an ordinary space".to_string()),
+            '\u{fffd}' => Some("the file has bytes that are not UTF-8 here".to_string()),
             '#' => Some("comments start with `//` in .cjo files".to_string()),
             '!' => Some("use `not` for negation and `!=` for inequality".to_string()),
             '|' => Some("use `or` for disjunction and `||` for string concatenation".to_string()),
@@ -287,11 +292,19 @@ impl<'src> Lexer<'src> {
                 end += 1;
             }
             let word = self.slice(self.pos, end);
-            if matches!(word, "e" | "E") || word.starts_with(['e', 'E']) && word[1..].bytes().all(|c| c.is_ascii_digit()) {
+            let exponent = word.starts_with(['e', 'E']) && word.get(1..).is_some_and(|rest| rest.bytes().all(|c| c.is_ascii_digit()));
+            // `5days` is a duration written without its space; anything
+            // else glued to digits is neither a number nor a name.
+            if crate::ast::DurationUnit::parse(word).is_none() {
+                let help = if exponent {
+                    "write numbers in plain decimal notation, e.g. `1000000` or `0.25`"
+                } else {
+                    "names start with a letter or `_`; put a space between a number and a word"
+                };
                 self.error(diag::INVALID_NUMBER, start, end, format!("`{}` is not a number cjo understands", self.slice(start, end)))
-                    .help = Some("write numbers in plain decimal notation, e.g. `1000000` or `0.25`".into());
+                    .help = Some(help.into());
                 self.pos = end;
-                return self.push(Token::Number(digits), start);
+                return self.push(Token::Error, start);
             }
         }
         self.push(Token::Number(digits), start);

@@ -314,7 +314,8 @@ pub enum DurationUnit {
 impl DurationUnit {
     /// Parses `minute`, `minutes` … (singular or plural).
     pub fn parse(word: &str) -> Option<Self> {
-        Some(match word.strip_suffix('s').unwrap_or(word) {
+        let word = word.to_ascii_lowercase();
+        Some(match word.strip_suffix('s').unwrap_or(&word) {
             "second" => DurationUnit::Second,
             "minute" => DurationUnit::Minute,
             "hour" => DurationUnit::Hour,

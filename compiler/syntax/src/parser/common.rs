@@ -64,7 +64,7 @@ pub fn unquote_sql(raw: &str) -> String {
 /// `5 minutes`. A unit-like word that is not a unit (`3 months`) is
 /// reported and read as days so that parsing goes on.
 pub fn duration<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Duration, Extra<'t, 's>> + Clone {
-    let unit = select! { Token::Ident(w) if DurationUnit::parse(w).is_some() || UNIT_LIKE.contains(&w) => w }
+    let unit = select! { Token::Ident(w) if DurationUnit::parse(w).is_some() || UNIT_LIKE.contains(&w.to_ascii_lowercase().as_str()) => w }
         .map_with(|w: &str, e| (w, rng(e.span())));
     select! { Token::Number(n) => n }
         .map_with(|n: &str, e| (n, rng(e.span())))
@@ -80,7 +80,8 @@ pub fn duration<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Duration, Extra<'t,
                         format!("a duration needs a whole number, not `{n}`"),
                         "write a whole number of a smaller unit, e.g. `90 minutes` instead of `1.5 hours`",
                     ));
-                    0
+                    // Reported; a neutral amount keeps later checks quiet.
+                    1
                 }
             };
             let unit = DurationUnit::parse(w).unwrap_or_else(|| {
@@ -185,10 +186,11 @@ fn setting_with<'t, 's: 't>(
 pub fn type_expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, TypeExpr, Extra<'t, 's>> + Clone {
     recursive(|ty| {
         let int = select! { Token::Number(n) => n }.validate(|n: &str, e, emitter| {
-            n.parse::<u32>().unwrap_or_else(|_| {
+            let value = n.parse::<u32>().ok();
+            if value.is_none() {
                 emitter.emit(custom(e.span(), diag::INVALID_NUMBER, format!("`{n}` is not a whole number"), "precision and scale are whole numbers, e.g. `decimal(18, 2)`"));
-                0
-            })
+            }
+            value
         });
         let decimal = kw("decimal")
             .ignore_then(
@@ -198,7 +200,10 @@ pub fn type_expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, TypeExpr, Extra<'t
                     .or_not(),
             )
             .map(|args| match args {
-                Some((precision, scale)) => TypeKind::Decimal { precision, scale: scale.unwrap_or(0) },
+                Some((Some(precision), None)) => TypeKind::Decimal { precision, scale: 0 },
+                Some((Some(precision), Some(Some(scale)))) => TypeKind::Decimal { precision, scale },
+                // An invalid number was reported; do not judge the type too.
+                Some(_) => TypeKind::Error,
                 None => TypeKind::Decimal { precision: 38, scale: 9 },
             });
         let array = kw("array")

@@ -69,7 +69,11 @@ enum SourceMember {
 }
 
 fn column<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Column, Extra<'t, 's>> + Clone {
+    // A warehouse column whose name is not an identifier is written in
+    // backticks: `` `売上`: int ``.
+    let quoted = select! { Token::QuotedIdent(w) => w }.map_with(|w: &str, e| Name { text: w.to_string(), range: rng(e.span()) });
     name()
+        .or(quoted)
         .then_ignore(just(Token::Colon))
         .then(type_expr())
         .then(kw("not").then(kw("null")).or_not())
@@ -85,7 +89,7 @@ fn source<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Source, Extra<'t, 's>> + 
         .then_ignore(just(Token::Eq))
         .then(string())
         .then(from_catalog.or_not())
-        .then(block(member, name().then(one_of([Token::Colon, Token::Eq]))).or_not())
+        .then(block(member, any().filter(|t| matches!(t, Token::Ident(_) | Token::QuotedIdent(_))).then(one_of([Token::Colon, Token::Eq]))).or_not())
         .map_with(|(((name, table), from_catalog), body), e| {
             let mut source = Source { doc: None, name, table, from_catalog, columns: Vec::new(), settings: Vec::new(), range: rng(e.span()) };
             for m in members(body.unwrap_or_default()) {

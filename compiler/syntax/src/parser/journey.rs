@@ -1,10 +1,11 @@
 //! Journeys, stages and steps.
 
 use chumsky::prelude::*;
+use cjo_diagnostics::{self as diag, TextRange};
 
 use super::common::{block, duration, keyword_of, kw, name, setting, setting_start, string};
 use super::expr::expr;
-use super::{Extra, In, rng};
+use super::{Extra, In, Sp, custom, rng};
 use crate::ast::*;
 use crate::token::Token;
 
@@ -104,27 +105,32 @@ fn step<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Step, Extra<'t, 's>> + Clon
         .ignore_then(expr())
         .then(arrow.clone())
         .map_with(|(condition, target), e| Branch { condition, target, range: rng(e.span()) });
-    let otherwise = kw("else").ignore_then(arrow.clone());
+    let otherwise = kw("else").map_with(|_, e| rng(e.span())).then(arrow.clone());
     #[derive(Clone)]
     enum DecideMember {
         When(Branch),
-        Else(Name),
+        Else(TextRange, Name),
     }
     let decide = kw("decide")
-        .ignore_then(block(choice((when.map(DecideMember::When), otherwise.map(DecideMember::Else))).labelled("`when … -> step` or `else -> step`"), keyword_of(&["when", "else"])))
-        .map_with(|members, e| {
+        .ignore_then(block(choice((when.map(DecideMember::When), otherwise.map(|(at, target)| DecideMember::Else(at, target)))).labelled("`when … -> step` or `else -> step`"), keyword_of(&["when", "else"])))
+        .validate(|members, e, emitter| {
             let mut branches = Vec::new();
-            let mut otherwise = None;
+            let mut otherwise: Option<(TextRange, Name)> = None;
             for m in members.into_iter().flatten() {
                 match m {
-                    DecideMember::When(b) => branches.push(b),
-                    // A second `else` is reported by validation; keep the first.
-                    DecideMember::Else(n) => {
-                        otherwise.get_or_insert(n);
+                    DecideMember::When(b) => {
+                        if otherwise.is_some() {
+                            emitter.emit(custom(span_of(b.range), diag::MISPLACED_MEMBER, "`when` after `else` is never reached", "move `else` to the end: the first `when` that holds wins, and `else` catches the rest"));
+                        }
+                        branches.push(b);
                     }
+                    DecideMember::Else(at, target) => match &otherwise {
+                        Some(_) => emitter.emit(custom(span_of(at), diag::DUPLICATE_MEMBER, "a decision has one `else`", "remove the second `else`")),
+                        None => otherwise = Some((at, target)),
+                    },
                 }
             }
-            (StepKind::Decide { branches, otherwise, range: rng(e.span()) }, None)
+            (StepKind::Decide { branches, otherwise: otherwise.map(|(_, n)| n), range: rng(e.span()) }, None)
         });
 
     let share = select! { Token::Percent(p) => p }.map_with(|p: &str, e| (p.to_string(), rng(e.span()))).labelled("a share such as `50%`");
@@ -154,4 +160,8 @@ fn step<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Step, Extra<'t, 's>> + Clon
         .then_ignore(just(Token::Colon))
         .then(kind)
         .map_with(|(name, (kind, next)), e| Step { doc: None, name, kind, next, range: rng(e.span()) })
+}
+
+fn span_of(range: TextRange) -> Sp {
+    Sp { start: range.start as usize, end: range.end as usize, context: false }
 }

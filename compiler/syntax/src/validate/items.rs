@@ -48,7 +48,7 @@ fn source(cx: &mut Cx, s: &Source) {
                 .with_secondary(cx.span(catalog), "columns come from the catalog here")
                 .with_help("remove the column list, or remove `from catalog` to declare the columns here"),
         ),
-        (None, None) => cx.push(
+        (None, None) => cx.missing(
             Diagnostic::error(diag::MISSING_SETTING, cx.span(s.name.range), format!("source `{}` declares no columns", s.name.text))
                 .with_help("list its columns (`customer_id: string not null`), or write `from catalog` to import them"),
         ),
@@ -84,7 +84,7 @@ fn model(cx: &mut Cx, m: &Model) {
         }
     }
     match m.bodies.as_slice() {
-        [] => cx.push(
+        [] => cx.missing(
             Diagnostic::error(diag::MISSING_SETTING, cx.span(m.name.range), format!("model `{}` has no SQL", m.name.text))
                 .with_help("add its query: `sql { select … }`"),
         ),
@@ -105,7 +105,7 @@ const CHECKS: &[&str] = &["unique", "not_null", "accepted_values", "references",
 
 fn check(cx: &mut Cx, c: &Check) {
     if c.entries.is_empty() {
-        cx.push(
+        cx.missing(
             Diagnostic::warning(diag::MISSING_SETTING, cx.span(c.target.range), format!("check `{}` tests nothing", c.target.text))
                 .with_help("add a test such as `unique(id)` or `not_null(id)`"),
         );
@@ -143,6 +143,14 @@ fn check(cx: &mut Cx, c: &Check) {
                     );
                 }
             }
+            "expect" => cx.push(
+                Diagnostic::error(diag::INVALID_CHECK_ARGUMENTS, cx.span(*range), "`expect` takes a description and a condition")
+                    .with_help("write `expect \"amount is positive\": amount > 0`"),
+            ),
+            "relationships" | "foreign_key" => cx.push(
+                Diagnostic::error(diag::UNKNOWN_CHECK, cx.span(name.range), format!("unknown check `{}`", name.text))
+                    .with_help("cjo calls this check `references(column -> table.column)`"),
+            ),
             other => {
                 let help = diag::did_you_mean(other, CHECKS.iter().copied())
                     .unwrap_or_else(|| "the checks are `unique`, `not_null`, `accepted_values`, `references` and `expect \"…\": condition`".into());

@@ -30,7 +30,7 @@ pub fn journey(cx: &mut Cx, j: &Journey) {
     duplicates(cx, "exit", j.exits.iter().filter_map(|e| e.name.as_ref()));
     duplicates(cx, "stage", j.stages.iter().map(|s| &s.name));
     if j.stages.is_empty() {
-        cx.push(
+        cx.missing(
             Diagnostic::error(diag::MISSING_SETTING, cx.span(j.name.range), format!("journey `{}` has no stages", j.name.text))
                 .with_help("add a stage: `stage welcome { entry: … step hello: activate \"email.welcome\" step done: end }`"),
         );
@@ -55,7 +55,7 @@ fn stage(cx: &mut Cx, s: &Stage) {
     duplicates(cx, "exit", s.exits.iter().filter_map(|e| e.name.as_ref()));
     duplicates(cx, "step", s.steps.iter().map(|st| &st.name));
     if s.steps.is_empty() {
-        cx.push(
+        cx.missing(
             Diagnostic::error(diag::MISSING_SETTING, cx.span(s.name.range), format!("stage `{}` has no steps", s.name.text))
                 .with_help("add at least `step done: end`"),
         );
@@ -69,13 +69,13 @@ fn step(cx: &mut Cx, st: &Step) {
     match &st.kind {
         StepKind::Decide { branches, otherwise, range } => {
             if otherwise.is_none() {
-                cx.push(
+                cx.missing(
                     Diagnostic::error(diag::MISSING_ELSE, cx.span(*range), format!("decision `{}` has no `else`", st.name.text))
                         .with_help("add `else -> step` for customers no `when` matches"),
                 );
             }
             if branches.is_empty() {
-                cx.push(
+                cx.missing(
                     Diagnostic::error(diag::MISSING_SETTING, cx.span(*range), format!("decision `{}` has no `when`", st.name.text))
                         .with_help("add `when condition -> step`, or replace the decision with the step it always leads to"),
                 );

@@ -12,7 +12,7 @@ mod values;
 
 use cjo_diagnostics::{Diagnostic, FileId, Span, TextRange};
 
-use crate::ast::File;
+use crate::Parse;
 
 /// The warehouses code can be generated for.
 pub const DIALECTS: &[&str] = &["bigquery", "redshift", "trino"];
@@ -20,10 +20,12 @@ pub const DIALECTS: &[&str] = &["bigquery", "redshift", "trino"];
 /// The primitive type names.
 pub const PRIMITIVE_TYPES: &[&str] = &["bool", "int", "float", "decimal", "string", "bytes", "date", "timestamp", "json"];
 
-/// Checks `ast` (the file `file`) and returns what is wrong with it.
-pub fn validate(file: FileId, ast: &File) -> Vec<Diagnostic> {
-    let mut cx = Cx { file, out: Vec::new() };
-    for item in &ast.items {
+/// Checks the parsed file `file` and returns what is wrong with it.
+pub fn validate(file: FileId, parse: &Parse) -> Vec<Diagnostic> {
+    let syntax_errors = parse.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.span().range).collect();
+    let mut cx = Cx { file, out: Vec::new(), syntax_errors, item: TextRange::default() };
+    for item in &parse.file.items {
+        cx.item = item.range();
         items::item(&mut cx, item);
     }
     cx.out
@@ -33,6 +35,10 @@ pub fn validate(file: FileId, ast: &File) -> Vec<Diagnostic> {
 struct Cx {
     file: FileId,
     out: Vec<Diagnostic>,
+    /// Where the parser reported errors in this file.
+    syntax_errors: Vec<TextRange>,
+    /// The declaration being checked.
+    item: TextRange,
 }
 
 impl Cx {
@@ -42,6 +48,16 @@ impl Cx {
 
     fn push(&mut self, d: Diagnostic) {
         self.out.push(d);
+    }
+
+    /// Reports something missing, unless the declaration has a syntax
+    /// error: then the missing part is most likely in what could not be
+    /// read, and saying it is missing would only add noise.
+    fn missing(&mut self, d: Diagnostic) {
+        let item = self.item;
+        if !self.syntax_errors.iter().any(|r| item.start <= r.start && r.start <= item.end) {
+            self.out.push(d);
+        }
     }
 }
 

@@ -118,7 +118,7 @@ pub fn require(cx: &mut Cx, present: &BTreeMap<&'static str, &Setting>, settings
     if present.contains_key(key) || settings.iter().any(|s| s.key.as_str() == key) {
         return;
     }
-    cx.push(
+    cx.missing(
         Diagnostic::error(diag::MISSING_SETTING, cx.span(at), format!("{what} has no `{key}`"))
             .with_help(format!("add `{example}`")),
     );

@@ -6,7 +6,7 @@ use cjo_diagnostics::FileId;
 fn codes(text: &str) -> Vec<&'static str> {
     let parse = crate::parse(FileId(0), text);
     assert!(parse.diagnostics.iter().all(|d| !d.is_error()), "{:?}", parse.diagnostics);
-    super::validate(FileId(0), &parse.file).iter().map(|d| d.code.id).collect()
+    super::validate(FileId(0), &parse).iter().map(|d| d.code.id).collect()
 }
 
 #[test]

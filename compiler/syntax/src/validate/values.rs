@@ -146,7 +146,7 @@ fn materialized(cx: &mut Cx, value: &Value) -> Option<Problem> {
             let present = schema::check(cx, "incremental", schema::INCREMENTAL, args);
             let reported_missing = args.iter().any(|a| a.key.as_str() == "unique_key");
             if !present.contains_key("unique_key") && !reported_missing {
-                cx.push(
+                cx.missing(
                     Diagnostic::error(diag::MISSING_SETTING, cx.span(value.range), "an incremental model needs a `unique_key`")
                         .with_help("add `unique_key = [id]` inside `incremental(…)`"),
                 );
