@@ -35,7 +35,10 @@ fn examples_are_formatted() {
 
 #[test]
 fn init_template_and_stdlib_are_formatted() {
-    let mut files: Vec<_> = std::fs::read_dir(repo_root().join("compiler/cli/templates/init")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(repo_root().join("compiler/cli/templates/init"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.extend(std::fs::read_dir(repo_root().join("stdlib/lib")).unwrap().map(|e| e.unwrap().path()));
     for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "cjo")) {
         let text = std::fs::read_to_string(&path).unwrap();

@@ -24,7 +24,11 @@ fn single_file_fixtures() {
         assert!(stdlib_is_clean(&ws));
         let expected = expected_places(&name, &text);
         let is_ok = path.parent().is_some_and(|p| p.ends_with("ok"));
-        assert_eq!(is_ok, expected.is_empty(), "{name}: fixtures in ok/ have no annotations and those in errors/ have some");
+        assert_eq!(
+            is_ok,
+            expected.is_empty(),
+            "{name}: fixtures in ok/ have no annotations and those in errors/ have some"
+        );
         check_places(&name, expected, actual_places(&ws));
         if is_ok {
             let module = ws.user_modules().next().unwrap();

@@ -14,12 +14,25 @@ fn survive(text: &str) {
     for d in &all {
         for l in &d.labels {
             let r = l.span.range;
-            assert!(r.start <= r.end && r.end as usize <= text.len(), "{} span {r:?} outside a {}-byte text", d.code, text.len());
-            assert!(text.is_char_boundary(r.start as usize) && text.is_char_boundary(r.end as usize), "{} span {r:?} splits a character", d.code);
+            assert!(
+                r.start <= r.end && r.end as usize <= text.len(),
+                "{} span {r:?} outside a {}-byte text",
+                d.code,
+                text.len()
+            );
+            assert!(
+                text.is_char_boundary(r.start as usize) && text.is_char_boundary(r.end as usize),
+                "{} span {r:?} splits a character",
+                d.code
+            );
         }
     }
     if let Ok(formatted) = cjo_fmt::format(text) {
-        assert_eq!(cjo_fmt::format(&formatted).ok().as_deref(), Some(formatted.as_str()), "formatting is not idempotent");
+        assert_eq!(
+            cjo_fmt::format(&formatted).ok().as_deref(),
+            Some(formatted.as_str()),
+            "formatting is not idempotent"
+        );
     }
 }
 
@@ -66,11 +79,19 @@ fn every_prefix_of_every_example() {
 fn deep_nesting_is_reported_not_overflowed() {
     let n = 10_000;
     let cases = [
-        format!("journey j {{ profiles = p key = k stage s {{ entry: {}x{} step e: end }} }}", "(".repeat(n), ")".repeat(n)),
+        format!(
+            "journey j {{ profiles = p key = k stage s {{ entry: {}x{} step e: end }} }}",
+            "(".repeat(n),
+            ")".repeat(n)
+        ),
         format!("journey j {{ profiles = p key = k stage s {{ entry: {}x step e: end }} }}", "not ".repeat(n)),
         format!("journey j {{ profiles = p key = k stage s {{ entry: {}x step e: end }} }}", "- ".repeat(n)),
         format!("journey j {{ profiles = p key = k stage s {{ entry: {}x step e: end }} }}", "any e where ".repeat(n)),
-        format!("journey j {{ profiles = p key = k stage s {{ entry: {}x{} step e: end }} }}", "case when x then ".repeat(n), " end".repeat(n)),
+        format!(
+            "journey j {{ profiles = p key = k stage s {{ entry: {}x{} step e: end }} }}",
+            "case when x then ".repeat(n),
+            " end".repeat(n)
+        ),
         format!("journey j {{ profiles = p key = k stage s {{ entry: x{} step e: end }} }}", " or x".repeat(n)),
         format!("model m {{ sql {{ select {}1{} }} }}", "(".repeat(n), ")".repeat(n)),
         format!("model m {{ sql {{ {} }} }}", "{".repeat(n)),
@@ -89,14 +110,24 @@ fn deep_nesting_is_reported_not_overflowed() {
 
 #[test]
 fn unterminated_everything() {
-    for text in ["\"abc", "'abc", "`abc", "/* abc", "model m { sql { select '", "model m {", "source s = \"t\" { a: decimal(", "journey j { stage s { step a: decide {"] {
+    for text in [
+        "\"abc",
+        "'abc",
+        "`abc",
+        "/* abc",
+        "model m { sql { select '",
+        "model m {",
+        "source s = \"t\" { a: decimal(",
+        "journey j { stage s { step a: decide {",
+    ] {
         survive(text);
     }
 }
 
 #[test]
 fn a_fifty_megabyte_file() {
-    let unit = "/// A model.\nmodel m_N {\n  materialized = table\n  sql {\n    select a, b from t where c > 1\n  }\n}\n\n";
+    let unit =
+        "/// A model.\nmodel m_N {\n  materialized = table\n  sql {\n    select a, b from t where c > 1\n  }\n}\n\n";
     let mut text = String::with_capacity(50 << 20);
     let mut i = 0;
     while text.len() < 50 << 20 {
@@ -134,7 +165,8 @@ fn random_bytes_through_the_loader() {
 /// Mutations that keep texts close to real ones: delete, duplicate or
 /// replace a slice, insert punctuation or a keyword.
 fn mutate(text: &str, ops: &[(u8, usize, usize)]) -> String {
-    const INSERTS: &[&str] = &["{", "}", "(", ")", "\"", "'", "/*", "sql {", "->", ":", "step", "=", "`", "\n", "case", "not", "\u{e9}"];
+    const INSERTS: &[&str] =
+        &["{", "}", "(", ")", "\"", "'", "/*", "sql {", "->", ":", "step", "=", "`", "\n", "case", "not", "\u{e9}"];
     let mut t = text.to_string();
     for &(op, a, b) in ops {
         let mut a = a % (t.len() + 1);

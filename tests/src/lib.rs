@@ -116,7 +116,8 @@ pub fn expected_places(path: &str, text: &str) -> Vec<Place> {
             }
             panic!("{path}:{line_no}: cannot read the annotation `{line}`");
         }
-        let carets: Vec<usize> = line.char_indices().filter(|(_, c)| *c == '^').map(|(i, _)| line[..i].chars().count()).collect();
+        let carets: Vec<usize> =
+            line.char_indices().filter(|(_, c)| *c == '^').map(|(i, _)| line[..i].chars().count()).collect();
         let (Some(&first), Some(&last)) = (carets.first(), carets.last()) else {
             target_line = line_no;
             continue;
@@ -128,7 +129,12 @@ pub fn expected_places(path: &str, text: &str) -> Vec<Place> {
             continue;
         }
         let col = |c: usize| u32::try_from(c + 1).unwrap_or(u32::MAX);
-        out.push(Place { path: path.to_string(), code: code.to_string(), start: (target_line, col(first)), end: (target_line, col(last) + 1) });
+        out.push(Place {
+            path: path.to_string(),
+            code: code.to_string(),
+            start: (target_line, col(first)),
+            end: (target_line, col(last) + 1),
+        });
     }
     out.sort();
     out
@@ -198,7 +204,10 @@ impl cjo_project::FileSystem for OsFs {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(path)? {
             let entry = entry?;
-            out.push(cjo_project::DirEntry { name: entry.file_name().to_string_lossy().into_owned(), is_dir: entry.file_type()?.is_dir() });
+            out.push(cjo_project::DirEntry {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                is_dir: entry.file_type()?.is_dir(),
+            });
         }
         Ok(out)
     }

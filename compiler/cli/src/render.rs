@@ -28,12 +28,19 @@ pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+        }
     }
 }
 
 /// Writes diagnostics as ariadne reports.
-pub fn human(out: &mut impl Write, sources: &impl Sources, diagnostics: &[Diagnostic], color: bool) -> std::io::Result<()> {
+pub fn human(
+    out: &mut impl Write,
+    sources: &impl Sources,
+    diagnostics: &[Diagnostic],
+    color: bool,
+) -> std::io::Result<()> {
     for d in diagnostics {
         let primary = d.span();
         let id = |f| sources.path(f);
@@ -54,7 +61,11 @@ pub fn human(out: &mut impl Write, sources: &impl Sources, diagnostics: &[Diagno
                 label = label.with_message(text);
             }
             if l.primary {
-                label = label.with_priority(1).with_color(if d.is_error() { ariadne::Color::Red } else { ariadne::Color::Yellow });
+                label = label.with_priority(1).with_color(if d.is_error() {
+                    ariadne::Color::Red
+                } else {
+                    ariadne::Color::Yellow
+                });
             } else {
                 label = label.with_color(ariadne::Color::Blue);
             }

@@ -47,9 +47,7 @@ impl LineIndex {
         let next = self.line_start(line + 1).unwrap_or(self.len);
         let mut end = next;
         let bytes = text.as_bytes();
-        while end > self.line_start(line).unwrap_or(0)
-            && matches!(bytes.get(end as usize - 1), Some(b'\n' | b'\r'))
-        {
+        while end > self.line_start(line).unwrap_or(0) && matches!(bytes.get(end as usize - 1), Some(b'\n' | b'\r')) {
             end -= 1;
         }
         end

@@ -9,8 +9,8 @@ use cjo_syntax::token::{Spanned, Token};
 use crate::lines::{Indent, Line, render};
 use crate::shape::{Flags, Shape};
 use crate::spacing::space_between;
-use crate::width::width;
 use crate::sql;
+use crate::width::width;
 
 /// Lays out a file that parsed without errors.
 pub(crate) fn print(text: &str, lexed: &Lexed<'_>, shape: &Shape) -> String {
@@ -152,7 +152,11 @@ impl<'s> Printer<'_, 's> {
         if f.block_open || f.sql_open {
             // A `{` ends the line that introduces its block, unless a
             // comment is in the way.
-            return if kept && after_comment { Place::NewLine { blank: self.blank_kept(newlines) } } else { Place::SameLine };
+            return if kept && after_comment {
+                Place::NewLine { blank: self.blank_kept(newlines) }
+            } else {
+                Place::SameLine
+            };
         }
         if f.sql_close {
             return if self.sql_one_line { Place::SameLine } else { Place::NewLine { blank: false } };
@@ -170,7 +174,10 @@ impl<'s> Printer<'_, 's> {
         if !self.current_has_token() {
             return Place::SameLine;
         }
-        let separated = self.prev_token.and_then(|i| self.tokens.get(i)).is_some_and(|t| matches!(t.token, Token::Comma | Token::Semi));
+        let separated = self
+            .prev_token
+            .and_then(|i| self.tokens.get(i))
+            .is_some_and(|t| matches!(t.token, Token::Comma | Token::Semi));
         if self.prev_flags().block_open || (f.member_start && !separated) {
             return Place::NewLine { blank: false };
         }

@@ -6,8 +6,10 @@ use crate::shape::Flags;
 
 /// Words after which `(` opens a parenthesised expression or list, not the
 /// arguments of a call: `x in (1, 2)`, `not (a or b)`, but `f(x)`.
-const WORDS_BEFORE_PAREN: &[&str] =
-    &["and", "as", "between", "case", "distinct", "else", "in", "is", "like", "not", "or", "then", "until", "when", "where"];
+const WORDS_BEFORE_PAREN: &[&str] = &[
+    "and", "as", "between", "case", "distinct", "else", "in", "is", "like", "not", "or", "then", "until", "when",
+    "where",
+];
 
 /// Whether one space separates `prev` and `next` (otherwise none does).
 ///

@@ -88,7 +88,10 @@ fn min_col(lines: &[Source<'_>]) -> Option<usize> {
 enum Source<'a> {
     /// Starts in code: its text after the leading whitespace, and the
     /// column that text started at.
-    Code { col: usize, text: &'a str },
+    Code {
+        col: usize,
+        text: &'a str,
+    },
     Blank,
     Verbatim(&'a str),
 }
@@ -243,13 +246,27 @@ mod tests {
     fn text_after_the_brace_counts_at_its_column() {
         // `  sql { select a,` / `               b` / `        from t }`
         let got = lines(" select a,\n               b\n        from t ", "  sql {", 4);
-        assert_eq!(got, vec![(Some(4), "select a,".into(), false), (Some(11), "b".into(), false), (Some(4), "from t".into(), false)]);
+        assert_eq!(
+            got,
+            vec![
+                (Some(4), "select a,".into(), false),
+                (Some(11), "b".into(), false),
+                (Some(4), "from t".into(), false)
+            ]
+        );
     }
 
     #[test]
     fn text_after_the_brace_joins_a_block_below() {
         let got = lines(" -- note\n    select 3\n      from t\n  ", "  sql {", 4);
-        assert_eq!(got, vec![(Some(4), "-- note".into(), false), (Some(4), "select 3".into(), false), (Some(6), "from t".into(), false)]);
+        assert_eq!(
+            got,
+            vec![
+                (Some(4), "-- note".into(), false),
+                (Some(4), "select 3".into(), false),
+                (Some(6), "from t".into(), false)
+            ]
+        );
     }
 
     #[test]

@@ -18,7 +18,10 @@ fn members_get_their_own_lines() {
         "source x = \"t\" {\n  a: int\n}\nmodel m {\n  target = bigquery\n  schema = \"s\"\n  sql { select 1 }\n}\n"
     );
     // Separated by commas, they may share a line.
-    assert_eq!(fmt("pipeline p { retries = 2, retry_delay = 5 minutes }"), "pipeline p {\n  retries = 2, retry_delay = 5 minutes\n}\n");
+    assert_eq!(
+        fmt("pipeline p { retries = 2, retry_delay = 5 minutes }"),
+        "pipeline p {\n  retries = 2, retry_delay = 5 minutes\n}\n"
+    );
 }
 
 #[test]
@@ -41,7 +44,8 @@ fn continuation_lines() {
     let expected = "journey j {\n  stage s {\n    step w: wait until any e where x = 1\n        timeout 5 days -> d\n    step d: end\n  }\n}\n";
     assert_eq!(fmt(input), expected);
     let input = "model m {\nmaterialized = incremental(\nunique_key = [a, b],\nlookback = 3 days\n)\n}\n";
-    let expected = "model m {\n  materialized = incremental(\n    unique_key = [a, b],\n    lookback = 3 days\n  )\n}\n";
+    let expected =
+        "model m {\n  materialized = incremental(\n    unique_key = [a, b],\n    lookback = 3 days\n  )\n}\n";
     assert_eq!(fmt(input), expected);
 }
 
@@ -69,7 +73,14 @@ fn nothing_to_format() {
 
 #[test]
 fn syntax_errors_are_refused() {
-    for input in ["model m {", "source s = \"t\" { a: }", "pipeline p { sla = 1 month }", "model m { sql { select 'x }", "modle m {}", "pipeline p { a = \"x }"] {
+    for input in [
+        "model m {",
+        "source s = \"t\" { a: }",
+        "pipeline p { sla = 1 month }",
+        "model m { sql { select 'x }",
+        "modle m {}",
+        "pipeline p { a = \"x }",
+    ] {
         let errors = cjo_fmt::format(input).err().unwrap_or_else(|| panic!("formatted {input:?}"));
         assert!(!errors.is_empty() && errors.iter().all(|d| d.severity == Severity::Error), "{input:?}");
     }

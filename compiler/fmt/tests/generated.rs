@@ -127,8 +127,15 @@ fn line_starts(text: &str) -> Vec<Option<usize>> {
 /// breaks the flattened text does not have).
 fn strip_comments(text: &str) -> String {
     let lexed = cjo_syntax::lex(FileId(0), text);
-    let mut ranges: Vec<(usize, usize)> = lexed.comments.iter().map(|c| (c.range.start as usize, c.range.end as usize)).collect();
-    ranges.extend(lexed.tokens.iter().filter(|t| matches!(t.token, Token::DocComment(_))).map(|t| (t.range.start as usize, t.range.end as usize)));
+    let mut ranges: Vec<(usize, usize)> =
+        lexed.comments.iter().map(|c| (c.range.start as usize, c.range.end as usize)).collect();
+    ranges.extend(
+        lexed
+            .tokens
+            .iter()
+            .filter(|t| matches!(t.token, Token::DocComment(_)))
+            .map(|t| (t.range.start as usize, t.range.end as usize)),
+    );
     ranges.sort();
     let mut out = String::new();
     let mut last = 0;
@@ -146,7 +153,10 @@ fn crlf_and_tabs_give_the_same_result() {
         let expected = cjo_fmt::format(&text).unwrap();
         let crlf = text.replace('\n', "\r\n");
         assert_eq!(common::format_checked(&name, &crlf), expected, "{name}: CRLF");
-        let tabs: String = text.lines().map(|l| l.strip_prefix("  ").map_or(l.to_string(), |rest| format!("\t{rest}")) + "\n").collect();
+        let tabs: String = text
+            .lines()
+            .map(|l| l.strip_prefix("  ").map_or(l.to_string(), |rest| format!("\t{rest}")) + "\n")
+            .collect();
         assert_eq!(common::format_checked(&name, &tabs), expected, "{name}: tabs");
     }
 }

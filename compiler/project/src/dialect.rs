@@ -58,9 +58,6 @@ mod tests {
         }
         assert_eq!(Dialect::parse("BigQuery"), None);
         assert_eq!(Dialect::parse("snowflake"), None);
-        assert_eq!(
-            Dialect::names().collect::<Vec<_>>(),
-            ["bigquery", "redshift", "trino"]
-        );
+        assert_eq!(Dialect::names().collect::<Vec<_>>(), ["bigquery", "redshift", "trino"]);
     }
 }

@@ -7,8 +7,8 @@ pub mod fs;
 pub mod workspace;
 
 pub use config::{
-    AirflowConfig, BigQueryTarget, CatalogConfig, Config, DigdagConfig, JourneyDefaults,
-    Orchestrators, ProjectConfig, RedshiftTarget, Targets, TrinoTarget, parse_config,
+    AirflowConfig, BigQueryTarget, CatalogConfig, Config, DigdagConfig, JourneyDefaults, Orchestrators, ProjectConfig,
+    RedshiftTarget, Targets, TrinoTarget, parse_config,
 };
 pub use dialect::Dialect;
 pub use fs::{DirEntry, FileSystem, MemoryFs};

@@ -138,7 +138,8 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
         loader.add(PathBuf::from("<stdlib>").join(name), FileKind::Stdlib, text.as_bytes().to_vec());
     }
 
-    let invalid_utf8: Vec<FileId> = loader.diagnostics.iter().filter(|d| d.code == diag::INVALID_UTF8).map(|d| d.span().file).collect();
+    let invalid_utf8: Vec<FileId> =
+        loader.diagnostics.iter().filter(|d| d.code == diag::INVALID_UTF8).map(|d| d.span().file).collect();
     let mut modules = Vec::new();
     for f in loader.files.iter().filter(|f| f.kind != FileKind::Config) {
         let parse = cjo_syntax::parse(f.id, &f.text);
@@ -147,7 +148,9 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
         // replacement characters standing for them are not news.
         let mut syntax = parse.diagnostics;
         if invalid_utf8.contains(&f.id) {
-            syntax.retain(|d| !(d.code == diag::UNEXPECTED_CHARACTER && d.span().range.slice(&f.text).starts_with('\u{fffd}')));
+            syntax.retain(|d| {
+                !(d.code == diag::UNEXPECTED_CHARACTER && d.span().range.slice(&f.text).starts_with('\u{fffd}'))
+            });
         }
         loader.diagnostics.extend(syntax);
         loader.diagnostics.extend(checks);
@@ -188,9 +191,13 @@ impl Loader {
                     let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                     let len = text.get(at..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
                     self.diagnostics.push(
-                        Diagnostic::error(diag::INVALID_UTF8, Span::new(id, TextRange::from_usize(at..at + len)), format!("{} is not valid UTF-8", path.display()))
-                            .with_label(format!("invalid byte at offset {at}"))
-                            .with_help("save the file as UTF-8; the invalid bytes are read as U+FFFD"),
+                        Diagnostic::error(
+                            diag::INVALID_UTF8,
+                            Span::new(id, TextRange::from_usize(at..at + len)),
+                            format!("{} is not valid UTF-8", path.display()),
+                        )
+                        .with_label(format!("invalid byte at offset {at}"))
+                        .with_help("save the file as UTF-8; the invalid bytes are read as U+FFFD"),
                     );
                     text
                 }
@@ -220,8 +227,12 @@ fn walk(fs: &dyn FileSystem, root: &Path, rel: &Path, depth: usize, out: &mut Ve
         Err(e) => {
             // An unreadable folder is reported against cjo.toml, the only file we surely have.
             loader.diagnostics.push(
-                Diagnostic::warning(diag::FILE_UNREADABLE, Span::new(FileId(0), TextRange::default()), format!("cannot list {}: {e}", root.join(rel).display()))
-                    .with_help("files in this folder are not part of the build"),
+                Diagnostic::warning(
+                    diag::FILE_UNREADABLE,
+                    Span::new(FileId(0), TextRange::default()),
+                    format!("cannot list {}: {e}", root.join(rel).display()),
+                )
+                .with_help("files in this folder are not part of the build"),
             );
             return;
         }

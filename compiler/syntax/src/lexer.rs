@@ -27,7 +27,16 @@ pub struct Lexed<'src> {
 /// Splits `text` into tokens. Problems become diagnostics and `Error` tokens;
 /// lexing always reaches the end of the text.
 pub fn lex(file: FileId, text: &str) -> Lexed<'_> {
-    let mut lexer = Lexer { file, text, bytes: text.as_bytes(), pos: 0, out: Lexed::default(), nesting: Vec::new(), skip: None, pending_body_close: None };
+    let mut lexer = Lexer {
+        file,
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        out: Lexed::default(),
+        nesting: Vec::new(),
+        skip: None,
+        pending_body_close: None,
+    };
     if text.starts_with('\u{feff}') {
         lexer.pos = 3;
     }
@@ -132,8 +141,8 @@ impl<'src> Lexer<'src> {
                     self.pos += 1;
                 }
                 if self.pos == name_start {
-                    self.error(diag::SYNTAX_ERROR, start, self.pos, "`$` must be followed by a parameter name")
-                        .help = Some("write `$name` for a declared `param`, or `$run_start`, `$run_end`, `$run_date`".into());
+                    self.error(diag::SYNTAX_ERROR, start, self.pos, "`$` must be followed by a parameter name").help =
+                        Some("write `$name` for a declared `param`, or `$run_start`, `$run_end`, `$run_date`".into());
                     self.push(Token::Error, start);
                 } else {
                     let name = self.slice(name_start, self.pos);
@@ -190,7 +199,9 @@ impl<'src> Lexer<'src> {
         self.pos += first.len_utf8().max(1);
         // Group a run of the same kind of junk into one diagnostic.
         while let Some(c) = self.text.get(self.pos..).and_then(|s| s.chars().next()) {
-            if c.is_ascii() && (c.is_ascii_alphanumeric() || c.is_ascii_whitespace() || "{}()[],:;.=<>+-*/%|'\"`$_".contains(c)) {
+            if c.is_ascii()
+                && (c.is_ascii_alphanumeric() || c.is_ascii_whitespace() || "{}()[],:;.=<>+-*/%|'\"`$_".contains(c))
+            {
                 break;
             }
             self.pos += c.len_utf8();
@@ -198,9 +209,9 @@ impl<'src> Lexer<'src> {
         let text = self.slice(start, self.pos);
         let shown: String = text.chars().take(12).collect();
         let help = match first {
-            '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}' | '\u{ff02}' | '\u{ff07}' => {
-                Some("this is a typographic quote, often pasted from a document; use a straight `\"` or `'`".to_string())
-            }
+            '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}' | '\u{ff02}' | '\u{ff07}' => Some(
+                "this is a typographic quote, often pasted from a document; use a straight `\"` or `'`".to_string(),
+            ),
             '\u{3000}' => Some("this is a full-width space; use an ordinary space".to_string()),
             '\u{fffd}' => Some("the file has bytes that are not UTF-8 here".to_string()),
             '#' => Some("comments start with `//` in .cjo files".to_string()),
@@ -262,14 +273,25 @@ impl<'src> Lexer<'src> {
             self.pos += 1;
         }
         // `03:00` is a time of day.
-        if self.peek(0) == b':' && self.peek(1).is_ascii_digit() && self.peek(2).is_ascii_digit() && !self.peek(3).is_ascii_digit() {
+        if self.peek(0) == b':'
+            && self.peek(1).is_ascii_digit()
+            && self.peek(2).is_ascii_digit()
+            && !self.peek(3).is_ascii_digit()
+        {
             let hours = self.slice(start, self.pos);
             self.pos += 3;
             let minutes = self.slice(self.pos - 2, self.pos);
-            let valid = hours.len() <= 2 && hours.parse::<u32>().is_ok_and(|h| h < 24) && minutes.parse::<u32>().is_ok_and(|m| m < 60);
+            let valid = hours.len() <= 2
+                && hours.parse::<u32>().is_ok_and(|h| h < 24)
+                && minutes.parse::<u32>().is_ok_and(|m| m < 60);
             if !valid {
-                self.error(diag::INVALID_TIME, start, self.pos, format!("`{}` is not a time of day", self.slice(start, self.pos)))
-                    .help = Some("write a 24-hour time from `00:00` to `23:59`".into());
+                self.error(
+                    diag::INVALID_TIME,
+                    start,
+                    self.pos,
+                    format!("`{}` is not a time of day", self.slice(start, self.pos)),
+                )
+                .help = Some("write a 24-hour time from `00:00` to `23:59`".into());
             }
             let t = self.slice(start, self.pos);
             return self.push(Token::Time(t), start);
@@ -292,7 +314,8 @@ impl<'src> Lexer<'src> {
                 end += 1;
             }
             let word = self.slice(self.pos, end);
-            let exponent = word.starts_with(['e', 'E']) && word.get(1..).is_some_and(|rest| rest.bytes().all(|c| c.is_ascii_digit()));
+            let exponent = word.starts_with(['e', 'E'])
+                && word.get(1..).is_some_and(|rest| rest.bytes().all(|c| c.is_ascii_digit()));
             // `5days` is a duration written without its space; anything
             // else glued to digits is neither a number nor a name.
             if crate::ast::DurationUnit::parse(word).is_none() {
@@ -301,8 +324,13 @@ impl<'src> Lexer<'src> {
                 } else {
                     "names start with a letter or `_`; put a space between a number and a word"
                 };
-                self.error(diag::INVALID_NUMBER, start, end, format!("`{}` is not a number cjo understands", self.slice(start, end)))
-                    .help = Some(help.into());
+                self.error(
+                    diag::INVALID_NUMBER,
+                    start,
+                    end,
+                    format!("`{}` is not a number cjo understands", self.slice(start, end)),
+                )
+                .help = Some(help.into());
                 self.pos = end;
                 return self.push(Token::Error, start);
             }
@@ -349,7 +377,8 @@ impl<'src> Lexer<'src> {
             let q = quote as char;
             self.error(diag::UNTERMINATED_STRING, start, self.pos.max(start + 1), format!("{what} is never closed"))
                 .with_label_mut(format!("this {what} has no closing `{q}` on its line"))
-                .help = Some(format!("add the closing `{q}`; strings cannot span lines (write `\\n` for a line break)"));
+                .help =
+                Some(format!("add the closing `{q}`; strings cannot span lines (write `\\n` for a line break)"));
         }
         let content = self.slice(content_start, content_end);
         let token = match quote {
@@ -370,7 +399,8 @@ impl<'src> Lexer<'src> {
             Some(c) => {
                 self.pos += 1 + c.len_utf8();
                 self.error(diag::INVALID_ESCAPE, start, self.pos, format!("unknown escape `\\{}`", c.escape_debug()))
-                    .help = Some("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\r`; write `\\\\` for a backslash".into());
+                    .help =
+                    Some("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\r`; write `\\\\` for a backslash".into());
             }
         }
     }
@@ -378,8 +408,18 @@ impl<'src> Lexer<'src> {
     /// Whether the `{` just pushed opens a SQL body: it follows `sql` or
     /// `sql <dialect>`, and that `sql` does not name a declaration.
     fn opens_sql_body(&self) -> bool {
-        let toks: Vec<Token<'_>> =
-            self.out.tokens.iter().rev().take(8).filter(|t| !matches!(t.token, Token::DocComment(_))).map(|t| t.token).collect::<Vec<_>>().into_iter().rev().collect();
+        let toks: Vec<Token<'_>> = self
+            .out
+            .tokens
+            .iter()
+            .rev()
+            .take(8)
+            .filter(|t| !matches!(t.token, Token::DocComment(_)))
+            .map(|t| t.token)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let n = toks.len();
         let word = |i: usize| match toks.get(i).copied() {
             Some(Token::Ident(w)) => Some(w),
@@ -406,20 +446,34 @@ impl<'src> Lexer<'src> {
         let scan = sql_body::scan(self.text, body_start, dialect == Some("bigquery"));
         match scan {
             sql_body::Scan::Closed { close } => {
-                self.out.tokens.push(Spanned { token: Token::SqlBody(self.slice(body_start, close)), range: self.range(body_start, close) });
+                self.out.tokens.push(Spanned {
+                    token: Token::SqlBody(self.slice(body_start, close)),
+                    range: self.range(body_start, close),
+                });
                 self.pos = close;
                 // The `}` is lexed normally next, which also pops the nesting.
             }
             sql_body::Scan::Unclosed { open_quote } => {
                 let recovered = sql_body::recover_close(self.text, open, body_start);
                 let end = recovered.unwrap_or(self.bytes.len());
-                self.out.tokens.push(Spanned { token: Token::SqlBody(self.slice(body_start, end)), range: self.range(body_start, end) });
+                self.out.tokens.push(Spanned {
+                    token: Token::SqlBody(self.slice(body_start, end)),
+                    range: self.range(body_start, end),
+                });
                 self.pos = end;
                 match (open_quote, recovered) {
                     (Some(q), Some(_)) => {
-                        self.error(diag::UNTERMINATED_STRING, q, q + 1, "string or comment in this SQL body is never closed")
-                            .with_label_mut("opened here")
-                            .help = Some("close the string or comment; in SQL a quote inside a string is written twice (`'it''s'`)".into());
+                        self.error(
+                            diag::UNTERMINATED_STRING,
+                            q,
+                            q + 1,
+                            "string or comment in this SQL body is never closed",
+                        )
+                        .with_label_mut("opened here")
+                        .help = Some(
+                            "close the string or comment; in SQL a quote inside a string is written twice (`'it''s'`)"
+                                .into(),
+                        );
                     }
                     _ => {
                         // The body's `{` is reported here, not as an unclosed
@@ -431,7 +485,11 @@ impl<'src> Lexer<'src> {
                         let d = self.error(diag::UNTERMINATED_SQL_BODY, open, open + 1, "SQL body is never closed");
                         d.labels[0].message = "this `{` has no matching `}`".into();
                         if let Some(span) = quote_span {
-                            d.labels.push(diag::Label { span, message: "this string or comment is still open at the end of the file".into(), primary: false });
+                            d.labels.push(diag::Label {
+                                span,
+                                message: "this string or comment is still open at the end of the file".into(),
+                                primary: false,
+                            });
                         }
                         d.help = Some("add the closing `}` after the SQL".into());
                     }

@@ -52,7 +52,10 @@ pub fn run(paths: &[PathBuf], check: bool, color: bool) -> u8 {
         }
     }
     if check && changed > 0 {
-        eprintln!("{changed} file{} not formatted; run `cjoc fmt` to format", if changed == 1 { " is" } else { "s are" });
+        eprintln!(
+            "{changed} file{} not formatted; run `cjoc fmt` to format",
+            if changed == 1 { " is" } else { "s are" }
+        );
         return PROBLEMS;
     }
     status

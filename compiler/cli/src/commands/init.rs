@@ -53,7 +53,11 @@ pub fn run(dir: &Path, name: Option<&str>, target: &str) -> u8 {
 
 /// The folder's name, made into a valid project name.
 fn project_name(dir: &Path) -> String {
-    let base = std::path::absolute(dir).ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_default();
-    let cleaned: String = base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+    let base = std::path::absolute(dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let cleaned: String =
+        base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
     if cleaned.is_empty() { "my_project".to_string() } else { cleaned }
 }

@@ -54,7 +54,8 @@ pub fn tokens(text: &str) -> Vec<String> {
 /// whitespace of each of its lines removed.
 pub fn comments(text: &str) -> Vec<String> {
     let lexed = cjo_syntax::lex(FileId(0), text);
-    let mut all: Vec<(u32, String)> = lexed.comments.iter().map(|c| (c.range.start, slice(text, c.range.start, c.range.end))).collect();
+    let mut all: Vec<(u32, String)> =
+        lexed.comments.iter().map(|c| (c.range.start, slice(text, c.range.start, c.range.end))).collect();
     for t in &lexed.tokens {
         if let Token::DocComment(_) = t.token {
             all.push((t.range.start, slice(text, t.range.start, t.range.end)));

@@ -186,10 +186,7 @@ impl Targets {
 impl CatalogConfig {
     /// Each pattern with its span in `cjo.toml`.
     pub fn paths_with_spans(&self) -> impl Iterator<Item = (&str, TextRange)> {
-        self.paths
-            .iter()
-            .map(String::as_str)
-            .zip(self.path_spans.iter().copied())
+        self.paths.iter().map(String::as_str).zip(self.path_spans.iter().copied())
     }
 }
 
@@ -256,22 +253,14 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
     // lies wholly before the line of the first syntax error was read as
     // written, so only complaints about that are kept; a missing key may be
     // further down, so those are dropped too.
-    let trusted_end = diags
-        .iter()
-        .map(|d| line_start(text, d.span().range.start))
-        .min();
-    diags.extend(
-        reader
-            .into_diagnostics()
-            .into_iter()
-            .filter(|d| match trusted_end {
-                None => true,
-                Some(end) => {
-                    let range = d.span().range;
-                    d.code != CONFIG_MISSING_KEY && !range.is_empty() && range.end <= end
-                }
-            }),
-    );
+    let trusted_end = diags.iter().map(|d| line_start(text, d.span().range.start)).min();
+    diags.extend(reader.into_diagnostics().into_iter().filter(|d| match trusted_end {
+        None => true,
+        Some(end) => {
+            let range = d.span().range;
+            d.code != CONFIG_MISSING_KEY && !range.is_empty() && range.end <= end
+        }
+    }));
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diags.dedup();
     (Config { file, ..config }, diags)
@@ -280,16 +269,12 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
 /// The offset of the start of the line holding `offset`.
 fn line_start(text: &str, offset: u32) -> u32 {
     let before = text.get(..offset as usize).unwrap_or(text);
-    before
-        .rfind('\n')
-        .map_or(0, |i| u32::try_from(i + 1).unwrap_or(u32::MAX))
+    before.rfind('\n').map_or(0, |i| u32::try_from(i + 1).unwrap_or(u32::MAX))
 }
 
 fn syntax_error(file: FileId, text: &str, error: &toml::de::Error) -> Diagnostic {
     let len = text.len();
-    let range = error
-        .span()
-        .map_or(len..len, |r| r.start.min(len)..r.end.min(len));
+    let range = error.span().map_or(len..len, |r| r.start.min(len)..r.end.min(len));
     let message = error.message();
     Diagnostic::error(
         CONFIG_SYNTAX,

@@ -5,8 +5,7 @@
 use std::ops::Range;
 
 use cjo_diagnostics::{
-    CONFIG_INVALID_VALUE, CONFIG_MISSING_KEY, CONFIG_UNKNOWN_KEY, Diagnostic, FileId, Span,
-    TextRange, did_you_mean,
+    CONFIG_INVALID_VALUE, CONFIG_MISSING_KEY, CONFIG_UNKNOWN_KEY, Diagnostic, FileId, Span, TextRange, did_you_mean,
 };
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
@@ -34,36 +33,22 @@ pub(super) struct Table<'a, 'i> {
 impl<'a, 'i> Table<'a, 'i> {
     /// The entries with their keys as plain strings.
     pub(super) fn iter(self) -> impl Iterator<Item = (&'a str, &'a Key<'i>, &'a Value<'i>)> {
-        self.entries
-            .iter()
-            .map(|(k, v)| (k.get_ref().as_ref(), k, v))
+        self.entries.iter().map(|(k, v)| (k.get_ref().as_ref(), k, v))
     }
 
     /// How the table is named in messages.
     pub(super) fn display(self) -> String {
-        if self.path.is_empty() {
-            "cjo.toml".to_owned()
-        } else {
-            format!("[{}]", self.path)
-        }
+        if self.path.is_empty() { "cjo.toml".to_owned() } else { format!("[{}]", self.path) }
     }
 
     /// Where a key of this table is, in messages: "in [project]".
     pub(super) fn location(self) -> String {
-        if self.path.is_empty() {
-            "at the top level of cjo.toml".to_owned()
-        } else {
-            format!("in [{}]", self.path)
-        }
+        if self.path.is_empty() { "at the top level of cjo.toml".to_owned() } else { format!("in [{}]", self.path) }
     }
 
     /// The dotted name of `key` within this table.
     pub(super) fn key_path(self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
-        }
+        if self.path.is_empty() { key.to_owned() } else { format!("{}.{key}", self.path) }
     }
 }
 
@@ -77,11 +62,7 @@ pub(super) struct Reader<'t> {
 
 impl<'t> Reader<'t> {
     pub(super) fn new(file: FileId, text: &'t str) -> Self {
-        Reader {
-            file,
-            text,
-            diags: Vec::new(),
-        }
+        Reader { file, text, diags: Vec::new() }
     }
 
     /// The source text of `value` as written in the file (with its quotes).
@@ -112,11 +93,7 @@ impl<'t> Reader<'t> {
         hint: Option<String>,
     ) {
         let name: &str = key.get_ref();
-        let what = if value.get_ref().is_table() {
-            "table"
-        } else {
-            "key"
-        };
+        let what = if value.get_ref().is_table() { "table" } else { "key" };
         let suggestion = hint.or_else(|| did_you_mean(name, valid.iter().copied()));
         let help = suggestion.unwrap_or_else(|| match valid {
             [] => format!("{} takes no keys yet; leave it empty", table.display()),
@@ -145,20 +122,10 @@ impl<'t> Reader<'t> {
     }
 
     /// E0112: `value` has the right type but is not allowed.
-    pub(super) fn invalid(
-        &mut self,
-        value: &Value<'_>,
-        message: String,
-        label: &str,
-        help: Option<String>,
-    ) {
-        let diag = Diagnostic::error(
-            CONFIG_INVALID_VALUE,
-            self.span(range(value.span())),
-            message,
-        )
-        .with_label(label)
-        .with_help_opt(help);
+    pub(super) fn invalid(&mut self, value: &Value<'_>, message: String, label: &str, help: Option<String>) {
+        let diag = Diagnostic::error(CONFIG_INVALID_VALUE, self.span(range(value.span())), message)
+            .with_label(label)
+            .with_help_opt(help);
         self.push(diag);
     }
 
@@ -176,17 +143,9 @@ impl<'t> Reader<'t> {
     }
 
     /// `value` as a table, or E0112.
-    pub(super) fn table<'a, 'i>(
-        &mut self,
-        path: &'static str,
-        value: &'a Value<'i>,
-    ) -> Option<Table<'a, 'i>> {
+    pub(super) fn table<'a, 'i>(&mut self, path: &'static str, value: &'a Value<'i>) -> Option<Table<'a, 'i>> {
         match value.get_ref() {
-            DeValue::Table(entries) => Some(Table {
-                path,
-                span: range(value.span()),
-                entries,
-            }),
+            DeValue::Table(entries) => Some(Table { path, span: range(value.span()), entries }),
             _ => {
                 self.wrong_type(path, value, "a table");
                 None
@@ -209,12 +168,7 @@ impl<'t> Reader<'t> {
     pub(super) fn non_empty_string(&mut self, key_path: &str, value: &Value<'_>) -> Option<String> {
         let s = self.string(key_path, value)?;
         if s.trim().is_empty() {
-            self.invalid(
-                value,
-                format!("`{key_path}` must not be empty"),
-                "empty string",
-                None,
-            );
+            self.invalid(value, format!("`{key_path}` must not be empty"), "empty string", None);
             return None;
         }
         Some(s)

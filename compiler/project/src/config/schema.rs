@@ -8,8 +8,8 @@ use toml::de::{DeTable, DeValue};
 use super::reader::{Reader, Table, range};
 use super::values::{catalog_path, check_identifier, dialect, max_stages, percentage, timezone};
 use super::{
-    AirflowConfig, BigQueryTarget, CatalogConfig, Config, DigdagConfig, JourneyDefaults,
-    Orchestrators, ProjectConfig, RedshiftTarget, Targets, TrinoTarget,
+    AirflowConfig, BigQueryTarget, CatalogConfig, Config, DigdagConfig, JourneyDefaults, Orchestrators, ProjectConfig,
+    RedshiftTarget, Targets, TrinoTarget,
 };
 use crate::Dialect;
 
@@ -26,11 +26,7 @@ const JOURNEY_KEYS: &[&str] = &["max_stages", "consistency_sample"];
 
 /// Reads the whole document.
 pub(super) fn read_config(r: &mut Reader<'_>, doc: &DeTable<'_>) -> Config {
-    let root = Table {
-        path: "",
-        span: TextRange::default(),
-        entries: doc,
-    };
+    let root = Table { path: "", span: TextRange::default(), entries: doc };
     let mut config = Config::default();
     for (name, key, value) in root.iter() {
         match name {
@@ -75,9 +71,7 @@ pub(super) fn read_config(r: &mut Reader<'_>, doc: &DeTable<'_>) -> Config {
 /// Help for a top-level key that belongs in one of the tables.
 fn misplaced_hint(name: &str) -> Option<String> {
     if PROJECT_KEYS.contains(&name) {
-        Some(format!(
-            "`{name}` belongs in the [project] table; put it below a `[project]` line"
-        ))
+        Some(format!("`{name}` belongs in the [project] table; put it below a `[project]` line"))
     } else if TARGET_KEYS.contains(&name) {
         Some(format!("did you mean `[targets.{name}]`?"))
     } else if ORCHESTRATOR_KEYS.contains(&name) {
@@ -88,23 +82,15 @@ fn misplaced_hint(name: &str) -> Option<String> {
 }
 
 fn project(r: &mut Reader<'_>, t: Table<'_, '_>) -> ProjectConfig {
-    let mut out = ProjectConfig {
-        span: Some(t.span),
-        ..ProjectConfig::default()
-    };
+    let mut out = ProjectConfig { span: Some(t.span), ..ProjectConfig::default() };
     for (name, key, value) in t.iter() {
         let span = Some(range(value.span()));
         match name {
             "name" => {
                 if let Some(s) = r.string("project.name", value) {
-                    if check_identifier(
-                        r,
-                        "project.name",
-                        value,
-                        &s,
-                        "letters, digits, `_` and `-`",
-                        |c| c.is_ascii_alphanumeric() || c == '_' || c == '-',
-                    ) {
+                    if check_identifier(r, "project.name", value, &s, "letters, digits, `_` and `-`", |c| {
+                        c.is_ascii_alphanumeric() || c == '_' || c == '-'
+                    }) {
                         out.name = s;
                         out.name_span = span;
                     }
@@ -147,9 +133,7 @@ fn targets(r: &mut Reader<'_>, t: Table<'_, '_>) -> Targets {
             Some(Dialect::Redshift) => {
                 out.redshift = r.table("targets.redshift", value).map(|t| redshift(r, t));
             }
-            Some(Dialect::Trino) => {
-                out.trino = r.table("targets.trino", value).map(|t| trino(r, t))
-            }
+            Some(Dialect::Trino) => out.trino = r.table("targets.trino", value).map(|t| trino(r, t)),
             None => r.unknown_key(t, key, value, TARGET_KEYS, None),
         }
     }
@@ -157,12 +141,7 @@ fn targets(r: &mut Reader<'_>, t: Table<'_, '_>) -> Targets {
 }
 
 fn bigquery(r: &mut Reader<'_>, t: Table<'_, '_>) -> BigQueryTarget {
-    let mut out = BigQueryTarget {
-        project: String::new(),
-        dataset: String::new(),
-        location: None,
-        span: t.span,
-    };
+    let mut out = BigQueryTarget { project: String::new(), dataset: String::new(), location: None, span: t.span };
     for (name, key, value) in t.iter() {
         let key_path = t.key_path(name);
         match name {
@@ -170,14 +149,9 @@ fn bigquery(r: &mut Reader<'_>, t: Table<'_, '_>) -> BigQueryTarget {
             "dataset" => {
                 let dataset = r.string(&key_path, value).unwrap_or_default();
                 // BigQuery rejects any other character in a dataset name.
-                if check_identifier(
-                    r,
-                    &key_path,
-                    value,
-                    &dataset,
-                    "letters, digits and `_`",
-                    |c| c.is_ascii_alphanumeric() || c == '_',
-                ) {
+                if check_identifier(r, &key_path, value, &dataset, "letters, digits and `_`", |c| {
+                    c.is_ascii_alphanumeric() || c == '_'
+                }) {
                     out.dataset = dataset;
                 }
             }
@@ -191,11 +165,7 @@ fn bigquery(r: &mut Reader<'_>, t: Table<'_, '_>) -> BigQueryTarget {
 }
 
 fn redshift(r: &mut Reader<'_>, t: Table<'_, '_>) -> RedshiftTarget {
-    let mut out = RedshiftTarget {
-        database: None,
-        schema: String::new(),
-        span: t.span,
-    };
+    let mut out = RedshiftTarget { database: None, schema: String::new(), span: t.span };
     for (name, key, value) in t.iter() {
         let key_path = t.key_path(name);
         match name {
@@ -209,11 +179,7 @@ fn redshift(r: &mut Reader<'_>, t: Table<'_, '_>) -> RedshiftTarget {
 }
 
 fn trino(r: &mut Reader<'_>, t: Table<'_, '_>) -> TrinoTarget {
-    let mut out = TrinoTarget {
-        catalog: String::new(),
-        schema: String::new(),
-        span: t.span,
-    };
+    let mut out = TrinoTarget { catalog: String::new(), schema: String::new(), span: t.span };
     for (name, key, value) in t.iter() {
         let key_path = t.key_path(name);
         match name {
@@ -228,10 +194,7 @@ fn trino(r: &mut Reader<'_>, t: Table<'_, '_>) -> TrinoTarget {
 }
 
 fn catalog(r: &mut Reader<'_>, t: Table<'_, '_>) -> CatalogConfig {
-    let mut out = CatalogConfig {
-        span: Some(t.span),
-        ..CatalogConfig::default()
-    };
+    let mut out = CatalogConfig { span: Some(t.span), ..CatalogConfig::default() };
     for (name, key, value) in t.iter() {
         match (name, value.get_ref()) {
             ("paths", DeValue::Array(items)) => {
@@ -258,11 +221,7 @@ fn orchestrators(r: &mut Reader<'_>, t: Table<'_, '_>) -> Orchestrators {
     let mut out = Orchestrators::default();
     for (name, key, value) in t.iter() {
         match name {
-            "airflow" => {
-                out.airflow = r
-                    .table("orchestrators.airflow", value)
-                    .map(|t| airflow(r, t))
-            }
+            "airflow" => out.airflow = r.table("orchestrators.airflow", value).map(|t| airflow(r, t)),
             "digdag" => {
                 out.digdag = r.table("orchestrators.digdag", value).map(|t| {
                     for (_, key, value) in t.iter() {

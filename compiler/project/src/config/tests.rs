@@ -1,6 +1,5 @@
 use cjo_diagnostics::{
-    CONFIG_CATALOG_PATH, CONFIG_INVALID_VALUE, CONFIG_MISSING_KEY, CONFIG_SYNTAX,
-    CONFIG_UNKNOWN_KEY, Code,
+    CONFIG_CATALOG_PATH, CONFIG_INVALID_VALUE, CONFIG_MISSING_KEY, CONFIG_SYNTAX, CONFIG_UNKNOWN_KEY, Code,
 };
 
 use super::*;
@@ -51,12 +50,7 @@ fn parse(text: &str) -> (Config, Vec<Found>) {
         .map(|d| {
             assert_eq!(d.span().file, FileId(7));
             assert!(d.is_error());
-            Found {
-                code: d.code,
-                at: d.span().range.slice(text).to_owned(),
-                message: d.message,
-                help: d.help,
-            }
+            Found { code: d.code, at: d.span().range.slice(text).to_owned(), message: d.message, help: d.help }
         })
         .collect();
     (config, found)
@@ -87,76 +81,31 @@ fn the_reference_example_is_clean() {
     assert_eq!(config.file, FileId(7));
 
     let p = &config.project;
-    assert_eq!(
-        (p.name.as_str(), p.default_target, p.timezone.as_str()),
-        ("acme", Dialect::BigQuery, "Asia/Tokyo")
-    );
+    assert_eq!((p.name.as_str(), p.default_target, p.timezone.as_str()), ("acme", Dialect::BigQuery, "Asia/Tokyo"));
     assert_eq!(at(p.span), Some("[project]"));
     assert_eq!(at(p.name_span), Some("\"acme\""));
     assert_eq!(at(p.default_target_span), Some("\"bigquery\""));
     assert_eq!(at(p.timezone_span), Some("\"Asia/Tokyo\""));
 
     let bq = config.targets.bigquery.as_ref();
-    assert_eq!(
-        bq.map(|t| (t.project.as_str(), t.dataset.as_str())),
-        Some(("acme-prod", "analytics"))
-    );
-    assert_eq!(
-        bq.and_then(|t| t.location.as_deref()),
-        Some("asia-northeast1")
-    );
-    assert_eq!(
-        at(config.targets.span(Dialect::BigQuery)),
-        Some("[targets.bigquery]")
-    );
+    assert_eq!(bq.map(|t| (t.project.as_str(), t.dataset.as_str())), Some(("acme-prod", "analytics")));
+    assert_eq!(bq.and_then(|t| t.location.as_deref()), Some("asia-northeast1"));
+    assert_eq!(at(config.targets.span(Dialect::BigQuery)), Some("[targets.bigquery]"));
     let rs = config.targets.redshift.as_ref();
-    assert_eq!(
-        rs.map(|t| (t.schema.as_str(), t.database.as_deref())),
-        Some(("analytics", None))
-    );
+    assert_eq!(rs.map(|t| (t.schema.as_str(), t.database.as_deref())), Some(("analytics", None)));
     let trino = config.targets.trino.as_ref();
-    assert_eq!(
-        trino.map(|t| (t.catalog.as_str(), t.schema.as_str())),
-        Some(("hive", "analytics"))
-    );
-    assert!(
-        Dialect::ALL
-            .into_iter()
-            .all(|d| config.targets.is_configured(d))
-    );
+    assert_eq!(trino.map(|t| (t.catalog.as_str(), t.schema.as_str())), Some(("hive", "analytics")));
+    assert!(Dialect::ALL.into_iter().all(|d| config.targets.is_configured(d)));
 
     assert_eq!(config.catalog.paths, ["schemas/*.json", "schemas/*.csv"]);
-    let spans: Vec<_> = config
-        .catalog
-        .paths_with_spans()
-        .map(|(_, r)| r.slice(EXAMPLE))
-        .collect();
+    let spans: Vec<_> = config.catalog.paths_with_spans().map(|(_, r)| r.slice(EXAMPLE)).collect();
     assert_eq!(spans, ["\"schemas/*.json\"", "\"schemas/*.csv\""]);
 
     let airflow = config.orchestrators.airflow.as_ref();
-    let conns = airflow.map(|a| {
-        a.connections
-            .values()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-    });
-    assert_eq!(
-        conns,
-        Some(vec![
-            "google_cloud_default",
-            "redshift_default",
-            "trino_default"
-        ])
-    );
+    let conns = airflow.map(|a| a.connections.values().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(conns, Some(vec!["google_cloud_default", "redshift_default", "trino_default"]));
     assert_eq!(airflow.map(|a| a.connection_spans.len()), Some(3));
-    assert_eq!(
-        config
-            .orchestrators
-            .digdag
-            .as_ref()
-            .map(|d| d.span.slice(EXAMPLE)),
-        Some("[orchestrators.digdag]")
-    );
+    assert_eq!(config.orchestrators.digdag.as_ref().map(|d| d.span.slice(EXAMPLE)), Some("[orchestrators.digdag]"));
     assert_eq!(config.journeys, JourneyDefaults::default());
 }
 
@@ -200,11 +149,7 @@ consistency_sample = "12.5%"
     assert_eq!(config.project.timezone, "America/Argentina/Buenos_Aires");
     assert!(config.targets.is_configured(Dialect::Trino));
     let airflow = config.orchestrators.airflow.as_ref();
-    let conn = |d| {
-        airflow
-            .and_then(|a| a.connections.get(&d))
-            .map(String::as_str)
-    };
+    let conn = |d| airflow.and_then(|a| a.connections.get(&d)).map(String::as_str);
     assert_eq!(conn(Dialect::Redshift), Some("rs_prod"));
     assert_eq!(conn(Dialect::BigQuery), Some("google_cloud_default"));
     assert_eq!(conn(Dialect::Trino), Some("trino_default"));
@@ -212,22 +157,14 @@ consistency_sample = "12.5%"
     assert_eq!(spans, Some(vec![Dialect::Redshift]));
     assert_eq!(config.journeys.max_stages, 64);
     assert_eq!(config.journeys.consistency_sample, 12.5);
-    assert_eq!(
-        config.journeys.max_stages_span.map(|r| r.slice(text)),
-        Some("64")
-    );
+    assert_eq!(config.journeys.max_stages_span.map(|r| r.slice(text)), Some("64"));
 }
 
 #[test]
 fn an_airflow_table_without_connections_uses_the_defaults() {
     let config = clean(&format!("{HEADER}[orchestrators.airflow]\n"));
     let airflow = config.orchestrators.airflow.as_ref();
-    let conns = airflow.map(|a| {
-        a.connections
-            .iter()
-            .map(|(d, c)| (*d, c.as_str()))
-            .collect::<Vec<_>>()
-    });
+    let conns = airflow.map(|a| a.connections.iter().map(|(d, c)| (*d, c.as_str())).collect::<Vec<_>>());
     assert_eq!(
         conns,
         Some(vec![
@@ -240,16 +177,8 @@ fn an_airflow_table_without_connections_uses_the_defaults() {
 
 #[test]
 fn consistency_sample_accepts_numbers_and_percent_strings() {
-    for (value, expected) in [
-        ("50", 50.0),
-        ("12.5", 12.5),
-        ("\"50%\"", 50.0),
-        ("\" 7 %\"", 7.0),
-        ("100", 100.0),
-    ] {
-        let config = clean(&format!(
-            "{HEADER}[journeys]\nconsistency_sample = {value}\n"
-        ));
+    for (value, expected) in [("50", 50.0), ("12.5", 12.5), ("\"50%\"", 50.0), ("\" 7 %\"", 7.0), ("100", 100.0)] {
+        let config = clean(&format!("{HEADER}[journeys]\nconsistency_sample = {value}\n"));
         assert_eq!(config.journeys.consistency_sample, expected, "{value}");
     }
 }
@@ -260,13 +189,7 @@ fn consistency_sample_accepts_numbers_and_percent_strings() {
 fn an_empty_file_has_no_project() {
     for text in ["", "\n\n# only a comment\n"] {
         let (config, f) = single(text);
-        assert_eq!(
-            config,
-            Config {
-                file: FileId(7),
-                ..Config::default()
-            }
-        );
+        assert_eq!(config, Config { file: FileId(7), ..Config::default() });
         assert_eq!((f.code, f.at.as_str()), (CONFIG_MISSING_KEY, ""));
         assert_eq!(f.message, "cjo.toml has no [project] table");
     }
@@ -278,10 +201,7 @@ fn a_project_without_a_name() {
     assert_eq!(config.project.name, "");
     assert_eq!((f.code, f.at.as_str()), (CONFIG_MISSING_KEY, "[project]"));
     assert_eq!(f.message, "[project] is missing the required key `name`");
-    assert_eq!(
-        f.help.as_deref(),
-        Some("add `name = \"my_project\"` to [project]")
-    );
+    assert_eq!(f.help.as_deref(), Some("add `name = \"my_project\"` to [project]"));
 }
 
 #[test]
@@ -289,45 +209,19 @@ fn targets_need_their_required_keys() {
     let (config, found) = parse(&format!(
         "{HEADER}[targets.bigquery]\nlocation = \"EU\"\n[targets.redshift]\n[targets.trino]\nschema = \"s\"\n"
     ));
-    let got: Vec<_> = found
-        .iter()
-        .map(|f| (f.code, f.at.as_str(), f.message.as_str()))
-        .collect();
+    let got: Vec<_> = found.iter().map(|f| (f.code, f.at.as_str(), f.message.as_str())).collect();
     assert_eq!(
         got,
         [
-            (
-                CONFIG_MISSING_KEY,
-                "[targets.bigquery]",
-                "[targets.bigquery] is missing the required key `dataset`"
-            ),
-            (
-                CONFIG_MISSING_KEY,
-                "[targets.bigquery]",
-                "[targets.bigquery] is missing the required key `project`"
-            ),
-            (
-                CONFIG_MISSING_KEY,
-                "[targets.redshift]",
-                "[targets.redshift] is missing the required key `schema`"
-            ),
-            (
-                CONFIG_MISSING_KEY,
-                "[targets.trino]",
-                "[targets.trino] is missing the required key `catalog`"
-            ),
+            (CONFIG_MISSING_KEY, "[targets.bigquery]", "[targets.bigquery] is missing the required key `dataset`"),
+            (CONFIG_MISSING_KEY, "[targets.bigquery]", "[targets.bigquery] is missing the required key `project`"),
+            (CONFIG_MISSING_KEY, "[targets.redshift]", "[targets.redshift] is missing the required key `schema`"),
+            (CONFIG_MISSING_KEY, "[targets.trino]", "[targets.trino] is missing the required key `catalog`"),
         ]
     );
     // The tables still count as configured, so later stages do not pile on.
-    assert!(
-        Dialect::ALL
-            .into_iter()
-            .all(|d| config.targets.is_configured(d))
-    );
-    assert_eq!(
-        config.targets.bigquery.map(|t| t.location),
-        Some(Some("EU".to_owned()))
-    );
+    assert!(Dialect::ALL.into_iter().all(|d| config.targets.is_configured(d)));
+    assert_eq!(config.targets.bigquery.map(|t| t.location), Some(Some("EU".to_owned())));
 }
 
 // E0111
@@ -338,59 +232,35 @@ fn an_unknown_key_lists_the_valid_ones() {
     assert_eq!(f.code, CONFIG_UNKNOWN_KEY);
     assert_eq!(f.at, "materialised");
     assert_eq!(f.message, "unknown key `materialised` in [project]");
-    assert_eq!(
-        f.help.as_deref(),
-        Some("the valid keys in [project] are `name`, `default_target` and `timezone`")
-    );
+    assert_eq!(f.help.as_deref(), Some("the valid keys in [project] are `name`, `default_target` and `timezone`"));
 }
 
 #[test]
 fn a_misspelt_key_gets_a_suggestion() {
     let f = one("defualt_target = \"redshift\"\n");
-    assert_eq!(
-        (f.code, f.at.as_str()),
-        (CONFIG_UNKNOWN_KEY, "defualt_target")
-    );
+    assert_eq!((f.code, f.at.as_str()), (CONFIG_UNKNOWN_KEY, "defualt_target"));
     assert_eq!(f.help.as_deref(), Some("did you mean `default_target`?"));
 
     let f = one("[targets.bigquery]\nproject = \"p\"\ndataset = \"d\"\nlocaton = \"EU\"\n");
-    assert_eq!(
-        (f.at.as_str(), f.help.as_deref()),
-        ("locaton", Some("did you mean `location`?"))
-    );
+    assert_eq!((f.at.as_str(), f.help.as_deref()), ("locaton", Some("did you mean `location`?")));
 
     let f = one("[journeys]\nmax_stage = 3\n");
-    assert_eq!(
-        (f.at.as_str(), f.help.as_deref()),
-        ("max_stage", Some("did you mean `max_stages`?"))
-    );
+    assert_eq!((f.at.as_str(), f.help.as_deref()), ("max_stage", Some("did you mean `max_stages`?")));
 
     let f = one("[orchestrators.airflow]\nconnection = { bigquery = \"bq\" }\n");
-    assert_eq!(
-        (f.at.as_str(), f.help.as_deref()),
-        ("connection", Some("did you mean `connections`?"))
-    );
+    assert_eq!((f.at.as_str(), f.help.as_deref()), ("connection", Some("did you mean `connections`?")));
 }
 
 #[test]
 fn an_unknown_table_is_named_a_table() {
     let f = one("[targts.bigquery]\nproject = \"p\"\n");
     assert_eq!((f.code, f.at.as_str()), (CONFIG_UNKNOWN_KEY, "targts"));
-    assert_eq!(
-        f.message,
-        "unknown table `targts` at the top level of cjo.toml"
-    );
+    assert_eq!(f.message, "unknown table `targts` at the top level of cjo.toml");
     assert_eq!(f.help.as_deref(), Some("did you mean `targets`?"));
 
     let f = one("[targets.snowflake]\nschema = \"s\"\n");
-    assert_eq!(
-        (f.at.as_str(), f.message.as_str()),
-        ("snowflake", "unknown table `snowflake` in [targets]")
-    );
-    assert_eq!(
-        f.help.as_deref(),
-        Some("the valid keys in [targets] are `bigquery`, `redshift` and `trino`")
-    );
+    assert_eq!((f.at.as_str(), f.message.as_str()), ("snowflake", "unknown table `snowflake` in [targets]"));
+    assert_eq!(f.help.as_deref(), Some("the valid keys in [targets] are `bigquery`, `redshift` and `trino`"));
 
     let f = one("[orchestrators.dagster]\n");
     assert_eq!(f.at, "dagster");
@@ -399,10 +269,7 @@ fn an_unknown_table_is_named_a_table() {
 #[test]
 fn keys_in_the_wrong_place_say_where_they_belong() {
     let (_, found) = parse("name = \"acme\"\n[bigquery]\nproject = \"p\"\n");
-    let got: Vec<_> = found
-        .iter()
-        .map(|f| (f.code, f.at.as_str(), f.help.as_deref().unwrap_or("")))
-        .collect();
+    let got: Vec<_> = found.iter().map(|f| (f.code, f.at.as_str(), f.help.as_deref().unwrap_or(""))).collect();
     assert_eq!(
         got,
         [
@@ -411,16 +278,8 @@ fn keys_in_the_wrong_place_say_where_they_belong() {
                 "",
                 "every project needs a name; start the file with\n\n[project]\nname = \"my_project\""
             ),
-            (
-                CONFIG_UNKNOWN_KEY,
-                "name",
-                "`name` belongs in the [project] table; put it below a `[project]` line"
-            ),
-            (
-                CONFIG_UNKNOWN_KEY,
-                "bigquery",
-                "did you mean `[targets.bigquery]`?"
-            ),
+            (CONFIG_UNKNOWN_KEY, "name", "`name` belongs in the [project] table; put it below a `[project]` line"),
+            (CONFIG_UNKNOWN_KEY, "bigquery", "did you mean `[targets.bigquery]`?"),
         ]
     );
 }
@@ -429,16 +288,10 @@ fn keys_in_the_wrong_place_say_where_they_belong() {
 fn digdag_and_connections_take_only_known_keys() {
     let f = one("[orchestrators.digdag]\nproject = \"x\"\n");
     assert_eq!((f.code, f.at.as_str()), (CONFIG_UNKNOWN_KEY, "project"));
-    assert_eq!(
-        f.help.as_deref(),
-        Some("[orchestrators.digdag] takes no keys yet; leave it empty")
-    );
+    assert_eq!(f.help.as_deref(), Some("[orchestrators.digdag] takes no keys yet; leave it empty"));
 
     let f = one("[orchestrators.airflow]\nconnections = { bigqury = \"bq\" }\n");
-    assert_eq!(
-        (f.at.as_str(), f.help.as_deref()),
-        ("bigqury", Some("did you mean `bigquery`?"))
-    );
+    assert_eq!((f.at.as_str(), f.help.as_deref()), ("bigqury", Some("did you mean `bigquery`?")));
 
     let f = one("[orchestrators.airflow]\ndags_folder = \"dags\"\n");
     assert_eq!((f.code, f.at.as_str()), (CONFIG_UNKNOWN_KEY, "dags_folder"));
@@ -449,16 +302,8 @@ fn digdag_and_connections_take_only_known_keys() {
 #[test]
 fn a_value_of_the_wrong_type_names_the_expected_type() {
     let cases = [
-        (
-            "[project]\nname = 42\n",
-            "42",
-            "`project.name` must be a string, found an integer",
-        ),
-        (
-            "project = \"acme\"\n",
-            "\"acme\"",
-            "`project` must be a table, found a string",
-        ),
+        ("[project]\nname = 42\n", "42", "`project.name` must be a string, found an integer"),
+        ("project = \"acme\"\n", "\"acme\"", "`project` must be a table, found a string"),
         (
             "[project]\nname = \"a\"\ndefault_target = [\"trino\"]\n",
             "[\"trino\"]",
@@ -502,10 +347,7 @@ fn a_value_of_the_wrong_type_names_the_expected_type() {
     ];
     for (text, at, message) in cases {
         let (_, found) = parse(text);
-        let got: Vec<_> = found
-            .iter()
-            .map(|f| (f.code, f.at.as_str(), f.message.as_str()))
-            .collect();
+        let got: Vec<_> = found.iter().map(|f| (f.code, f.at.as_str(), f.message.as_str())).collect();
         // A `project` that is not a table also leaves the project without a name.
         let expected = (CONFIG_INVALID_VALUE, at, message);
         assert!(got.contains(&expected), "{text}\n{got:#?}");
@@ -516,10 +358,7 @@ fn a_value_of_the_wrong_type_names_the_expected_type() {
 #[test]
 fn default_target_must_be_a_dialect() {
     let f = one("default_target = \"snowflake\"\n");
-    assert_eq!(
-        (f.code, f.at.as_str()),
-        (CONFIG_INVALID_VALUE, "\"snowflake\"")
-    );
+    assert_eq!((f.code, f.at.as_str()), (CONFIG_INVALID_VALUE, "\"snowflake\""));
     assert_eq!(
         f.message,
         "`project.default_target` must be one of `bigquery`, `redshift` or `trino`, found `snowflake`"
@@ -535,50 +374,27 @@ fn names_must_be_identifier_like() {
     let (config, f) = single("[project]\nname = \"acme corp\"\n");
     assert_eq!(config.project.name, "");
     assert_eq!(config.project.name_span, None);
-    assert_eq!(
-        (f.code, f.at.as_str()),
-        (CONFIG_INVALID_VALUE, "\"acme corp\"")
-    );
-    assert_eq!(
-        f.message,
-        "`project.name` may contain only letters, digits, `_` and `-`, found `acme corp`"
-    );
+    assert_eq!((f.code, f.at.as_str()), (CONFIG_INVALID_VALUE, "\"acme corp\""));
+    assert_eq!(f.message, "`project.name` may contain only letters, digits, `_` and `-`, found `acme corp`");
     assert_eq!(f.help.as_deref(), Some("try `acme_corp`"));
 
     let (_, f) = single("[project]\nname = \"\"\n");
-    assert_eq!(
-        (f.at.as_str(), f.message.as_str()),
-        ("\"\"", "`project.name` must not be empty")
-    );
+    assert_eq!((f.at.as_str(), f.message.as_str()), ("\"\"", "`project.name` must not be empty"));
 
     let f = one("[targets.bigquery]\nproject = \"acme-prod\"\ndataset = \"analytics-prod\"\n");
-    assert_eq!(
-        (f.code, f.at.as_str()),
-        (CONFIG_INVALID_VALUE, "\"analytics-prod\"")
-    );
+    assert_eq!((f.code, f.at.as_str()), (CONFIG_INVALID_VALUE, "\"analytics-prod\""));
     assert_eq!(f.help.as_deref(), Some("try `analytics_prod`"));
 
     let f = one("[targets.trino]\ncatalog = \"  \"\nschema = \"s\"\n");
-    assert_eq!(
-        (f.at.as_str(), f.message.as_str()),
-        ("\"  \"", "`targets.trino.catalog` must not be empty")
-    );
+    assert_eq!((f.at.as_str(), f.message.as_str()), ("\"  \"", "`targets.trino.catalog` must not be empty"));
 }
 
 #[test]
 fn timezones_must_be_iana_names() {
     let f = one("timezone = \"JST\"\n");
     assert_eq!((f.code, f.at.as_str()), (CONFIG_INVALID_VALUE, "\"JST\""));
-    assert_eq!(
-        f.message,
-        "`project.timezone` must be an IANA time zone name like `Area/City` or `UTC`, found `JST`"
-    );
-    assert!(
-        f.help
-            .as_deref()
-            .is_some_and(|h| h.contains("`Asia/Tokyo`")),
-        "{f:?}"
-    );
+    assert_eq!(f.message, "`project.timezone` must be an IANA time zone name like `Area/City` or `UTC`, found `JST`");
+    assert!(f.help.as_deref().is_some_and(|h| h.contains("`Asia/Tokyo`")), "{f:?}");
 
     let f = one("timezone = \"asia/tokyo\"\n");
     assert_eq!(f.help.as_deref(), Some("did you mean `Asia/Tokyo`?"));
@@ -589,21 +405,9 @@ fn timezones_must_be_iana_names() {
 #[test]
 fn journey_numbers_must_be_in_range() {
     let cases = [
-        (
-            "max_stages = 0",
-            "0",
-            "`journeys.max_stages` must be between 1 and 64, found 0",
-        ),
-        (
-            "max_stages = 65",
-            "65",
-            "`journeys.max_stages` must be between 1 and 64, found 65",
-        ),
-        (
-            "max_stages = -3",
-            "-3",
-            "`journeys.max_stages` must be between 1 and 64, found -3",
-        ),
+        ("max_stages = 0", "0", "`journeys.max_stages` must be between 1 and 64, found 0"),
+        ("max_stages = 65", "65", "`journeys.max_stages` must be between 1 and 64, found 65"),
+        ("max_stages = -3", "-3", "`journeys.max_stages` must be between 1 and 64, found -3"),
         (
             "max_stages = 99999999999999999999",
             "99999999999999999999",
@@ -637,10 +441,7 @@ fn journey_numbers_must_be_in_range() {
     ];
     for (line, at, message) in cases {
         let f = one(&format!("[journeys]\n{line}\n"));
-        assert_eq!(
-            (f.code, f.at.as_str(), f.message.as_str()),
-            (CONFIG_INVALID_VALUE, at, message)
-        );
+        assert_eq!((f.code, f.at.as_str(), f.message.as_str()), (CONFIG_INVALID_VALUE, at, message));
     }
 }
 
@@ -677,27 +478,14 @@ fn catalog_paths_must_be_relative_globs_inside_the_project() {
         "invalid entry in `catalog.paths`: `schemas/[a.json` is not a valid glob pattern: invalid range pattern"
     );
     // Only the valid patterns are kept, each with its own span.
-    let kept: Vec<_> = config
-        .catalog
-        .paths_with_spans()
-        .map(|(p, r)| (p, r.slice(&text)))
-        .collect();
-    assert_eq!(
-        kept,
-        [
-            ("schemas/*.json", "\"schemas/*.json\""),
-            ("ok/**/*.csv", "\"ok/**/*.csv\"")
-        ]
-    );
+    let kept: Vec<_> = config.catalog.paths_with_spans().map(|(p, r)| (p, r.slice(&text))).collect();
+    assert_eq!(kept, [("schemas/*.json", "\"schemas/*.json\""), ("ok/**/*.csv", "\"ok/**/*.csv\"")]);
 }
 
 #[test]
 fn a_glob_error_in_an_escaped_string_points_at_the_whole_string() {
     let f = one("[catalog]\npaths = [\"schemas/\\u005Ba.json\"]\n");
-    assert_eq!(
-        (f.code, f.at.as_str()),
-        (CONFIG_CATALOG_PATH, "\"schemas/\\u005Ba.json\"")
-    );
+    assert_eq!((f.code, f.at.as_str()), (CONFIG_CATALOG_PATH, "\"schemas/\\u005Ba.json\""));
 }
 
 // All at once
@@ -738,10 +526,7 @@ max_stages = 100
     assert_eq!(config.project.timezone, "UTC");
     assert_eq!(config.journeys.max_stages, 8);
     assert!(config.catalog.paths.is_empty());
-    assert_eq!(
-        config.targets.bigquery.map(|t| t.dataset),
-        Some("analytics".to_owned())
-    );
+    assert_eq!(config.targets.bigquery.map(|t| t.dataset), Some("analytics".to_owned()));
 }
 
 // E0110
@@ -754,10 +539,7 @@ fn a_syntax_error_is_reported_at_the_parser_span() {
 
     let (config, f) = single("[project\nname = \"acme\"\n");
     assert_eq!(f.code, CONFIG_SYNTAX);
-    assert_eq!(
-        f.message,
-        "cjo.toml is not valid TOML: unclosed table, expected `]`"
-    );
+    assert_eq!(f.message, "cjo.toml is not valid TOML: unclosed table, expected `]`");
     assert_eq!(config.project.name, "");
 
     let (_, f) = single("[project]\nname = acme\n");
@@ -793,10 +575,7 @@ impl XorShift {
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items
-            .get(self.below(items.len()))
-            .copied()
-            .unwrap_or_default()
+        items.get(self.below(items.len())).copied().unwrap_or_default()
     }
 }
 
@@ -805,10 +584,7 @@ fn check_invariants(text: &str) {
     for d in &diags {
         let r = d.span().range;
         assert!(r.end as usize <= text.len(), "{text:?}: {d:?}");
-        assert!(
-            text.is_char_boundary(r.start as usize) && text.is_char_boundary(r.end as usize),
-            "{text:?}: {d:?}"
-        );
+        assert!(text.is_char_boundary(r.start as usize) && text.is_char_boundary(r.end as usize), "{text:?}: {d:?}");
     }
     assert!(config.journeys.max_stages >= 1 && config.journeys.max_stages <= 64);
     assert_eq!(config.catalog.paths.len(), config.catalog.path_spans.len());
@@ -894,11 +670,7 @@ fn garbage_never_panics() {
         check_invariants(&text);
     }
     // Deep nesting is bounded by the TOML parser.
-    check_invariants(&format!(
-        "x = {}{}",
-        "[".repeat(100_000),
-        "]".repeat(100_000)
-    ));
+    check_invariants(&format!("x = {}{}", "[".repeat(100_000), "]".repeat(100_000)));
     check_invariants(&format!("x = {}", "{a = ".repeat(50_000)));
 }
 
@@ -914,33 +686,14 @@ fn doc_example(doc: &str) -> Option<&str> {
 
 #[test]
 fn each_documented_example_triggers_its_code() {
-    for code in [
-        CONFIG_SYNTAX,
-        CONFIG_UNKNOWN_KEY,
-        CONFIG_INVALID_VALUE,
-        CONFIG_MISSING_KEY,
-        CONFIG_CATALOG_PATH,
-    ] {
-        assert!(
-            code.doc
-                .starts_with(&format!("# {} {}\n", code.id, code.name)),
-            "{}",
-            code.id
-        );
+    for code in [CONFIG_SYNTAX, CONFIG_UNKNOWN_KEY, CONFIG_INVALID_VALUE, CONFIG_MISSING_KEY, CONFIG_CATALOG_PATH] {
+        assert!(code.doc.starts_with(&format!("# {} {}\n", code.id, code.name)), "{}", code.id);
         for section in ["## What", "## Why", "## How to fix", "## Example"] {
-            assert!(
-                code.doc.contains(&format!("\n{section}\n")),
-                "{} lacks {section}",
-                code.id
-            );
+            assert!(code.doc.contains(&format!("\n{section}\n")), "{} lacks {section}", code.id);
         }
         let example = doc_example(code.doc);
         assert!(example.is_some(), "{} has no ```toml example", code.id);
         let (_, found) = parse(example.unwrap_or_default());
-        assert!(
-            found.iter().any(|f| f.code == code),
-            "{}: {found:#?}",
-            code.id
-        );
+        assert!(found.iter().any(|f| f.code == code), "{}: {found:#?}", code.id);
     }
 }

@@ -17,10 +17,7 @@ pub(super) fn dialect(r: &mut Reader<'_>, key_path: &str, value: &Value<'_>) -> 
         let names: Vec<&str> = Dialect::names().collect();
         r.invalid(
             value,
-            format!(
-                "`{key_path}` must be one of {}, found `{s}`",
-                one_of(&names)
-            ),
+            format!("`{key_path}` must be one of {}, found `{s}`", one_of(&names)),
             "not a target cjoc compiles to",
             cjo_diagnostics::did_you_mean(&s, names.iter().copied()),
         );
@@ -56,9 +53,7 @@ pub(super) fn timezone(r: &mut Reader<'_>, value: &Value<'_>) -> Option<String> 
 fn is_iana_like(tz: &str) -> bool {
     let segment_ok = |seg: &str| {
         seg.starts_with(|c: char| c.is_ascii_uppercase())
-            && seg
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+            && seg.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
     };
     tz == "UTC" || (tz.split('/').count() >= 2 && tz.split('/').all(segment_ok))
 }
@@ -90,11 +85,7 @@ pub(super) fn check_identifier(
     if !s.is_empty() && s.chars().all(allowed) {
         return true;
     }
-    let fixed: String = s
-        .trim()
-        .chars()
-        .map(|c| if allowed(c) { c } else { '_' })
-        .collect();
+    let fixed: String = s.trim().chars().map(|c| if allowed(c) { c } else { '_' }).collect();
     let help = (!fixed.is_empty()).then(|| format!("try `{fixed}`"));
     let message = if s.is_empty() {
         format!("`{key_path}` must not be empty")
@@ -109,17 +100,9 @@ pub(super) fn check_identifier(
 /// glob pattern inside the project folder.
 pub(super) fn catalog_path(r: &mut Reader<'_>, value: &Value<'_>, pattern: &str) -> bool {
     let problem = if pattern.trim().is_empty() {
-        Some((
-            "an empty path".to_owned(),
-            "empty path".to_owned(),
-            value.span(),
-        ))
+        Some(("an empty path".to_owned(), "empty path".to_owned(), value.span()))
     } else if is_absolute(pattern) {
-        Some((
-            format!("`{pattern}` is an absolute path"),
-            "absolute path".to_owned(),
-            value.span(),
-        ))
+        Some((format!("`{pattern}` is an absolute path"), "absolute path".to_owned(), value.span()))
     } else if escapes_project(pattern) {
         Some((
             format!("`{pattern}` leads outside the project folder"),
@@ -128,26 +111,25 @@ pub(super) fn catalog_path(r: &mut Reader<'_>, value: &Value<'_>, pattern: &str)
         ))
     } else {
         glob::Pattern::new(pattern).err().map(|e| {
-            let at = char_span(r.raw(value), pattern, e.pos).map_or(value.span(), |c| {
-                value.span().start + c.start..value.span().start + c.end
-            });
-            (
-                format!("`{pattern}` is not a valid glob pattern: {}", e.msg),
-                e.msg.to_owned(),
-                at,
-            )
+            let at = char_span(r.raw(value), pattern, e.pos)
+                .map_or(value.span(), |c| value.span().start + c.start..value.span().start + c.end);
+            (format!("`{pattern}` is not a valid glob pattern: {}", e.msg), e.msg.to_owned(), at)
         })
     };
     let Some((message, label, at)) = problem else {
         return true;
     };
     r.push(
-        Diagnostic::error(CONFIG_CATALOG_PATH, r.span(range(at)), format!("invalid entry in `catalog.paths`: {message}"))
-            .with_label(label)
-            .with_help(
-                "write patterns relative to the folder holding cjo.toml, using `*`, `**`, `?` and `[...]`, \
+        Diagnostic::error(
+            CONFIG_CATALOG_PATH,
+            r.span(range(at)),
+            format!("invalid entry in `catalog.paths`: {message}"),
+        )
+        .with_label(label)
+        .with_help(
+            "write patterns relative to the folder holding cjo.toml, using `*`, `**`, `?` and `[...]`, \
                  e.g. \"schemas/*.json\"; copy schemas from elsewhere into the project so builds are reproducible",
-            ),
+        ),
     );
     false
 }
@@ -199,15 +181,9 @@ pub(super) fn max_stages(r: &mut Reader<'_>, value: &Value<'_>) -> Option<u32> {
         _ => {
             r.invalid(
                 value,
-                format!(
-                    "`journeys.max_stages` must be between 1 and {limit}, found {}",
-                    r.raw(value)
-                ),
+                format!("`journeys.max_stages` must be between 1 and {limit}, found {}", r.raw(value)),
                 "out of range",
-                Some(
-                    "a journey with more stages is hard to follow; split it into several journeys"
-                        .to_owned(),
-                ),
+                Some("a journey with more stages is hard to follow; split it into several journeys".to_owned()),
             );
             None
         }
@@ -218,9 +194,7 @@ pub(super) fn max_stages(r: &mut Reader<'_>, value: &Value<'_>) -> Option<u32> {
 pub(super) fn percentage(r: &mut Reader<'_>, value: &Value<'_>) -> Option<f64> {
     const KEY: &str = "journeys.consistency_sample";
     let p = match value.get_ref() {
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-            .ok()
-            .map(|n| n as f64),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
         DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
         DeValue::String(s) => match s.trim().strip_suffix('%') {
             Some(number) => number.trim().parse::<f64>().ok().filter(|p| p.is_finite()),
@@ -229,11 +203,7 @@ pub(super) fn percentage(r: &mut Reader<'_>, value: &Value<'_>) -> Option<f64> {
                     value,
                     format!("`{KEY}` must be a percentage such as 10 or \"10%\", found `{s}`"),
                     "missing `%`",
-                    Some(format!(
-                        "write `{KEY} = {}` or `\"{}%\"`",
-                        s.trim(),
-                        s.trim()
-                    )),
+                    Some(format!("write `{KEY} = {}` or `\"{}%\"`", s.trim(), s.trim())),
                 );
                 return None;
             }
@@ -248,10 +218,7 @@ pub(super) fn percentage(r: &mut Reader<'_>, value: &Value<'_>) -> Option<f64> {
         _ => {
             r.invalid(
                 value,
-                format!(
-                    "`{KEY}` must be a percentage greater than 0 and at most 100, found {}",
-                    r.raw(value)
-                ),
+                format!("`{KEY}` must be a percentage greater than 0 and at most 100, found {}", r.raw(value)),
                 "not a percentage between 0 and 100",
                 None,
             );
@@ -266,25 +233,10 @@ mod unit {
 
     #[test]
     fn time_zone_shapes() {
-        for ok in [
-            "UTC",
-            "Asia/Tokyo",
-            "America/Argentina/Buenos_Aires",
-            "Etc/GMT+9",
-            "America/Port-au-Prince",
-        ] {
+        for ok in ["UTC", "Asia/Tokyo", "America/Argentina/Buenos_Aires", "Etc/GMT+9", "America/Port-au-Prince"] {
             assert!(is_iana_like(ok), "{ok}");
         }
-        for bad in [
-            "utc",
-            "JST",
-            "+09:00",
-            "Asia/",
-            "/Tokyo",
-            "asia/tokyo",
-            "Asia Tokyo",
-            "",
-        ] {
+        for bad in ["utc", "JST", "+09:00", "Asia/", "/Tokyo", "asia/tokyo", "Asia Tokyo", ""] {
             assert!(!is_iana_like(bad), "{bad}");
         }
         assert_eq!(capitalise_zone("america/new_york"), "America/New_York");
@@ -293,13 +245,7 @@ mod unit {
 
     #[test]
     fn paths_outside_the_project() {
-        for abs in [
-            "/etc/schemas",
-            "\\\\server\\share",
-            "C:\\schemas",
-            "c:/schemas",
-            "~/schemas",
-        ] {
+        for abs in ["/etc/schemas", "\\\\server\\share", "C:\\schemas", "c:/schemas", "~/schemas"] {
             assert!(is_absolute(abs), "{abs}");
         }
         assert!(!is_absolute("schemas/*.json"));

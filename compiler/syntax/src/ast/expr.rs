@@ -31,22 +31,60 @@ pub enum ExprKind {
     /// `14 days`.
     Duration(Duration),
     /// `date '2026-01-01'`, `timestamp "…"`.
-    Typed { ty: Name, value: StrLit },
+    Typed {
+        ty: Name,
+        value: StrLit,
+    },
     /// `[a, b, c]`.
     List(Vec<Expr>),
-    Unary { op: UnaryOp, op_range: TextRange, operand: Box<Expr> },
+    Unary {
+        op: UnaryOp,
+        op_range: TextRange,
+        operand: Box<Expr>,
+    },
     /// A run of operators of one precedence, left to right:
     /// `a + b - c` is `first = a, rest = [(+, b), (-, c)]`. Comparisons
     /// do not chain, so theirs has one element.
-    Binary { first: Box<Expr>, rest: Vec<Operation> },
-    IsNull { operand: Box<Expr>, negated: bool },
-    InList { operand: Box<Expr>, list: Vec<Expr>, negated: bool },
-    Between { operand: Box<Expr>, low: Box<Expr>, high: Box<Expr>, negated: bool },
-    Like { operand: Box<Expr>, pattern: Box<Expr>, negated: bool },
+    Binary {
+        first: Box<Expr>,
+        rest: Vec<Operation>,
+    },
+    IsNull {
+        operand: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        operand: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
+    Between {
+        operand: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
+    Like {
+        operand: Box<Expr>,
+        pattern: Box<Expr>,
+        negated: bool,
+    },
     /// `f(a, b)`, `count(*)`, `count(distinct x)`.
-    Call { name: Name, args: Vec<Expr>, distinct: bool, star: bool },
-    Case { operand: Option<Box<Expr>>, whens: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>> },
-    Cast { operand: Box<Expr>, ty: TypeExpr },
+    Call {
+        name: Name,
+        args: Vec<Expr>,
+        distinct: bool,
+        star: bool,
+    },
+    Case {
+        operand: Option<Box<Expr>>,
+        whens: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+    },
+    Cast {
+        operand: Box<Expr>,
+        ty: TypeExpr,
+    },
     /// `any E where P …` or `count E where P … op n`.
     Quantifier(Box<Quantifier>),
     Error,
@@ -125,7 +163,11 @@ pub struct Quantifier {
 pub enum QuantifierKind {
     Any,
     /// `count … op value`.
-    Count { op: BinaryOp, op_range: TextRange, value: Expr },
+    Count {
+        op: BinaryOp,
+        op_range: TextRange,
+        value: Expr,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

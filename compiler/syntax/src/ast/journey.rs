@@ -53,21 +53,42 @@ pub struct Step {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StepKind {
     /// `activate "destination"`.
-    Activate { destination: StrLit },
+    Activate {
+        destination: StrLit,
+    },
     /// `wait 2 days`.
-    Wait { duration: Duration },
+    Wait {
+        duration: Duration,
+    },
     /// `wait until date "2026-12-24"`.
-    WaitUntilDate { date: StrLit },
+    WaitUntilDate {
+        date: StrLit,
+    },
     /// `wait until weekday mon, thu`.
-    WaitUntilWeekday { days: Vec<Name> },
+    WaitUntilWeekday {
+        days: Vec<Name>,
+    },
     /// `wait until condition timeout 5 days -> step`.
-    WaitUntil { condition: Expr, timeout: Duration, on_timeout: Name },
+    WaitUntil {
+        condition: Expr,
+        timeout: Duration,
+        on_timeout: Name,
+    },
     /// `decide { when c -> a … else -> b }`.
-    Decide { branches: Vec<Branch>, otherwise: Option<Name>, range: TextRange },
+    Decide {
+        branches: Vec<Branch>,
+        otherwise: Option<Name>,
+        range: TextRange,
+    },
     /// `ab_test { control 10% -> a  variant x 45% -> b … }`.
-    AbTest { arms: Vec<Arm> },
+    AbTest {
+        arms: Vec<Arm>,
+    },
     /// `jump stage` or `jump journey.stage`.
-    Jump { journey: Option<Name>, stage: Name },
+    Jump {
+        journey: Option<Name>,
+        stage: Name,
+    },
     Merge,
     End,
     /// A step whose kind could not be parsed (already reported).

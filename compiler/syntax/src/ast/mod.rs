@@ -137,7 +137,10 @@ pub struct TypeExpr {
 pub enum TypeKind {
     /// A primitive (`int`, `string` …) or a type parameter of a `fn`.
     Named(Name),
-    Decimal { precision: u32, scale: u32 },
+    Decimal {
+        precision: u32,
+        scale: u32,
+    },
     Array(Box<TypeExpr>),
     Struct(Vec<StructField>),
     Error,
@@ -212,12 +215,22 @@ pub enum ValueKind {
     Time(String),
     List(Vec<Value>),
     /// `incremental(unique_key = [a], lookback = 3 days)`.
-    Call { name: Name, args: Vec<Setting> },
+    Call {
+        name: Name,
+        args: Vec<Setting>,
+    },
     /// A word qualifying a value: `cron "0 3 * * *"`, `every 5 minutes`.
-    Tagged { tag: Name, value: Box<Value> },
+    Tagged {
+        tag: Name,
+        value: Box<Value>,
+    },
     /// A value with a trailing clause: `daily at 03:00`,
     /// `unless_goal cooldown 30 days`.
-    Modified { base: Box<Value>, modifier: Name, arg: Box<Value> },
+    Modified {
+        base: Box<Value>,
+        modifier: Name,
+        arg: Box<Value>,
+    },
     Error,
 }
 

@@ -18,7 +18,9 @@ impl Expr {
             | ExprKind::Typed { .. }
             | ExprKind::Error => {}
             ExprKind::List(items) => out.extend(items),
-            ExprKind::Unary { operand, .. } | ExprKind::IsNull { operand, .. } | ExprKind::Cast { operand, .. } => out.push(&**operand),
+            ExprKind::Unary { operand, .. } | ExprKind::IsNull { operand, .. } | ExprKind::Cast { operand, .. } => {
+                out.push(&**operand)
+            }
             ExprKind::Binary { first, rest } => {
                 out.push(&**first);
                 out.extend(rest.iter().map(|o| &o.rhs));
@@ -128,7 +130,9 @@ impl File {
                         for step in &mut s.steps {
                             match &mut step.kind {
                                 StepKind::WaitUntil { condition, .. } => f(condition),
-                                StepKind::Decide { branches, .. } => branches.iter_mut().for_each(|b| f(&mut b.condition)),
+                                StepKind::Decide { branches, .. } => {
+                                    branches.iter_mut().for_each(|b| f(&mut b.condition))
+                                }
                                 _ => {}
                             }
                         }

@@ -16,8 +16,23 @@ fn words_numbers_and_punctuation() {
     assert_eq!(
         kinds("step a: wait 2 days -> b // note\n10% 03:00 $run_date <> != ... x.y"),
         vec![
-            Ident("step"), Ident("a"), Colon, Ident("wait"), Number("2"), Ident("days"), Arrow, Ident("b"),
-            Percent("10"), Time("03:00"), Param("run_date"), NotEq, NotEq, Ellipsis, Ident("x"), Dot, Ident("y"),
+            Ident("step"),
+            Ident("a"),
+            Colon,
+            Ident("wait"),
+            Number("2"),
+            Ident("days"),
+            Arrow,
+            Ident("b"),
+            Percent("10"),
+            Time("03:00"),
+            Param("run_date"),
+            NotEq,
+            NotEq,
+            Ellipsis,
+            Ident("x"),
+            Dot,
+            Ident("y"),
         ]
     );
 }
@@ -40,7 +55,10 @@ fn sql_body_is_verbatim_and_skips_quotes_and_comments() {
 
 #[test]
 fn sql_as_a_name_is_not_a_body() {
-    assert_eq!(kinds("model sql { x = 1 }"), vec![Ident("model"), Ident("sql"), LBrace, Ident("x"), Eq, Number("1"), RBrace]);
+    assert_eq!(
+        kinds("model sql { x = 1 }"),
+        vec![Ident("model"), Ident("sql"), LBrace, Ident("x"), Eq, Number("1"), RBrace]
+    );
 }
 
 #[test]

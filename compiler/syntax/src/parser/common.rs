@@ -9,13 +9,27 @@ use crate::ast::*;
 use crate::token::Token;
 
 /// Words that look like time units but are not ones we accept.
-const UNIT_LIKE: &[&str] =
-    &["month", "months", "year", "years", "min", "mins", "sec", "secs", "hr", "hrs", "ms", "millisecond", "milliseconds", "d", "h"];
+const UNIT_LIKE: &[&str] = &[
+    "month",
+    "months",
+    "year",
+    "years",
+    "min",
+    "mins",
+    "sec",
+    "secs",
+    "hr",
+    "hrs",
+    "ms",
+    "millisecond",
+    "milliseconds",
+    "d",
+    "h",
+];
 
 pub fn kw<'t, 's: 't>(word: &'static str) -> impl Parser<'t, In<'t, 's>, TextRange, Extra<'t, 's>> + Clone {
     just(Token::Ident(word)).map_with(|_, e| rng(e.span()))
 }
-
 
 /// A plain identifier.
 pub fn name<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Name, Extra<'t, 's>> + Clone {
@@ -122,10 +136,8 @@ pub fn value<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Value, Extra<'t, 's>> 
             Token::Percent(p) => ValueKind::Percent(p.to_string()),
             Token::Time(t) => ValueKind::Time(t.to_string()),
         };
-        let simple = duration()
-            .map(ValueKind::Duration)
-            .or(scalar)
-            .map_with(|kind, e| Value { kind, range: rng(e.span()) });
+        let simple =
+            duration().map(ValueKind::Duration).or(scalar).map_with(|kind, e| Value { kind, range: rng(e.span()) });
         let list = value
             .clone()
             .separated_by(just(Token::Comma))
@@ -176,10 +188,12 @@ pub fn setting<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Setting, Extra<'t, '
 fn setting_with<'t, 's: 't>(
     value: impl Parser<'t, In<'t, 's>, Value, Extra<'t, 's>> + Clone,
 ) -> impl Parser<'t, In<'t, 's>, Setting, Extra<'t, 's>> + Clone {
-    name()
-        .then_ignore(just(Token::Eq))
-        .then(value)
-        .map_with(|(key, value), e| Setting { doc: None, key, value, range: rng(e.span()) })
+    name().then_ignore(just(Token::Eq)).then(value).map_with(|(key, value), e| Setting {
+        doc: None,
+        key,
+        value,
+        range: rng(e.span()),
+    })
 }
 
 /// A type.
@@ -188,7 +202,12 @@ pub fn type_expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, TypeExpr, Extra<'t
         let int = select! { Token::Number(n) => n }.validate(|n: &str, e, emitter| {
             let value = n.parse::<u32>().ok();
             if value.is_none() {
-                emitter.emit(custom(e.span(), diag::INVALID_NUMBER, format!("`{n}` is not a whole number"), "precision and scale are whole numbers, e.g. `decimal(18, 2)`"));
+                emitter.emit(custom(
+                    e.span(),
+                    diag::INVALID_NUMBER,
+                    format!("`{n}` is not a whole number"),
+                    "precision and scale are whole numbers, e.g. `decimal(18, 2)`",
+                ));
             }
             value
         });
@@ -229,7 +248,12 @@ pub fn type_expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, TypeExpr, Extra<'t
 /// throws away, so that a skipped `{ … }` never closes the enclosing block.
 pub fn skip_unit<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, (), Extra<'t, 's>> + Clone {
     let group = |open: Token<'static>, close: Token<'static>| {
-        nested_delimiters(open, close, [(Token::LParen, Token::RParen), (Token::LBracket, Token::RBracket), (Token::LBrace, Token::RBrace)], |_| ())
+        nested_delimiters(
+            open,
+            close,
+            [(Token::LParen, Token::RParen), (Token::LBracket, Token::RBracket), (Token::LBrace, Token::RBrace)],
+            |_| (),
+        )
     };
     choice((
         group(Token::LBrace, Token::RBrace),
@@ -294,6 +318,8 @@ pub fn setting_start<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, (), Extra<'t, 
 }
 
 /// One of the given keywords.
-pub fn keyword_of<'t, 's: 't>(words: &'static [&'static str]) -> impl Parser<'t, In<'t, 's>, (), Extra<'t, 's>> + Clone {
+pub fn keyword_of<'t, 's: 't>(
+    words: &'static [&'static str],
+) -> impl Parser<'t, In<'t, 's>, (), Extra<'t, 's>> + Clone {
     select! { Token::Ident(w) if words.contains(&w) => () }
 }

@@ -11,8 +11,12 @@ pub(super) fn guard(file: FileId, ast: &mut File, out: &mut Vec<Diagnostic>) {
     ast.for_each_expr_mut(&mut |e: &mut Expr| {
         if depth(e) > MAX_EXPR_DEPTH {
             out.push(
-                Diagnostic::error(diag::NESTING_TOO_DEEP, Span::new(file, e.range), format!("expression nested more than {MAX_EXPR_DEPTH} levels deep"))
-                    .with_help("split the condition into smaller parts"),
+                Diagnostic::error(
+                    diag::NESTING_TOO_DEEP,
+                    Span::new(file, e.range),
+                    format!("expression nested more than {MAX_EXPR_DEPTH} levels deep"),
+                )
+                .with_help("split the condition into smaller parts"),
             );
             let deep = std::mem::replace(e, Expr::error(e.range));
             dismantle(deep);

@@ -12,7 +12,13 @@ use cjo_diagnostics::{self as diag, Diagnostic, FileId, Span, TextRange};
 use crate::ast::*;
 use crate::token::{Spanned, Token};
 
-pub(super) fn attach(file: FileId, ast: &mut File, docs: &[Spanned<'_>], tokens: &[Spanned<'_>], out: &mut Vec<Diagnostic>) {
+pub(super) fn attach(
+    file: FileId,
+    ast: &mut File,
+    docs: &[Spanned<'_>],
+    tokens: &[Spanned<'_>],
+    out: &mut Vec<Diagnostic>,
+) {
     if docs.is_empty() {
         return;
     }
@@ -88,9 +94,13 @@ pub(super) fn attach(file: FileId, ast: &mut File, docs: &[Spanned<'_>], tokens:
     }
     for doc in runs.into_values() {
         out.push(
-            Diagnostic::warning(diag::DANGLING_DOC_COMMENT, Span::new(file, doc.range), "this doc comment documents nothing")
-                .with_label("not followed by a declaration, column, parameter, setting, stage or step")
-                .with_help("move it directly above what it describes, or use `//` for a plain comment"),
+            Diagnostic::warning(
+                diag::DANGLING_DOC_COMMENT,
+                Span::new(file, doc.range),
+                "this doc comment documents nothing",
+            )
+            .with_label("not followed by a declaration, column, parameter, setting, stage or step")
+            .with_help("move it directly above what it describes, or use `//` for a plain comment"),
         );
     }
 }

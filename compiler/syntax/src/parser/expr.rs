@@ -16,17 +16,13 @@ use crate::token::Token;
 /// Reading `case` as a column after a broken `case … end` would also make
 /// recovery re-read the rest of the expression again and again.
 pub const RESERVED: &[&str] = &[
-    "and", "or", "not", "is", "in", "between", "like", "case", "when", "then", "else", "end", "where", "within", "since",
-    "timeout", "as", "distinct", "null", "true", "false",
+    "and", "or", "not", "is", "in", "between", "like", "case", "when", "then", "else", "end", "where", "within",
+    "since", "timeout", "as", "distinct", "null", "true", "false",
 ];
 
 pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + Clone {
     recursive(|expr| {
-        let expr_list = expr
-            .clone()
-            .separated_by(just(Token::Comma))
-            .allow_trailing()
-            .collect::<Vec<_>>();
+        let expr_list = expr.clone().separated_by(just(Token::Comma)).allow_trailing().collect::<Vec<_>>();
 
         let literal = select! {
             Token::Str(s) => ExprKind::Str(unescape(s)),
@@ -91,32 +87,25 @@ pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + 
                 otherwise: otherwise.map(Box::new),
             });
 
-        let list = expr_list
-            .clone()
-            .delimited_by(just(Token::LBracket), just(Token::RBracket))
-            .map(ExprKind::List);
+        let list = expr_list.clone().delimited_by(just(Token::LBracket), just(Token::RBracket)).map(ExprKind::List);
 
-        let paren = expr
-            .clone()
-            .delimited_by(just(Token::LParen), just(Token::RParen))
-            .map(|e: Expr| e.kind)
-            .recover_with(via_parser(nested_delimiters(
-                Token::LParen,
-                Token::RParen,
-                [(Token::LBracket, Token::RBracket), (Token::LBrace, Token::RBrace)],
-                |_| ExprKind::Error,
-            )));
+        let paren =
+            expr.clone().delimited_by(just(Token::LParen), just(Token::RParen)).map(|e: Expr| e.kind).recover_with(
+                via_parser(nested_delimiters(
+                    Token::LParen,
+                    Token::RParen,
+                    [(Token::LBracket, Token::RBracket), (Token::LBrace, Token::RBrace)],
+                    |_| ExprKind::Error,
+                )),
+            );
 
         // The count's right-hand side is a number, a parameter or a
         // parenthesised expression: anything looser would swallow a
         // following `and`.
-        let count_value = choice((
-            select! { Token::Number(n) => ExprKind::Number(n.to_string()) },
-            param.clone(),
-            paren.clone(),
-        ))
-        .map_with(|kind, e| Expr { kind, range: rng(e.span()) })
-        .labelled("a number");
+        let count_value =
+            choice((select! { Token::Number(n) => ExprKind::Number(n.to_string()) }, param.clone(), paren.clone()))
+                .map_with(|kind, e| Expr { kind, range: rng(e.span()) })
+                .labelled("a number");
 
         let anchor = select! { Token::Ident(w) => w }.try_map_with(|w: &str, e| {
             Anchor::parse(w).map(|a| (a, rng(e.span()))).ok_or_else(|| {
@@ -135,11 +124,8 @@ pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + 
         let any_q = kw("any").ignore_then(quantifier_tail.clone()).map(|(((events, filter), within), since)| {
             ExprKind::Quantifier(Box::new(Quantifier { kind: QuantifierKind::Any, events, filter, within, since }))
         });
-        let count_q = kw("count")
-            .ignore_then(quantifier_tail)
-            .then(comparison_op())
-            .then(count_value)
-            .map(|(((((events, filter), within), since), (op, op_range)), value)| {
+        let count_q = kw("count").ignore_then(quantifier_tail).then(comparison_op()).then(count_value).map(
+            |(((((events, filter), within), since), (op, op_range)), value)| {
                 ExprKind::Quantifier(Box::new(Quantifier {
                     kind: QuantifierKind::Count { op, op_range, value },
                     events,
@@ -147,7 +133,8 @@ pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + 
                     within,
                     since,
                 }))
-            });
+            },
+        );
 
         let primary = choice((
             duration().map(ExprKind::Duration),
@@ -240,10 +227,18 @@ fn binary_level<'t, 's: 't>(
     let op = op.map_with(|op, e| (op, rng(e.span())));
     operand
         .clone()
-        .then(op.then(operand).map(|((op, op_range), rhs)| Operation { op, op_range, rhs }).repeated().collect::<Vec<_>>())
+        .then(
+            op.then(operand)
+                .map(|((op, op_range), rhs)| Operation { op, op_range, rhs })
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
         .map(|(first, rest): (Expr, Vec<Operation>)| match rest.last() {
             None => first,
-            Some(last) => Expr { range: first.range.cover(last.rhs.range), kind: ExprKind::Binary { first: Box::new(first), rest } },
+            Some(last) => Expr {
+                range: first.range.cover(last.rhs.range),
+                kind: ExprKind::Binary { first: Box::new(first), rest },
+            },
         })
 }
 
@@ -271,4 +266,3 @@ impl Suffix {
         }
     }
 }
-

@@ -71,13 +71,20 @@ enum SourceMember {
 fn column<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Column, Extra<'t, 's>> + Clone {
     // A warehouse column whose name is not an identifier is written in
     // backticks: `` `売上`: int ``.
-    let quoted = select! { Token::QuotedIdent(w) => w }.map_with(|w: &str, e| Name { text: w.to_string(), range: rng(e.span()) });
+    let quoted = select! { Token::QuotedIdent(w) => w }
+        .map_with(|w: &str, e| Name { text: w.to_string(), range: rng(e.span()) });
     name()
         .or(quoted)
         .then_ignore(just(Token::Colon))
         .then(type_expr())
         .then(kw("not").then(kw("null")).or_not())
-        .map_with(|((name, ty), not_null), e| Column { doc: None, name, ty, not_null: not_null.is_some(), range: rng(e.span()) })
+        .map_with(|((name, ty), not_null), e| Column {
+            doc: None,
+            name,
+            ty,
+            not_null: not_null.is_some(),
+            range: rng(e.span()),
+        })
 }
 
 fn source<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Source, Extra<'t, 's>> + Clone {
@@ -89,9 +96,25 @@ fn source<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Source, Extra<'t, 's>> + 
         .then_ignore(just(Token::Eq))
         .then(string())
         .then(from_catalog.or_not())
-        .then(block(member, any().filter(|t| matches!(t, Token::Ident(_) | Token::QuotedIdent(_))).then(one_of([Token::Colon, Token::Eq]))).or_not())
+        .then(
+            block(
+                member,
+                any()
+                    .filter(|t| matches!(t, Token::Ident(_) | Token::QuotedIdent(_)))
+                    .then(one_of([Token::Colon, Token::Eq])),
+            )
+            .or_not(),
+        )
         .map_with(|(((name, table), from_catalog), body), e| {
-            let mut source = Source { doc: None, name, table, from_catalog, columns: Vec::new(), settings: Vec::new(), range: rng(e.span()) };
+            let mut source = Source {
+                doc: None,
+                name,
+                table,
+                from_catalog,
+                columns: Vec::new(),
+                settings: Vec::new(),
+                range: rng(e.span()),
+            };
             for m in members(body.unwrap_or_default()) {
                 match m {
                     SourceMember::Column(c) => source.columns.push(c),
@@ -137,7 +160,14 @@ fn model<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Model, Extra<'t, 's>> + Cl
     .labelled("a setting, `param` or `sql { … }`");
     let start = choice((keyword_of(&["param", "sql"]), setting_start()));
     kw("model").ignore_then(name()).then(block(member, start)).map_with(|(name, body), e| {
-        let mut model = Model { doc: None, name, settings: Vec::new(), params: Vec::new(), bodies: Vec::new(), range: rng(e.span()) };
+        let mut model = Model {
+            doc: None,
+            name,
+            settings: Vec::new(),
+            params: Vec::new(),
+            bodies: Vec::new(),
+            range: rng(e.span()),
+        };
         for m in members(body) {
             match m {
                 ModelMember::Setting(s) => model.settings.push(s),
@@ -150,9 +180,11 @@ fn model<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Model, Extra<'t, 's>> + Cl
 }
 
 fn check<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Check, Extra<'t, 's>> + Clone {
-    let arg = expr()
-        .then(just(Token::Arrow).ignore_then(expr()).or_not())
-        .map_with(|(value, arrow), e| CheckArg { value, arrow, range: rng(e.span()) });
+    let arg = expr().then(just(Token::Arrow).ignore_then(expr()).or_not()).map_with(|(value, arrow), e| CheckArg {
+        value,
+        arrow,
+        range: rng(e.span()),
+    });
     let call = name()
         .then(
             arg.separated_by(just(Token::Comma))
@@ -161,23 +193,32 @@ fn check<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Check, Extra<'t, 's>> + Cl
                 .delimited_by(just(Token::LParen), just(Token::RParen)),
         )
         .map_with(|(name, args), e| CheckEntry::Call { name, args, range: rng(e.span()) });
-    let expect = kw("expect")
-        .ignore_then(string())
-        .then_ignore(just(Token::Colon))
-        .then(expr())
-        .map_with(|(description, condition), e| CheckEntry::Expect { description, condition, range: rng(e.span()) });
+    let expect =
+        kw("expect").ignore_then(string()).then_ignore(just(Token::Colon)).then(expr()).map_with(
+            |(description, condition), e| CheckEntry::Expect { description, condition, range: rng(e.span()) },
+        );
     let entry = choice((expect, call)).labelled("a check such as `unique(col)` or `expect \"…\": condition`");
     kw("check")
         .ignore_then(name())
         .then(block(entry, choice((kw("expect").ignored(), name().then(just(Token::LParen)).ignored()))))
-        .map_with(|(target, entries), e| Check { doc: None, target, entries: members(entries).collect(), range: rng(e.span()) })
+        .map_with(|(target, entries), e| Check {
+            doc: None,
+            target,
+            entries: members(entries).collect(),
+            range: rng(e.span()),
+        })
 }
 
 fn pipeline<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Pipeline, Extra<'t, 's>> + Clone {
     kw("pipeline")
         .ignore_then(name())
         .then(block(setting().labelled("a setting (`key = value`)"), setting_start()))
-        .map_with(|(name, settings), e| Pipeline { doc: None, name, settings: members(settings).collect(), range: rng(e.span()) })
+        .map_with(|(name, settings), e| Pipeline {
+            doc: None,
+            name,
+            settings: members(settings).collect(),
+            range: rng(e.span()),
+        })
 }
 
 fn function<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Function, Extra<'t, 's>> + Clone {

@@ -41,7 +41,8 @@ pub struct Parse {
 /// Parses `text` as the `.cjo` file `file`.
 pub fn parse(file: FileId, text: &str) -> Parse {
     let Lexed { tokens, comments, mut diagnostics } = lex(file, text);
-    let (doc_tokens, tokens): (Vec<_>, Vec<_>) = tokens.into_iter().partition(|t| matches!(t.token, Token::DocComment(_)));
+    let (doc_tokens, tokens): (Vec<_>, Vec<_>) =
+        tokens.into_iter().partition(|t| matches!(t.token, Token::DocComment(_)));
     let mut previous_end = 0usize;
     let input: Vec<(Token<'_>, Sp)> = tokens
         .iter()
@@ -56,7 +57,8 @@ pub fn parse(file: FileId, text: &str) -> Parse {
     let (output, errors) = items::file().parse(input.as_slice().split_token_span(eoi)).into_output_errors();
     let mut ast = output.unwrap_or_default();
 
-    let lexer_reported_eof = diagnostics.iter().any(|d| d.code == diag::UNCLOSED_DELIMITER || d.code == diag::UNTERMINATED_SQL_BODY);
+    let lexer_reported_eof =
+        diagnostics.iter().any(|d| d.code == diag::UNCLOSED_DELIMITER || d.code == diag::UNTERMINATED_SQL_BODY);
     let mut seen = std::collections::BTreeSet::new();
     for err in errors {
         if let Some(d) = convert(file, err, lexer_reported_eof) {
@@ -82,7 +84,12 @@ const SEP: char = '\u{1f}';
 
 /// A parse error with our own code, message and help. chumsky carries only
 /// a message, so the three travel packed and are unpacked by [`convert`].
-pub(crate) fn custom<'t, 's>(span: Sp, code: diag::Code, message: impl AsRef<str>, help: impl AsRef<str>) -> Rich<'t, Token<'s>, Sp> {
+pub(crate) fn custom<'t, 's>(
+    span: Sp,
+    code: diag::Code,
+    message: impl AsRef<str>,
+    help: impl AsRef<str>,
+) -> Rich<'t, Token<'s>, Sp> {
     Rich::custom(span, format!("{}{SEP}{}{SEP}{}", code.id, message.as_ref(), help.as_ref()))
 }
 
@@ -131,7 +138,8 @@ fn convert(file: FileId, err: Rich<'_, Token<'_>, Sp>, lexer_reported_eof: bool)
                 }
                 _ => None,
             };
-            let label = if found.is_some() { format!("unexpected {found_text}") } else { "the file ends here".to_string() };
+            let label =
+                if found.is_some() { format!("unexpected {found_text}") } else { "the file ends here".to_string() };
             let mut d = Diagnostic::error(diag::SYNTAX_ERROR, span, message).with_label(label).with_help_opt(help);
             if let Some(note) = note {
                 d = d.with_note(note);

@@ -78,7 +78,17 @@ mod tests {
 
     #[test]
     fn rejects_bad_expressions() {
-        for bad in ["0 3 * *", "60 * * * *", "0 24 * * *", "0 0 0 * *", "* * * * 8", "*/0 * * * *", "5-1 * * * *", "@sometimes", "a b c d e"] {
+        for bad in [
+            "0 3 * *",
+            "60 * * * *",
+            "0 24 * * *",
+            "0 0 0 * *",
+            "* * * * 8",
+            "*/0 * * * *",
+            "5-1 * * * *",
+            "@sometimes",
+            "a b c d e",
+        ] {
             assert!(check(bad).is_err(), "{bad}");
         }
     }

@@ -25,9 +25,13 @@ pub fn duplicates<'a>(cx: &mut Cx, what: &str, names: impl IntoIterator<Item = &
     for n in names {
         match seen.get(n.as_str()) {
             Some(first) => cx.push(
-                Diagnostic::error(diag::DUPLICATE_MEMBER, cx.span(n.range), format!("{what} `{}` is declared twice", n.text))
-                    .with_secondary(cx.span(first.range), "first declared here")
-                    .with_help(format!("rename or remove one of the two {what}s")),
+                Diagnostic::error(
+                    diag::DUPLICATE_MEMBER,
+                    cx.span(n.range),
+                    format!("{what} `{}` is declared twice", n.text),
+                )
+                .with_secondary(cx.span(first.range), "first declared here")
+                .with_help(format!("rename or remove one of the two {what}s")),
             ),
             None => {
                 seen.insert(n.as_str(), n);
@@ -44,13 +48,21 @@ fn source(cx: &mut Cx, s: &Source) {
     }
     match (s.from_catalog, s.columns.first()) {
         (Some(catalog), Some(first)) => cx.push(
-            Diagnostic::error(diag::MISPLACED_MEMBER, cx.span(first.range), "a source `from catalog` takes its columns from the catalog")
-                .with_secondary(cx.span(catalog), "columns come from the catalog here")
-                .with_help("remove the column list, or remove `from catalog` to declare the columns here"),
+            Diagnostic::error(
+                diag::MISPLACED_MEMBER,
+                cx.span(first.range),
+                "a source `from catalog` takes its columns from the catalog",
+            )
+            .with_secondary(cx.span(catalog), "columns come from the catalog here")
+            .with_help("remove the column list, or remove `from catalog` to declare the columns here"),
         ),
         (None, None) => cx.missing(
-            Diagnostic::error(diag::MISSING_SETTING, cx.span(s.name.range), format!("source `{}` declares no columns", s.name.text))
-                .with_help("list its columns (`customer_id: string not null`), or write `from catalog` to import them"),
+            Diagnostic::error(
+                diag::MISSING_SETTING,
+                cx.span(s.name.range),
+                format!("source `{}` declares no columns", s.name.text),
+            )
+            .with_help("list its columns (`customer_id: string not null`), or write `from catalog` to import them"),
         ),
         _ => {}
     }
@@ -63,17 +75,29 @@ fn model(cx: &mut Cx, m: &Model) {
         type_expr(cx, &p.ty, &[]);
         if matches!(p.name.as_str(), "run_start" | "run_end" | "run_date") {
             cx.push(
-                Diagnostic::error(diag::DUPLICATE_MEMBER, cx.span(p.name.range), format!("`${}` is a built-in parameter", p.name.text))
-                    .with_help("choose another name; `$run_start`, `$run_end` and `$run_date` are always available"),
+                Diagnostic::error(
+                    diag::DUPLICATE_MEMBER,
+                    cx.span(p.name.range),
+                    format!("`${}` is a built-in parameter", p.name.text),
+                )
+                .with_help("choose another name; `$run_start`, `$run_end` and `$run_date` are always available"),
             );
         }
     }
     for b in &m.bodies {
         if let Some(d) = &b.dialect {
             if !DIALECTS.contains(&d.as_str()) {
-                let help = diag::did_you_mean(d.as_str(), DIALECTS.iter().copied())
-                    .unwrap_or_else(|| "write `sql { … }` for portable SQL, or name `bigquery`, `redshift` or `trino`".into());
-                cx.push(Diagnostic::error(diag::UNKNOWN_DIALECT, cx.span(d.range), format!("unknown SQL dialect `{}`", d.text)).with_help(help));
+                let help = diag::did_you_mean(d.as_str(), DIALECTS.iter().copied()).unwrap_or_else(|| {
+                    "write `sql { … }` for portable SQL, or name `bigquery`, `redshift` or `trino`".into()
+                });
+                cx.push(
+                    Diagnostic::error(
+                        diag::UNKNOWN_DIALECT,
+                        cx.span(d.range),
+                        format!("unknown SQL dialect `{}`", d.text),
+                    )
+                    .with_help(help),
+                );
             }
         }
         if b.text.trim().is_empty() {
@@ -85,8 +109,12 @@ fn model(cx: &mut Cx, m: &Model) {
     }
     match m.bodies.as_slice() {
         [] => cx.missing(
-            Diagnostic::error(diag::MISSING_SETTING, cx.span(m.name.range), format!("model `{}` has no SQL", m.name.text))
-                .with_help("add its query: `sql { select … }`"),
+            Diagnostic::error(
+                diag::MISSING_SETTING,
+                cx.span(m.name.range),
+                format!("model `{}` has no SQL", m.name.text),
+            )
+            .with_help("add its query: `sql { select … }`"),
         ),
         [_] => {}
         [first, rest @ ..] => {
@@ -94,7 +122,9 @@ fn model(cx: &mut Cx, m: &Model) {
                 cx.push(
                     Diagnostic::error(diag::DUPLICATE_MEMBER, cx.span(b.range), "a model has one SQL body")
                         .with_secondary(cx.span(first.range), "the first body")
-                        .with_help("a model that needs different SQL per warehouse can be split into one model per target"),
+                        .with_help(
+                            "a model that needs different SQL per warehouse can be split into one model per target",
+                        ),
                 );
             }
         }
@@ -106,8 +136,12 @@ const CHECKS: &[&str] = &["unique", "not_null", "accepted_values", "references",
 fn check(cx: &mut Cx, c: &Check) {
     if c.entries.is_empty() {
         cx.missing(
-            Diagnostic::warning(diag::MISSING_SETTING, cx.span(c.target.range), format!("check `{}` tests nothing", c.target.text))
-                .with_help("add a test such as `unique(id)` or `not_null(id)`"),
+            Diagnostic::warning(
+                diag::MISSING_SETTING,
+                cx.span(c.target.range),
+                format!("check `{}` tests nothing", c.target.text),
+            )
+            .with_help("add a test such as `unique(id)` or `not_null(id)`"),
         );
     }
     for entry in &c.entries {
@@ -116,8 +150,12 @@ fn check(cx: &mut Cx, c: &Check) {
             let ok = args.len() >= min && args.iter().all(|a| a.arrow.is_none() && is_column(&a.value));
             if !ok {
                 cx.push(
-                    Diagnostic::error(diag::INVALID_CHECK_ARGUMENTS, cx.span(*range), format!("`{}` takes one or more column names", name.text))
-                        .with_help(format!("e.g. `{}(customer_id)`", name.text)),
+                    Diagnostic::error(
+                        diag::INVALID_CHECK_ARGUMENTS,
+                        cx.span(*range),
+                        format!("`{}` takes one or more column names", name.text),
+                    )
+                    .with_help(format!("e.g. `{}(customer_id)`", name.text)),
                 );
             }
         };
@@ -128,8 +166,12 @@ fn check(cx: &mut Cx, c: &Check) {
                     && values.arrow.is_none() && matches!(&values.value.kind, ExprKind::List(items) if !items.is_empty()));
                 if !ok {
                     cx.push(
-                        Diagnostic::error(diag::INVALID_CHECK_ARGUMENTS, cx.span(*range), "`accepted_values` takes a column and a list of values")
-                            .with_help("e.g. `accepted_values(plan, [\"free\", \"basic\", \"premium\"])`"),
+                        Diagnostic::error(
+                            diag::INVALID_CHECK_ARGUMENTS,
+                            cx.span(*range),
+                            "`accepted_values` takes a column and a list of values",
+                        )
+                        .with_help("e.g. `accepted_values(plan, [\"free\", \"basic\", \"premium\"])`"),
                     );
                 }
             }
@@ -138,14 +180,22 @@ fn check(cx: &mut Cx, c: &Check) {
                     && matches!(&arg.arrow, Some(Expr { kind: ExprKind::Column(parts), .. }) if parts.len() == 2));
                 if !ok {
                     cx.push(
-                        Diagnostic::error(diag::INVALID_CHECK_ARGUMENTS, cx.span(*range), "`references` takes `column -> table.column`")
-                            .with_help("e.g. `references(customer_id -> customers.customer_id)`"),
+                        Diagnostic::error(
+                            diag::INVALID_CHECK_ARGUMENTS,
+                            cx.span(*range),
+                            "`references` takes `column -> table.column`",
+                        )
+                        .with_help("e.g. `references(customer_id -> customers.customer_id)`"),
                     );
                 }
             }
             "expect" => cx.push(
-                Diagnostic::error(diag::INVALID_CHECK_ARGUMENTS, cx.span(*range), "`expect` takes a description and a condition")
-                    .with_help("write `expect \"amount is positive\": amount > 0`"),
+                Diagnostic::error(
+                    diag::INVALID_CHECK_ARGUMENTS,
+                    cx.span(*range),
+                    "`expect` takes a description and a condition",
+                )
+                .with_help("write `expect \"amount is positive\": amount > 0`"),
             ),
             "relationships" | "foreign_key" => cx.push(
                 Diagnostic::error(diag::UNKNOWN_CHECK, cx.span(name.range), format!("unknown check `{}`", name.text))
@@ -154,7 +204,10 @@ fn check(cx: &mut Cx, c: &Check) {
             other => {
                 let help = diag::did_you_mean(other, CHECKS.iter().copied())
                     .unwrap_or_else(|| "the checks are `unique`, `not_null`, `accepted_values`, `references` and `expect \"…\": condition`".into());
-                cx.push(Diagnostic::error(diag::UNKNOWN_CHECK, cx.span(name.range), format!("unknown check `{other}`")).with_help(help));
+                cx.push(
+                    Diagnostic::error(diag::UNKNOWN_CHECK, cx.span(name.range), format!("unknown check `{other}`"))
+                        .with_help(help),
+                );
             }
         }
     }
@@ -181,8 +234,12 @@ fn function(cx: &mut Cx, f: &Function) {
     if let Some((_, init)) = f.params.split_last() {
         for p in init.iter().filter(|p| p.variadic) {
             cx.push(
-                Diagnostic::error(diag::MISPLACED_MEMBER, cx.span(p.range), "only the last parameter can take many values (`...`)")
-                    .with_help("move this parameter to the end, or remove `...`"),
+                Diagnostic::error(
+                    diag::MISPLACED_MEMBER,
+                    cx.span(p.range),
+                    "only the last parameter can take many values (`...`)",
+                )
+                .with_help("move this parameter to the end, or remove `...`"),
             );
         }
     }
@@ -191,9 +248,13 @@ fn function(cx: &mut Cx, f: &Function) {
     for t in &f.templates {
         let key = t.key.as_str();
         if !DIALECTS.contains(&key) && key != "default" {
-            let help = diag::did_you_mean(key, DIALECTS.iter().copied().chain(["default"]))
-                .unwrap_or_else(|| "give one template per warehouse (`bigquery`, `redshift`, `trino`) or a `default`".into());
-            cx.push(Diagnostic::error(diag::UNKNOWN_DIALECT, cx.span(t.key.range), format!("unknown SQL dialect `{key}`")).with_help(help));
+            let help = diag::did_you_mean(key, DIALECTS.iter().copied().chain(["default"])).unwrap_or_else(|| {
+                "give one template per warehouse (`bigquery`, `redshift`, `trino`) or a `default`".into()
+            });
+            cx.push(
+                Diagnostic::error(diag::UNKNOWN_DIALECT, cx.span(t.key.range), format!("unknown SQL dialect `{key}`"))
+                    .with_help(help),
+            );
             continue;
         }
         keys.push(&t.key);
@@ -210,13 +271,21 @@ fn function(cx: &mut Cx, f: &Function) {
     let missing: Vec<&str> = DIALECTS.iter().copied().filter(|d| !covered(d)).collect();
     if !f.templates.is_empty() && !missing.is_empty() {
         cx.push(
-            Diagnostic::warning(diag::INVALID_TEMPLATE, cx.span(f.name.range), format!("`{}` has no template for {}", f.name.text, missing.join(", ")))
-                .with_help("models for those warehouses cannot call it; add their templates or a `default`"),
+            Diagnostic::warning(
+                diag::INVALID_TEMPLATE,
+                cx.span(f.name.range),
+                format!("`{}` has no template for {}", f.name.text, missing.join(", ")),
+            )
+            .with_help("models for those warehouses cannot call it; add their templates or a `default`"),
         );
     } else if f.templates.is_empty() {
         cx.push(
-            Diagnostic::error(diag::INVALID_TEMPLATE, cx.span(f.name.range), format!("`{}` has no SQL template", f.name.text))
-                .with_help("add one per warehouse, e.g. `bigquery = \"…\"`, or a `default = \"…\"`"),
+            Diagnostic::error(
+                diag::INVALID_TEMPLATE,
+                cx.span(f.name.range),
+                format!("`{}` has no SQL template", f.name.text),
+            )
+            .with_help("add one per warehouse, e.g. `bigquery = \"…\"`, or a `default = \"…\"`"),
         );
     }
 }
@@ -231,7 +300,10 @@ fn template_placeholders(cx: &mut Cx, f: &Function, template: &str, value: &Valu
                 rest = after;
                 continue;
             }
-            cx.push(Diagnostic::error(diag::INVALID_TEMPLATE, cx.span(value.range), "unmatched `}` in the template").with_help("write `}}` for a literal brace"));
+            cx.push(
+                Diagnostic::error(diag::INVALID_TEMPLATE, cx.span(value.range), "unmatched `}` in the template")
+                    .with_help("write `}}` for a literal brace"),
+            );
             return;
         }
         if let Some(after) = after.strip_prefix('{') {
@@ -239,16 +311,24 @@ fn template_placeholders(cx: &mut Cx, f: &Function, template: &str, value: &Valu
             continue;
         }
         let Some(end) = after.find('}') else {
-            cx.push(Diagnostic::error(diag::INVALID_TEMPLATE, cx.span(value.range), "unclosed `{` in the template").with_help("close the placeholder: `{name}`"));
+            cx.push(
+                Diagnostic::error(diag::INVALID_TEMPLATE, cx.span(value.range), "unclosed `{` in the template")
+                    .with_help("close the placeholder: `{name}`"),
+            );
             return;
         };
         let name = after.get(..end).unwrap_or("");
         if !f.params.iter().any(|p| p.name.as_str() == name) {
-            let help = diag::did_you_mean(name, f.params.iter().map(|p| p.name.as_str()))
-                .unwrap_or_else(|| "placeholders name the function's parameters; write `{{` for a literal brace".into());
+            let help = diag::did_you_mean(name, f.params.iter().map(|p| p.name.as_str())).unwrap_or_else(|| {
+                "placeholders name the function's parameters; write `{{` for a literal brace".into()
+            });
             cx.push(
-                Diagnostic::error(diag::INVALID_TEMPLATE, cx.span(value.range), format!("`{{{name}}}` is not a parameter of `{}`", f.name.text))
-                    .with_help(help),
+                Diagnostic::error(
+                    diag::INVALID_TEMPLATE,
+                    cx.span(value.range),
+                    format!("`{{{name}}}` is not a parameter of `{}`", f.name.text),
+                )
+                .with_help(help),
             );
         }
         rest = after.get(end + 1..).unwrap_or("");
@@ -291,13 +371,20 @@ pub fn type_expr(cx: &mut Cx, ty: &TypeExpr, generics: &[&str]) {
                 .map(|(_, ours)| format!("cjo calls this type `{ours}`"))
                 .or_else(|| diag::did_you_mean(name, PRIMITIVE_TYPES.iter().copied().chain(generics.iter().copied())))
                 .unwrap_or_else(|| "the types are bool, int, float, decimal(p, s), string, bytes, date, timestamp, json, array<T> and struct<…>".into());
-            cx.push(Diagnostic::error(diag::UNKNOWN_TYPE, cx.span(n.range), format!("unknown type `{name}`")).with_help(help));
+            cx.push(
+                Diagnostic::error(diag::UNKNOWN_TYPE, cx.span(n.range), format!("unknown type `{name}`"))
+                    .with_help(help),
+            );
         }
         TypeKind::Decimal { precision, scale } => {
             if *precision == 0 || *precision > 76 || scale > precision {
                 cx.push(
-                    Diagnostic::error(diag::UNKNOWN_TYPE, cx.span(ty.range), format!("`decimal({precision}, {scale})` is not a valid decimal"))
-                        .with_help("precision is 1 to 76 digits and scale is at most the precision, e.g. `decimal(18, 2)`"),
+                    Diagnostic::error(
+                        diag::UNKNOWN_TYPE,
+                        cx.span(ty.range),
+                        format!("`decimal({precision}, {scale})` is not a valid decimal"),
+                    )
+                    .with_help("precision is 1 to 76 digits and scale is at most the precision, e.g. `decimal(18, 2)`"),
                 );
             }
         }

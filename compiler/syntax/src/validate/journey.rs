@@ -4,10 +4,10 @@
 
 use cjo_diagnostics::{self as diag, Diagnostic};
 
+use super::Cx;
 use super::items::duplicates;
 use super::schema::{self, check as check_settings, require};
 use super::values::valid_date;
-use super::Cx;
 use crate::ast::*;
 
 const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -31,8 +31,14 @@ pub fn journey(cx: &mut Cx, j: &Journey) {
     duplicates(cx, "stage", j.stages.iter().map(|s| &s.name));
     if j.stages.is_empty() {
         cx.missing(
-            Diagnostic::error(diag::MISSING_SETTING, cx.span(j.name.range), format!("journey `{}` has no stages", j.name.text))
-                .with_help("add a stage: `stage welcome { entry: … step hello: activate \"email.welcome\" step done: end }`"),
+            Diagnostic::error(
+                diag::MISSING_SETTING,
+                cx.span(j.name.range),
+                format!("journey `{}` has no stages", j.name.text),
+            )
+            .with_help(
+                "add a stage: `stage welcome { entry: … step hello: activate \"email.welcome\" step done: end }`",
+            ),
         );
     }
     for s in &j.stages {
@@ -56,8 +62,12 @@ fn stage(cx: &mut Cx, s: &Stage) {
     duplicates(cx, "step", s.steps.iter().map(|st| &st.name));
     if s.steps.is_empty() {
         cx.missing(
-            Diagnostic::error(diag::MISSING_SETTING, cx.span(s.name.range), format!("stage `{}` has no steps", s.name.text))
-                .with_help("add at least `step done: end`"),
+            Diagnostic::error(
+                diag::MISSING_SETTING,
+                cx.span(s.name.range),
+                format!("stage `{}` has no steps", s.name.text),
+            )
+            .with_help("add at least `step done: end`"),
         );
     }
     for st in &s.steps {
@@ -70,14 +80,24 @@ fn step(cx: &mut Cx, st: &Step) {
         StepKind::Decide { branches, otherwise, range } => {
             if otherwise.is_none() {
                 cx.missing(
-                    Diagnostic::error(diag::MISSING_ELSE, cx.span(*range), format!("decision `{}` has no `else`", st.name.text))
-                        .with_help("add `else -> step` for customers no `when` matches"),
+                    Diagnostic::error(
+                        diag::MISSING_ELSE,
+                        cx.span(*range),
+                        format!("decision `{}` has no `else`", st.name.text),
+                    )
+                    .with_help("add `else -> step` for customers no `when` matches"),
                 );
             }
             if branches.is_empty() {
                 cx.missing(
-                    Diagnostic::error(diag::MISSING_SETTING, cx.span(*range), format!("decision `{}` has no `when`", st.name.text))
-                        .with_help("add `when condition -> step`, or replace the decision with the step it always leads to"),
+                    Diagnostic::error(
+                        diag::MISSING_SETTING,
+                        cx.span(*range),
+                        format!("decision `{}` has no `when`", st.name.text),
+                    )
+                    .with_help(
+                        "add `when condition -> step`, or replace the decision with the step it always leads to",
+                    ),
                 );
             }
         }
@@ -86,9 +106,17 @@ fn step(cx: &mut Cx, st: &Step) {
             for d in days {
                 let lower = d.as_str().to_ascii_lowercase();
                 if !WEEKDAYS.contains(&lower.as_str()) && !WEEKDAY_NAMES.contains(&lower.as_str()) {
-                    let help = diag::did_you_mean(d.as_str(), WEEKDAYS.iter().copied().chain(WEEKDAY_NAMES.iter().copied()))
-                        .unwrap_or_else(|| "the days are mon, tue, wed, thu, fri, sat, sun".into());
-                    cx.push(Diagnostic::error(diag::UNKNOWN_WEEKDAY, cx.span(d.range), format!("`{}` is not a day of the week", d.text)).with_help(help));
+                    let help =
+                        diag::did_you_mean(d.as_str(), WEEKDAYS.iter().copied().chain(WEEKDAY_NAMES.iter().copied()))
+                            .unwrap_or_else(|| "the days are mon, tue, wed, thu, fri, sat, sun".into());
+                    cx.push(
+                        Diagnostic::error(
+                            diag::UNKNOWN_WEEKDAY,
+                            cx.span(d.range),
+                            format!("`{}` is not a day of the week", d.text),
+                        )
+                        .with_help(help),
+                    );
                 }
             }
             duplicates(cx, "weekday", days);
@@ -96,8 +124,12 @@ fn step(cx: &mut Cx, st: &Step) {
         StepKind::WaitUntilDate { date } => {
             if !valid_date(&date.value) {
                 cx.push(
-                    Diagnostic::error(diag::INVALID_DATE, cx.span(date.range), format!("\"{}\" is not a date", date.value))
-                        .with_help("write the date as \"YYYY-MM-DD\", e.g. \"2026-12-24\""),
+                    Diagnostic::error(
+                        diag::INVALID_DATE,
+                        cx.span(date.range),
+                        format!("\"{}\" is not a date", date.value),
+                    )
+                    .with_help("write the date as \"YYYY-MM-DD\", e.g. \"2026-12-24\""),
                 );
             }
         }
@@ -106,8 +138,12 @@ fn step(cx: &mut Cx, st: &Step) {
                 .with_help("remove the wait, or give it a length such as `1 day`"),
         ),
         StepKind::Activate { destination } if destination.value.trim().is_empty() => cx.push(
-            Diagnostic::error(diag::INVALID_SETTING_VALUE, cx.span(destination.range), "the activation has no destination")
-                .with_help("name where to send the customer, e.g. `activate \"email.welcome_v1\"`"),
+            Diagnostic::error(
+                diag::INVALID_SETTING_VALUE,
+                cx.span(destination.range),
+                "the activation has no destination",
+            )
+            .with_help("name where to send the customer, e.g. `activate \"email.welcome_v1\"`"),
         ),
         _ => {}
     }
@@ -124,12 +160,18 @@ fn ab_test(cx: &mut Cx, st: &Step, arms: &[Arm]) {
             );
         }
     }
-    if let (Some(first_variant), Some(control)) = (arms.iter().position(|a| a.variant.is_some()), arms.iter().position(|a| a.variant.is_none())) {
+    if let (Some(first_variant), Some(control)) =
+        (arms.iter().position(|a| a.variant.is_some()), arms.iter().position(|a| a.variant.is_none()))
+    {
         if control > first_variant {
             if let Some(arm) = arms.get(control) {
                 cx.push(
-                    Diagnostic::error(diag::MISPLACED_MEMBER, cx.span(arm.range), "the control comes before the variants")
-                        .with_help("move the `control` line first: buckets are assigned in declared order"),
+                    Diagnostic::error(
+                        diag::MISPLACED_MEMBER,
+                        cx.span(arm.range),
+                        "the control comes before the variants",
+                    )
+                    .with_help("move the `control` line first: buckets are assigned in declared order"),
                 );
             }
         }
@@ -137,8 +179,12 @@ fn ab_test(cx: &mut Cx, st: &Step, arms: &[Arm]) {
     duplicates(cx, "variant", arms.iter().filter_map(|a| a.variant.as_ref()));
     if !arms.iter().any(|a| a.variant.is_some()) {
         cx.push(
-            Diagnostic::error(diag::INVALID_SHARES, cx.span(st.name.range), format!("A/B test `{}` has no variants", st.name.text))
-                .with_help("add `variant a 50% -> step`"),
+            Diagnostic::error(
+                diag::INVALID_SHARES,
+                cx.span(st.name.range),
+                format!("A/B test `{}` has no variants", st.name.text),
+            )
+            .with_help("add `variant a 50% -> step`"),
         );
         return;
     }
@@ -148,8 +194,12 @@ fn ab_test(cx: &mut Cx, st: &Step, arms: &[Arm]) {
             Some(h) => total += h,
             None => {
                 cx.push(
-                    Diagnostic::error(diag::INVALID_SHARES, cx.span(a.share_range), format!("`{}%` has more than two decimals", a.share))
-                        .with_help("shares are percentages with at most two decimals, e.g. `33.33%`"),
+                    Diagnostic::error(
+                        diag::INVALID_SHARES,
+                        cx.span(a.share_range),
+                        format!("`{}%` has more than two decimals", a.share),
+                    )
+                    .with_help("shares are percentages with at most two decimals, e.g. `33.33%`"),
                 );
                 return;
             }
@@ -158,8 +208,12 @@ fn ab_test(cx: &mut Cx, st: &Step, arms: &[Arm]) {
     if total != 10_000 {
         let shown = format!("{}.{:02}", total / 100, total % 100);
         let shown = shown.trim_end_matches('0').trim_end_matches('.');
-        let mut d = Diagnostic::error(diag::INVALID_SHARES, cx.span(st.name.range), format!("the shares of `{}` sum to {shown}%, not 100%", st.name.text))
-            .with_help("adjust the percentages so that they add up to exactly 100%");
+        let mut d = Diagnostic::error(
+            diag::INVALID_SHARES,
+            cx.span(st.name.range),
+            format!("the shares of `{}` sum to {shown}%, not 100%", st.name.text),
+        )
+        .with_help("adjust the percentages so that they add up to exactly 100%");
         for a in arms {
             d = d.with_secondary(cx.span(a.share_range), "a share");
         }

@@ -18,7 +18,8 @@ use crate::Parse;
 pub const DIALECTS: &[&str] = &["bigquery", "redshift", "trino"];
 
 /// The primitive type names.
-pub const PRIMITIVE_TYPES: &[&str] = &["bool", "int", "float", "decimal", "string", "bytes", "date", "timestamp", "json"];
+pub const PRIMITIVE_TYPES: &[&str] =
+    &["bool", "int", "float", "decimal", "string", "bytes", "date", "timestamp", "json"];
 
 /// Checks the parsed file `file` and returns what is wrong with it.
 pub fn validate(file: FileId, parse: &Parse) -> Vec<Diagnostic> {

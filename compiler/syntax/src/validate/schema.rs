@@ -23,7 +23,9 @@ pub enum Shape {
     Duration,
     Bool,
     /// `[a, b]` of names (a single name is accepted too where noted).
-    Names { at_least_one: bool },
+    Names {
+        at_least_one: bool,
+    },
     /// `[a, b]` of words from a fixed list.
     WordsOf(&'static [&'static str]),
     /// A `YYYY-MM-DD` date in a string.
@@ -52,7 +54,11 @@ pub const MODEL: &[Spec] = &[
 pub const JOURNEY: &[Spec] = &[
     ("profiles", Shape::Name, "the source or model with one row per customer"),
     ("key", Shape::Name, "the profile column that identifies a customer"),
-    ("events", Shape::Names { at_least_one: false }, "the event relations criteria may use, e.g. `[app_events, purchases]`"),
+    (
+        "events",
+        Shape::Names { at_least_one: false },
+        "the event relations criteria may use, e.g. `[app_events, purchases]`",
+    ),
     ("reentry", Shape::Reentry, "`none`, `unless_goal` or `always`, optionally with `cooldown 30 days`"),
     ("target", Shape::Dialect, "the warehouse: `bigquery`, `redshift` or `trino`"),
     ("timezone", Shape::Timezone, "an IANA timezone such as \"Asia/Tokyo\""),
@@ -82,7 +88,12 @@ pub const INCREMENTAL: &[Spec] = &[
 
 /// Checks `settings` against `specs`: unknown keys, duplicates and value
 /// shapes. Returns the valid settings by key.
-pub fn check<'a>(cx: &mut Cx, what: &str, specs: &[Spec], settings: &'a [Setting]) -> BTreeMap<&'static str, &'a Setting> {
+pub fn check<'a>(
+    cx: &mut Cx,
+    what: &str,
+    specs: &[Spec],
+    settings: &'a [Setting],
+) -> BTreeMap<&'static str, &'a Setting> {
     let mut seen: BTreeMap<&'static str, &'a Setting> = BTreeMap::new();
     for s in settings {
         let key = s.key.as_str();
@@ -92,8 +103,12 @@ pub fn check<'a>(cx: &mut Cx, what: &str, specs: &[Spec], settings: &'a [Setting
                 format!("{what} settings are {}", keys.join(", "))
             });
             cx.push(
-                Diagnostic::error(diag::UNKNOWN_SETTING, cx.span(s.key.range), format!("unknown {what} setting `{key}`"))
-                    .with_help(help),
+                Diagnostic::error(
+                    diag::UNKNOWN_SETTING,
+                    cx.span(s.key.range),
+                    format!("unknown {what} setting `{key}`"),
+                )
+                .with_help(help),
             );
             continue;
         };
@@ -113,7 +128,15 @@ pub fn check<'a>(cx: &mut Cx, what: &str, specs: &[Spec], settings: &'a [Setting
 }
 
 /// Reports a required setting that is missing.
-pub fn require(cx: &mut Cx, present: &BTreeMap<&'static str, &Setting>, settings: &[Setting], key: &str, what: &str, at: TextRange, example: &str) {
+pub fn require(
+    cx: &mut Cx,
+    present: &BTreeMap<&'static str, &Setting>,
+    settings: &[Setting],
+    key: &str,
+    what: &str,
+    at: TextRange,
+    example: &str,
+) {
     // A setting that is present but invalid was reported already.
     if present.contains_key(key) || settings.iter().any(|s| s.key.as_str() == key) {
         return;

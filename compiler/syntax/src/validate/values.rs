@@ -52,7 +52,8 @@ fn shape_error(cx: &mut Cx, shape: Shape, value: &Value) -> Option<Problem> {
             Some(w) => bad(Some(format!("`{w}` is not one of {}", list(words)))),
             None => bad(None),
         },
-        Shape::Str => (!matches!(value.kind, ValueKind::Str(_))).then(|| Problem::Shape(Some("expected a string in double quotes".into()))),
+        Shape::Str => (!matches!(value.kind, ValueKind::Str(_)))
+            .then(|| Problem::Shape(Some("expected a string in double quotes".into()))),
         Shape::Int(min, max) => match &value.kind {
             ValueKind::Number(n) => match n.parse::<u64>() {
                 Ok(v) if (min..=max).contains(&v) => None,
@@ -79,7 +80,9 @@ fn shape_error(cx: &mut Cx, shape: Shape, value: &Value) -> Option<Problem> {
         },
         Shape::Names { at_least_one } => match &value.kind {
             ValueKind::List(items) if items.is_empty() && at_least_one => bad(Some("the list is empty".into())),
-            ValueKind::List(items) => items.iter().any(|i| word(i).is_none()).then(|| Problem::Shape(Some("expected a list of names".into()))),
+            ValueKind::List(items) => {
+                items.iter().any(|i| word(i).is_none()).then(|| Problem::Shape(Some("expected a list of names".into())))
+            }
             ValueKind::Word(_) => None,
             _ => bad(Some("expected a list of names such as `[a, b]`".into())),
         },
@@ -89,10 +92,15 @@ fn shape_error(cx: &mut Cx, shape: Shape, value: &Value) -> Option<Problem> {
                     match word(i) {
                         Some(w) if words.contains(&w) => {}
                         Some(w) => {
-                            let help = diag::did_you_mean(w, words.iter().copied()).unwrap_or_else(|| format!("choose from {}", list(words)));
+                            let help = diag::did_you_mean(w, words.iter().copied())
+                                .unwrap_or_else(|| format!("choose from {}", list(words)));
                             cx.push(
-                                Diagnostic::error(diag::INVALID_SETTING_VALUE, cx.span(i.range), format!("`{w}` is not one of {}", list(words)))
-                                    .with_help(help),
+                                Diagnostic::error(
+                                    diag::INVALID_SETTING_VALUE,
+                                    cx.span(i.range),
+                                    format!("`{w}` is not one of {}", list(words)),
+                                )
+                                .with_help(help),
                             );
                             return Some(Problem::Reported);
                         }
@@ -128,7 +136,8 @@ fn shape_error(cx: &mut Cx, shape: Shape, value: &Value) -> Option<Problem> {
 }
 
 pub fn unknown_dialect(cx: &Cx, w: &str, value: &Value) -> Diagnostic {
-    let help = diag::did_you_mean(w, DIALECTS.iter().copied()).unwrap_or_else(|| "cjo generates SQL for `bigquery`, `redshift` and `trino`".into());
+    let help = diag::did_you_mean(w, DIALECTS.iter().copied())
+        .unwrap_or_else(|| "cjo generates SQL for `bigquery`, `redshift` and `trino`".into());
     Diagnostic::error(diag::UNKNOWN_DIALECT, cx.span(value.range), format!("unknown warehouse `{w}`")).with_help(help)
 }
 
@@ -137,8 +146,12 @@ fn materialized(cx: &mut Cx, value: &Value) -> Option<Problem> {
         ValueKind::Word(w) if w == "view" || w == "table" => None,
         ValueKind::Word(w) if w == "incremental" => {
             cx.push(
-                Diagnostic::error(diag::INVALID_SETTING_VALUE, cx.span(value.range), "an incremental model needs a `unique_key`")
-                    .with_help("write `incremental(unique_key = [id])`, optionally with `lookback = 3 days`"),
+                Diagnostic::error(
+                    diag::INVALID_SETTING_VALUE,
+                    cx.span(value.range),
+                    "an incremental model needs a `unique_key`",
+                )
+                .with_help("write `incremental(unique_key = [id])`, optionally with `lookback = 3 days`"),
             );
             Some(Problem::Reported)
         }
@@ -147,15 +160,22 @@ fn materialized(cx: &mut Cx, value: &Value) -> Option<Problem> {
             let reported_missing = args.iter().any(|a| a.key.as_str() == "unique_key");
             if !present.contains_key("unique_key") && !reported_missing {
                 cx.missing(
-                    Diagnostic::error(diag::MISSING_SETTING, cx.span(value.range), "an incremental model needs a `unique_key`")
-                        .with_help("add `unique_key = [id]` inside `incremental(…)`"),
+                    Diagnostic::error(
+                        diag::MISSING_SETTING,
+                        cx.span(value.range),
+                        "an incremental model needs a `unique_key`",
+                    )
+                    .with_help("add `unique_key = [id]` inside `incremental(…)`"),
                 );
             }
             None
         }
         ValueKind::Word(w) | ValueKind::Call { name: crate::ast::Name { text: w, .. }, .. } => {
             let help = diag::did_you_mean(w, ["view", "table", "incremental"]);
-            Some(Problem::Shape(Some(format!("`{w}` is not a materialization{}", help.map(|h| format!(" ({h})")).unwrap_or_default()))))
+            Some(Problem::Shape(Some(format!(
+                "`{w}` is not a materialization{}",
+                help.map(|h| format!(" ({h})")).unwrap_or_default()
+            ))))
         }
         _ => Some(Problem::Shape(None)),
     }
@@ -165,7 +185,8 @@ fn schedule(cx: &mut Cx, value: &Value) -> Option<Problem> {
     match &value.kind {
         ValueKind::Word(w) if w == "hourly" || w == "daily" || w == "weekly" => None,
         ValueKind::Modified { base, modifier, arg } if modifier.as_str() == "at" && word(base) == Some("daily") => {
-            matches!(arg.kind, ValueKind::Time(_)).not_then(|| Problem::Shape(Some("`daily at` takes a time such as `03:00`".into())))
+            matches!(arg.kind, ValueKind::Time(_))
+                .not_then(|| Problem::Shape(Some("`daily at` takes a time such as `03:00`".into())))
         }
         ValueKind::Tagged { tag, value: inner } if tag.as_str() == "cron" => match &inner.kind {
             ValueKind::Str(expr) => match cron::check(expr) {
@@ -202,7 +223,9 @@ fn reentry(value: &Value) -> Option<Problem> {
     }
     match (word(base), cooldown.map(|c| &c.kind)) {
         (_, None) => None,
-        (Some("none"), Some(_)) => Some(Problem::Shape(Some("`none` allows no re-entry, so a cooldown means nothing".into()))),
+        (Some("none"), Some(_)) => {
+            Some(Problem::Shape(Some("`none` allows no re-entry, so a cooldown means nothing".into())))
+        }
         (_, Some(ValueKind::Duration(d))) if d.amount > 0 => None,
         _ => Some(Problem::Shape(Some("`cooldown` takes a duration such as `30 days`".into()))),
     }
