@@ -1,6 +1,9 @@
-//! Shared support for the data-driven tests in `harness/`: loading a
+//! Shared support for the data-driven tests in `harness/` and the benches:
+//! generated projects ([`generate`]), loading a
 //! fixture into an in-memory project, reading the expectations written in
 //! it, and printing diagnostics compactly for snapshots.
+
+pub mod generate;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
