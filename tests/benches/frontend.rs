@@ -5,6 +5,9 @@
 //! - `check`: loading the whole project from memory: cjo.toml, parsing and
 //!   structural checks of every file and the standard library.
 
+// Test code: failing loudly is its job.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::hint::black_box;
 use std::path::Path;
 

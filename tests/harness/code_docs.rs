@@ -1,6 +1,9 @@
 //! Every diagnostic code's documentation page shows an example that really
 //! produces the code, and a fixed version that produces no error.
 
+// Test code: failing loudly is its job.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::path::Path;
 
 use cjo_project::MemoryFs;

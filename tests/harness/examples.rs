@@ -1,5 +1,8 @@
 //! Every example project checks clean and is formatted.
 
+// Test code: failing loudly is its job.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use cjo_tests::{load_dir, repo_root};
 
 fn examples() -> Vec<std::path::PathBuf> {

@@ -2,6 +2,9 @@
 //! diagnostic points inside its file: every prefix of every example, random
 //! mutations, random bytes, pathological nesting and a 50 MB file.
 
+// Test code: failing loudly is its job.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use cjo_diagnostics::{Diagnostic, FileId};
 use cjo_tests::repo_root;
 use proptest::prelude::*;

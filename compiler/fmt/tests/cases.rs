@@ -1,7 +1,8 @@
 //! Small cases with their expected output written out, and inputs the
 //! formatter must refuse or survive.
 
-#![allow(clippy::unwrap_used, clippy::panic)]
+// Test code: failing loudly is its job.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! Every `.cjo` file under `examples/` is already formatted, and every
 //! `.cjo` file in the repository formats without changing its meaning.
 
+// Test code: failing loudly is its job.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

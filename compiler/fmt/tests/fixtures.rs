@@ -2,6 +2,9 @@
 //! `snapshots/`. Each is also checked for idempotence and preserved tokens
 //! and comments. A new case is a new file.
 
+// Test code: failing loudly is its job.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod common;
 
 #[test]

@@ -2,7 +2,8 @@
 //! line ends, tabs, everything on few lines. Formatting each must succeed,
 //! be idempotent and keep every token and comment.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+// Test code: failing loudly is its job.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 

@@ -109,11 +109,13 @@ impl<'src> Lexer<'src> {
         self.text.get(start..end).unwrap_or("")
     }
 
-    fn error(&mut self, code: diag::Code, start: usize, end: usize, message: impl Into<String>) -> &mut Diagnostic {
-        let span = Span::new(self.file, self.range(start, end));
-        self.out.diagnostics.push(Diagnostic::error(code, span, message));
-        let last = self.out.diagnostics.len() - 1;
-        &mut self.out.diagnostics[last]
+    /// An error at `start..end`, for the caller to complete and [`report`](Self::report).
+    fn error(&self, code: diag::Code, start: usize, end: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, Span::new(self.file, self.range(start, end)), message)
+    }
+
+    fn report(&mut self, d: Diagnostic) {
+        self.out.diagnostics.push(d);
     }
 
     fn step(&mut self) {
@@ -141,8 +143,14 @@ impl<'src> Lexer<'src> {
                     self.pos += 1;
                 }
                 if self.pos == name_start {
-                    self.error(diag::SYNTAX_ERROR, start, self.pos, "`$` must be followed by a parameter name").help =
-                        Some("write `$name` for a declared `param`, or `$run_start`, `$run_end`, `$run_date`".into());
+                    {
+                        let d = self
+                            .error(diag::SYNTAX_ERROR, start, self.pos, "`$` must be followed by a parameter name")
+                            .with_help(
+                                "write `$name` for a declared `param`, or `$run_start`, `$run_end`, `$run_date`",
+                            );
+                        self.report(d);
+                    }
                     self.push(Token::Error, start);
                 } else {
                     let name = self.slice(name_start, self.pos);
@@ -228,8 +236,8 @@ impl<'src> Lexer<'src> {
         } else {
             format!("unexpected character `{}`", first.escape_debug())
         };
-        let d = self.error(diag::UNEXPECTED_CHARACTER, start, self.pos, msg);
-        d.help = help;
+        let d = self.error(diag::UNEXPECTED_CHARACTER, start, self.pos, msg).with_help_opt(help);
+        self.report(d);
         self.push(Token::Error, start);
     }
 
@@ -253,9 +261,13 @@ impl<'src> Lexer<'src> {
         self.pos += 2;
         loop {
             if self.pos >= self.bytes.len() {
-                self.error(diag::UNTERMINATED_COMMENT, start, start + 2, "block comment is never closed")
-                    .with_label_mut("this `/*` has no matching `*/`")
-                    .help = Some("add `*/` where the comment should end".into());
+                {
+                    let d = self
+                        .error(diag::UNTERMINATED_COMMENT, start, start + 2, "block comment is never closed")
+                        .with_label("this `/*` has no matching `*/`")
+                        .with_help("add `*/` where the comment should end");
+                    self.report(d);
+                }
                 break;
             }
             if self.peek(0) == b'*' && self.peek(1) == b'/' {
@@ -285,13 +297,17 @@ impl<'src> Lexer<'src> {
                 && hours.parse::<u32>().is_ok_and(|h| h < 24)
                 && minutes.parse::<u32>().is_ok_and(|m| m < 60);
             if !valid {
-                self.error(
-                    diag::INVALID_TIME,
-                    start,
-                    self.pos,
-                    format!("`{}` is not a time of day", self.slice(start, self.pos)),
-                )
-                .help = Some("write a 24-hour time from `00:00` to `23:59`".into());
+                {
+                    let d = self
+                        .error(
+                            diag::INVALID_TIME,
+                            start,
+                            self.pos,
+                            format!("`{}` is not a time of day", self.slice(start, self.pos)),
+                        )
+                        .with_help("write a 24-hour time from `00:00` to `23:59`");
+                    self.report(d);
+                }
             }
             let t = self.slice(start, self.pos);
             return self.push(Token::Time(t), start);
@@ -324,13 +340,17 @@ impl<'src> Lexer<'src> {
                 } else {
                     "names start with a letter or `_`; put a space between a number and a word"
                 };
-                self.error(
-                    diag::INVALID_NUMBER,
-                    start,
-                    end,
-                    format!("`{}` is not a number cjo understands", self.slice(start, end)),
-                )
-                .help = Some(help.into());
+                {
+                    let d = self
+                        .error(
+                            diag::INVALID_NUMBER,
+                            start,
+                            end,
+                            format!("`{}` is not a number cjo understands", self.slice(start, end)),
+                        )
+                        .with_help(help);
+                    self.report(d);
+                }
                 self.pos = end;
                 return self.push(Token::Error, start);
             }
@@ -375,10 +395,15 @@ impl<'src> Lexer<'src> {
                 _ => "string",
             };
             let q = quote as char;
-            self.error(diag::UNTERMINATED_STRING, start, self.pos.max(start + 1), format!("{what} is never closed"))
-                .with_label_mut(format!("this {what} has no closing `{q}` on its line"))
-                .help =
-                Some(format!("add the closing `{q}`; strings cannot span lines (write `\\n` for a line break)"));
+            {
+                let d = self
+                    .error(diag::UNTERMINATED_STRING, start, self.pos.max(start + 1), format!("{what} is never closed"))
+                    .with_label(format!("this {what} has no closing `{q}` on its line"))
+                    .with_help(format!(
+                        "add the closing `{q}`; strings cannot span lines (write `\\n` for a line break)"
+                    ));
+                self.report(d);
+            }
         }
         let content = self.slice(content_start, content_end);
         let token = match quote {
@@ -398,9 +423,19 @@ impl<'src> Lexer<'src> {
             Some('\n') | None => self.pos += 1,
             Some(c) => {
                 self.pos += 1 + c.len_utf8();
-                self.error(diag::INVALID_ESCAPE, start, self.pos, format!("unknown escape `\\{}`", c.escape_debug()))
-                    .help =
-                    Some("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\r`; write `\\\\` for a backslash".into());
+                {
+                    let d = self
+                        .error(
+                            diag::INVALID_ESCAPE,
+                            start,
+                            self.pos,
+                            format!("unknown escape `\\{}`", c.escape_debug()),
+                        )
+                        .with_help(
+                            "the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\r`; write `\\\\` for a backslash",
+                        );
+                    self.report(d);
+                }
             }
         }
     }
@@ -463,17 +498,14 @@ impl<'src> Lexer<'src> {
                 self.pos = end;
                 match (open_quote, recovered) {
                     (Some(q), Some(_)) => {
-                        self.error(
+                        let len = if self.slice(q, q + 2) == "/*" { 2 } else { 1 };
+                        let d = self.error(
                             diag::UNTERMINATED_STRING,
                             q,
-                            q + 1,
+                            q + len,
                             "string or comment in this SQL body is never closed",
-                        )
-                        .with_label_mut("opened here")
-                        .help = Some(
-                            "close the string or comment; in SQL a quote inside a string is written twice (`'it''s'`)"
-                                .into(),
-                        );
+                        ).with_label("opened here").with_help("close the string or comment; in SQL a quote inside a string is written twice (`'it''s'`)");
+                        self.report(d);
                     }
                     _ => {
                         // The body's `{` is reported here, not as an unclosed
@@ -482,16 +514,14 @@ impl<'src> Lexer<'src> {
                             self.pending_body_close = Some(open_at);
                         }
                         let quote_span = open_quote.map(|q| Span::new(self.file, self.range(q, q + 1)));
-                        let d = self.error(diag::UNTERMINATED_SQL_BODY, open, open + 1, "SQL body is never closed");
-                        d.labels[0].message = "this `{` has no matching `}`".into();
+                        let mut d = self
+                            .error(diag::UNTERMINATED_SQL_BODY, open, open + 1, "SQL body is never closed")
+                            .with_label("this `{` has no matching `}`")
+                            .with_help("add the closing `}` after the SQL");
                         if let Some(span) = quote_span {
-                            d.labels.push(diag::Label {
-                                span,
-                                message: "this string or comment is still open at the end of the file".into(),
-                                primary: false,
-                            });
+                            d = d.with_secondary(span, "this string or comment is still open at the end of the file");
                         }
-                        d.help = Some("add the closing `}` after the SQL".into());
+                        self.report(d);
                     }
                 }
             }
@@ -532,8 +562,17 @@ impl<'src> Lexer<'src> {
         }
         if let Some(o) = opener {
             if self.nesting.len() >= MAX_NESTING {
-                self.error(diag::NESTING_TOO_DEEP, start, end, format!("nested more than {MAX_NESTING} levels deep"))
-                    .help = Some("split the expression or block into smaller parts".into());
+                {
+                    let d = self
+                        .error(
+                            diag::NESTING_TOO_DEEP,
+                            start,
+                            end,
+                            format!("nested more than {MAX_NESTING} levels deep"),
+                        )
+                        .with_help("split the expression or block into smaller parts");
+                    self.report(d);
+                }
                 self.skip = Some(Skip { start: start as u32, open: vec![o] });
                 return;
             }
@@ -560,9 +599,13 @@ impl<'src> Lexer<'src> {
         let matches = |&(o, start): &(Opener, usize)| o == Opener::Bracket && self.slice(start, start + 1) == want;
         let Some(depth) = self.nesting.iter().rposition(matches) else {
             let text = self.slice(at, at + 1);
-            self.error(diag::UNMATCHED_DELIMITER, at, at + 1, format!("`{text}` closes nothing"))
-                .with_label_mut(format!("no `{want}` is open here"))
-                .help = Some(format!("remove this `{text}`, or add the `{want}` it should close"));
+            {
+                let d = self
+                    .error(diag::UNMATCHED_DELIMITER, at, at + 1, format!("`{text}` closes nothing"))
+                    .with_label(format!("no `{want}` is open here"))
+                    .with_help(format!("remove this `{text}`, or add the `{want}` it should close"));
+                self.report(d);
+            }
             return false;
         };
         let unclosed: Vec<(Opener, usize)> = self.nesting.drain(depth..).skip(1).collect();
@@ -592,26 +635,17 @@ impl<'src> Lexer<'src> {
             "(" => ")",
             _ => "]",
         };
-        self.error(diag::UNCLOSED_DELIMITER, start, start + 1, format!("`{open}` is never closed"))
-            .with_label_mut(format!("this `{open}` has no matching `{close}`"))
-            .help = Some(format!("add `{close}` where this block or list should end"));
+        {
+            let d = self
+                .error(diag::UNCLOSED_DELIMITER, start, start + 1, format!("`{open}` is never closed"))
+                .with_label(format!("this `{open}` has no matching `{close}`"))
+                .with_help(format!("add `{close}` where this block or list should end"));
+            self.report(d);
+        }
     }
 
     fn push_raw(&mut self, token: Token<'src>, start: usize, end: usize) {
         self.out.tokens.push(Spanned { token, range: self.range(start, end) });
-    }
-}
-
-trait LabelMut {
-    fn with_label_mut(&mut self, message: impl Into<String>) -> &mut Self;
-}
-
-impl LabelMut for Diagnostic {
-    fn with_label_mut(&mut self, message: impl Into<String>) -> &mut Self {
-        if let Some(l) = self.labels.first_mut() {
-            l.message = message.into();
-        }
-        self
     }
 }
 

@@ -98,6 +98,48 @@ impl Expr {
 }
 
 impl File {
+    /// Calls `f` on every top-level expression of the file, in order.
+    pub fn for_each_expr<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+        for item in &self.items {
+            match item {
+                Item::Model(m) => m.params.iter().filter_map(|p| p.default.as_ref()).for_each(&mut *f),
+                Item::Check(c) => {
+                    for entry in &c.entries {
+                        match entry {
+                            CheckEntry::Call { args, .. } => {
+                                for a in args {
+                                    f(&a.value);
+                                    if let Some(t) = &a.arrow {
+                                        f(t);
+                                    }
+                                }
+                            }
+                            CheckEntry::Expect { condition, .. } => f(condition),
+                        }
+                    }
+                }
+                Item::Journey(j) => {
+                    for c in j.goals.iter().chain(&j.exits) {
+                        f(&c.condition);
+                    }
+                    for s in &j.stages {
+                        for c in s.entries.iter().chain(&s.exits).chain(&s.milestones) {
+                            f(&c.condition);
+                        }
+                        for step in &s.steps {
+                            match &step.kind {
+                                StepKind::WaitUntil { condition, .. } => f(condition),
+                                StepKind::Decide { branches, .. } => branches.iter().for_each(|b| f(&b.condition)),
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                Item::Source(_) | Item::Pipeline(_) | Item::Function(_) => {}
+            }
+        }
+    }
+
     /// Calls `f` on every top-level expression of the file (criteria, check
     /// conditions and arguments, parameter defaults, branch conditions).
     pub fn for_each_expr_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {

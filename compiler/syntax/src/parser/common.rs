@@ -4,9 +4,10 @@
 use chumsky::prelude::*;
 use cjo_diagnostics::{self as diag, TextRange};
 
-use super::{Extra, In, Sp, custom, rng};
+use super::{Extra, In, LineStarts, Sp, custom, rng};
 use crate::ast::*;
 use crate::token::Token;
+use chumsky::inspector::SimpleState;
 
 /// Words that look like time units but are not ones we accept.
 const UNIT_LIKE: &[&str] = &[
@@ -36,6 +37,15 @@ pub fn name<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Name, Extra<'t, 's>> + 
     select! { Token::Ident(w) => w }
         .map_with(|w: &str, e| Name { text: w.to_string(), range: rng(e.span()) })
         .labelled("a name")
+}
+
+/// A name that is not the start of the next member (`step x:`, `entry:`,
+/// `key =`) on a following line: what `-> target`, `jump target` and the
+/// like take, so that a target left out at the end of a line is reported
+/// there instead of swallowing the next line.
+pub fn target_name<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Name, Extra<'t, 's>> + Clone {
+    let member_start = name().then(name().or_not()).then(one_of([Token::Colon, Token::Eq])).ignored();
+    at_line_start(member_start).not().rewind().ignore_then(name())
 }
 
 /// A `"…"` string, decoded.
@@ -118,7 +128,7 @@ trait IntoSpan {
 
 impl IntoSpan for TextRange {
     fn into_span(self) -> Sp {
-        Sp { start: self.start as usize, end: self.end as usize, context: false }
+        Sp::from(self.start as usize..self.end as usize)
     }
 }
 
@@ -213,8 +223,7 @@ pub fn type_expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, TypeExpr, Extra<'t
         });
         let decimal = kw("decimal")
             .ignore_then(
-                int.clone()
-                    .then(just(Token::Comma).ignore_then(int).or_not())
+                int.then(just(Token::Comma).ignore_then(int).or_not())
                     .delimited_by(just(Token::LParen), just(Token::RParen))
                     .or_not(),
             )
@@ -269,7 +278,11 @@ pub fn at_line_start<'t, 's: 't, O>(
     start: impl Parser<'t, In<'t, 's>, O, Extra<'t, 's>> + Clone,
 ) -> impl Parser<'t, In<'t, 's>, (), Extra<'t, 's>> + Clone {
     any()
-        .try_map(|_, span: Sp| if span.context { Ok(()) } else { Err(Rich::custom(span, "")) })
+        .try_map_with(|_, e| {
+            let span: Sp = e.span();
+            let state: &mut SimpleState<LineStarts> = e.state();
+            if state.0.contains(span.start) { Ok(()) } else { Err(Rich::custom(span, "")) }
+        })
         .rewind()
         .ignore_then(start)
         .rewind()

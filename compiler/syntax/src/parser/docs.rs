@@ -92,7 +92,13 @@ pub(super) fn attach(
             }
         }
     }
-    for doc in runs.into_values() {
+    for (key, doc) in runs {
+        // A doc above something that starts a documentable member or
+        // declaration documents it; that it was not attached means the
+        // member did not parse, which is reported already.
+        if starts_documentable(tokens, key) {
+            continue;
+        }
         out.push(
             Diagnostic::warning(
                 diag::DANGLING_DOC_COMMENT,
@@ -108,5 +114,31 @@ pub(super) fn attach(
 fn settings(settings: &mut [Setting], take: &mut impl FnMut(TextRange) -> Option<Doc>) {
     for s in settings {
         s.doc = take(s.range);
+    }
+}
+
+/// Words that begin a declaration or member that takes a doc comment.
+const DOCUMENTABLE: &[&str] = &[
+    "source",
+    "model",
+    "check",
+    "journey",
+    "pipeline",
+    "fn",
+    "param",
+    "stage",
+    "step",
+    "goal",
+    "exit",
+    "entry",
+    "milestone",
+];
+
+fn starts_documentable(tokens: &[Spanned<'_>], start: u32) -> bool {
+    let Some(i) = tokens.iter().position(|t| t.range.start == start) else { return false };
+    match (tokens.get(i).map(|t| t.token), tokens.get(i + 1).map(|t| t.token)) {
+        (Some(Token::Ident(w)), _) if DOCUMENTABLE.contains(&w) => true,
+        (Some(Token::Ident(_) | Token::QuotedIdent(_)), Some(Token::Colon | Token::Eq)) => true,
+        _ => false,
     }
 }

@@ -103,7 +103,7 @@ pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + 
         // parenthesised expression: anything looser would swallow a
         // following `and`.
         let count_value =
-            choice((select! { Token::Number(n) => ExprKind::Number(n.to_string()) }, param.clone(), paren.clone()))
+            choice((select! { Token::Number(n) => ExprKind::Number(n.to_string()) }, param, paren.clone()))
                 .map_with(|kind, e| Expr { kind, range: rng(e.span()) })
                 .labelled("a number");
 
@@ -117,7 +117,10 @@ pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + 
                 )
             })
         });
-        let quantifier_tail = name()
+        let events = name()
+            .filter(|n: &Name| !RESERVED.contains(&n.text.to_ascii_lowercase().as_str()))
+            .labelled("an event relation");
+        let quantifier_tail = events
             .then(kw("where").ignore_then(expr.clone()).or_not())
             .then(kw("within").ignore_then(duration()).or_not())
             .then(kw("since").ignore_then(anchor).or_not());

@@ -49,7 +49,15 @@ fn unknown_item<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Option<Item>, Extra
         .then_ignore(any().and_is(one_of([Token::LBrace, Token::RBrace]).not()).repeated())
         .then_ignore(skip_unit())
         .validate(|(w, span), _, emitter| {
-            let help = diag::did_you_mean(w, ITEM_KEYWORDS.iter().copied()).unwrap_or_else(|| {
+            let help = match w {
+                "table" | "view" | "create" => {
+                    Some("declare a warehouse table with `source` and a SQL transform with `model`".to_string())
+                }
+                "test" | "tests" => Some("data tests are written in a `check` block".to_string()),
+                "dag" | "schedule" | "job" => Some("say what runs when in a `pipeline` block".to_string()),
+                _ => diag::did_you_mean(w, ITEM_KEYWORDS.iter().copied()),
+            }
+            .unwrap_or_else(|| {
                 "declarations start with `source`, `model`, `check`, `journey`, `pipeline` or `fn`".into()
             });
             emitter.emit(custom(span, diag::SYNTAX_ERROR, format!("`{w}` does not start a declaration"), &help));
@@ -142,12 +150,20 @@ fn sql_body<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, SqlBody, Extra<'t, 's>>
         .map_with(|(dialect, (text, text_range)), e| SqlBody { dialect, text, text_range, range: rng(e.span()) })
 }
 
+/// Succeeds, consuming nothing, unless the next line starts a model member
+/// (`param`, `sql`, `key =`): a default left out at the end of a line must
+/// not swallow the next member.
+fn not_next_member<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, (), Extra<'t, 's>> + Clone {
+    let member = choice((keyword_of(&["param", "sql"]), setting_start()));
+    at_line_start(member).not().rewind().ignored()
+}
+
 fn param<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Param, Extra<'t, 's>> + Clone {
     kw("param")
         .ignore_then(name())
         .then_ignore(just(Token::Colon))
         .then(type_expr())
-        .then(just(Token::Eq).ignore_then(expr()).or_not())
+        .then(just(Token::Eq).ignore_then(not_next_member().ignore_then(expr()).labelled("a default value")).or_not())
         .map_with(|((name, ty), default), e| Param { doc: None, name, ty, default, range: rng(e.span()) })
 }
 

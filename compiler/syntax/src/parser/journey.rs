@@ -3,7 +3,7 @@
 use chumsky::prelude::*;
 use cjo_diagnostics::{self as diag, TextRange};
 
-use super::common::{block, duration, keyword_of, kw, name, setting, setting_start, string};
+use super::common::{block, duration, keyword_of, kw, name, setting, setting_start, string, target_name};
 use super::expr::expr;
 use super::{Extra, In, Sp, custom, rng};
 use crate::ast::*;
@@ -99,7 +99,7 @@ fn stage<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Stage, Extra<'t, 's>> + Cl
 }
 
 fn step<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Step, Extra<'t, 's>> + Clone {
-    let arrow = just(Token::Arrow).ignore_then(name());
+    let arrow = just(Token::Arrow).ignore_then(target_name());
     let next = arrow.clone().or_not();
 
     let activate = kw("activate")
@@ -216,5 +216,5 @@ fn step<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Step, Extra<'t, 's>> + Clon
 }
 
 fn span_of(range: TextRange) -> Sp {
-    Sp { start: range.start as usize, end: range.end as usize, context: false }
+    Sp::from(range.start as usize..range.end as usize)
 }

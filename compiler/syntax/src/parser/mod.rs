@@ -10,6 +10,7 @@ mod journey;
 
 use chumsky::error::{Rich, RichPattern, RichReason};
 use chumsky::input::{Input as _, MappedInput};
+use chumsky::inspector::SimpleState;
 use chumsky::prelude::*;
 use cjo_diagnostics::{self as diag, Diagnostic, FileId, Span, TextRange};
 
@@ -20,11 +21,21 @@ use crate::ast;
 use crate::lexer::{Lexed, lex};
 use crate::token::{Comment, Token};
 
-/// A token's span; its context says whether the token is the first on its
-/// line, which recovery uses to find where the next member starts.
-pub(crate) type Sp = SimpleSpan<usize, bool>;
+pub(crate) type Sp = SimpleSpan;
 pub(crate) type In<'t, 's> = MappedInput<'t, Token<'s>, Sp, &'t [(Token<'s>, Sp)]>;
-pub(crate) type Extra<'t, 's> = extra::Err<Rich<'t, Token<'s>, Sp>>;
+/// The parser's state: where lines start, which recovery uses to find where
+/// the next member begins.
+pub(crate) type Extra<'t, 's> = extra::Full<Rich<'t, Token<'s>, Sp>, SimpleState<LineStarts>, ()>;
+
+/// The byte offsets of the tokens that are the first on their line, sorted.
+#[derive(Debug, Default)]
+pub(crate) struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    pub(crate) fn contains(&self, offset: usize) -> bool {
+        self.0.binary_search(&offset).is_ok()
+    }
+}
 
 /// Expressions nested deeper than this (after the lexer's bracket limit) are
 /// reported and dropped, so that later passes may recurse freely.
@@ -44,24 +55,31 @@ pub fn parse(file: FileId, text: &str) -> Parse {
     let (doc_tokens, tokens): (Vec<_>, Vec<_>) =
         tokens.into_iter().partition(|t| matches!(t.token, Token::DocComment(_)));
     let mut previous_end = 0usize;
+    let mut line_starts = Vec::new();
     let input: Vec<(Token<'_>, Sp)> = tokens
         .iter()
         .map(|t| {
             let (start, end) = (t.range.start as usize, t.range.end as usize);
-            let starts_line = text.get(previous_end..start).is_none_or(|gap| gap.contains('\n')) || previous_end == 0;
+            if previous_end == 0 || text.get(previous_end..start).is_none_or(|gap| gap.contains('\n')) {
+                line_starts.push(start);
+            }
             previous_end = end;
-            (t.token, Sp { start, end, context: starts_line })
+            (t.token, Sp::from(start..end))
         })
         .collect();
-    let eoi = Sp { start: text.len(), end: text.len(), context: true };
-    let (output, errors) = items::file().parse(input.as_slice().split_token_span(eoi)).into_output_errors();
+    let eoi = Sp::from(text.len()..text.len());
+    let mut state = SimpleState(LineStarts(line_starts));
+    let (output, errors) =
+        items::file().parse_with_state(input.as_slice().split_token_span(eoi), &mut state).into_output_errors();
     let mut ast = output.unwrap_or_default();
 
     let lexer_reported_eof =
         diagnostics.iter().any(|d| d.code == diag::UNCLOSED_DELIMITER || d.code == diag::UNTERMINATED_SQL_BODY);
     let mut seen = std::collections::BTreeSet::new();
     for err in errors {
-        if let Some(d) = convert(file, err, lexer_reported_eof) {
+        if let Some(mut d) = convert(file, err, lexer_reported_eof) {
+            // A lookahead fails without consuming: point at the token found.
+            widen_to_token(&mut d, &tokens);
             if seen.insert((d.span().range, d.message.clone())) {
                 diagnostics.push(d);
             }
@@ -74,6 +92,15 @@ pub fn parse(file: FileId, text: &str) -> Parse {
 }
 
 mod depth;
+
+fn widen_to_token(d: &mut Diagnostic, tokens: &[crate::token::Spanned<'_>]) {
+    for label in d.labels.iter_mut().filter(|l| l.span.range.is_empty()) {
+        let at = label.span.range.start;
+        if let Some(t) = tokens.iter().find(|t| t.range.start == at && !t.range.is_empty()) {
+            label.span.range = t.range;
+        }
+    }
+}
 
 pub(crate) fn rng(span: Sp) -> TextRange {
     TextRange::from_usize(span.start..span.end)
@@ -108,8 +135,11 @@ fn convert(file: FileId, err: Rich<'_, Token<'_>, Sp>, lexer_reported_eof: bool)
         }
         RichReason::ExpectedFound { expected, found } => {
             let found = found.as_deref();
-            // The lexer already reported bad input and unclosed brackets.
-            if matches!(found, Some(Token::Error)) || (found.is_none() && lexer_reported_eof) {
+            // The lexer already reported bad input and unclosed brackets; a
+            // zero-width closer is one it made up for an unclosed opener.
+            let synthetic = matches!(found, Some(Token::RBrace | Token::RParen | Token::RBracket))
+                && err.span().start == err.span().end;
+            if matches!(found, Some(Token::Error)) || ((found.is_none() || synthetic) && lexer_reported_eof) {
                 return None;
             }
             let mut wanted: Vec<String> = expected.iter().filter_map(pattern_text).collect();
@@ -135,6 +165,9 @@ fn convert(file: FileId, err: Rich<'_, Token<'_>, Sp>, lexer_reported_eof: bool)
                 Some(Token::Ident(w)) => diag::did_you_mean(w, keywords.collect::<Vec<_>>()),
                 Some(Token::Str(_)) if wanted.iter().any(|w| w == "a name") => {
                     Some("names are written without quotes".to_string())
+                }
+                Some(Token::SqlStr(_)) if wanted.iter().any(|w| w == "a value" || w == "a string") => {
+                    Some("strings in settings use double quotes: \"…\"".to_string())
                 }
                 _ => None,
             };

@@ -41,7 +41,26 @@ pub fn duplicates<'a>(cx: &mut Cx, what: &str, names: impl IntoIterator<Item = &
 }
 
 fn source(cx: &mut Cx, s: &Source) {
-    check_settings(cx, "source", schema::SOURCE, &s.settings);
+    // `device = string` is a column written like a setting.
+    let (columns_as_settings, settings): (Vec<&Setting>, Vec<&Setting>) = s.settings.iter().partition(|st| {
+        matches!(&st.value.kind, ValueKind::Word(w) if PRIMITIVE_TYPES.contains(&w.as_str()) && st.key.as_str() != "time_column")
+    });
+    for st in columns_as_settings {
+        let ty = match &st.value.kind {
+            ValueKind::Word(w) => w.as_str(),
+            _ => "",
+        };
+        cx.push(
+            Diagnostic::error(
+                diag::UNKNOWN_SETTING,
+                cx.span(st.range),
+                format!("`{}` looks like a column written as a setting", st.key.text),
+            )
+            .with_help(format!("declare a column with a colon: `{}: {ty}`", st.key.text)),
+        );
+    }
+    let settings: Vec<Setting> = settings.into_iter().cloned().collect();
+    check_settings(cx, "source", schema::SOURCE, &settings);
     duplicates(cx, "column", s.columns.iter().map(|c| &c.name));
     for c in &s.columns {
         type_expr(cx, &c.ty, &[]);
@@ -279,7 +298,7 @@ fn function(cx: &mut Cx, f: &Function) {
             .with_help("models for those warehouses cannot call it; add their templates or a `default`"),
         );
     } else if f.templates.is_empty() {
-        cx.push(
+        cx.missing(
             Diagnostic::error(
                 diag::INVALID_TEMPLATE,
                 cx.span(f.name.range),
@@ -405,4 +424,17 @@ fn missing_element_types(cx: &mut Cx, n: &Name) {
         Diagnostic::error(diag::UNKNOWN_TYPE, cx.span(n.range), format!("`{}` needs its element types", n.text))
             .with_help(format!("e.g. `{example}`")),
     );
+}
+
+/// The types written inside expressions: `cast(x as text)`.
+pub fn expression_types(cx: &mut Cx, file: &File) {
+    let mut roots: Vec<&Expr> = Vec::new();
+    file.for_each_expr(&mut |e| roots.push(e));
+    let mut stack = roots;
+    while let Some(e) = stack.pop() {
+        if let ExprKind::Cast { ty, .. } = &e.kind {
+            type_expr(cx, ty, &[]);
+        }
+        stack.extend(e.children());
+    }
 }

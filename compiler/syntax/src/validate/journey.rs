@@ -119,20 +119,19 @@ fn step(cx: &mut Cx, st: &Step) {
                     );
                 }
             }
-            duplicates(cx, "weekday", days);
+            let normalised: Vec<Name> = days
+                .iter()
+                .map(|d| {
+                    let lower = d.as_str().to_ascii_lowercase();
+                    Name { text: lower.get(..3).unwrap_or(&lower).to_string(), range: d.range }
+                })
+                .collect();
+            duplicates(cx, "weekday", &normalised);
         }
-        StepKind::WaitUntilDate { date } => {
-            if !valid_date(&date.value) {
-                cx.push(
-                    Diagnostic::error(
-                        diag::INVALID_DATE,
-                        cx.span(date.range),
-                        format!("\"{}\" is not a date", date.value),
-                    )
-                    .with_help("write the date as \"YYYY-MM-DD\", e.g. \"2026-12-24\""),
-                );
-            }
-        }
+        StepKind::WaitUntilDate { date } if !valid_date(&date.value) => cx.push(
+            Diagnostic::error(diag::INVALID_DATE, cx.span(date.range), format!("\"{}\" is not a date", date.value))
+                .with_help("write the date as \"YYYY-MM-DD\", e.g. \"2026-12-24\""),
+        ),
         StepKind::Wait { duration } | StepKind::WaitUntil { timeout: duration, .. } if duration.amount == 0 => cx.push(
             Diagnostic::error(diag::INVALID_SETTING_VALUE, cx.span(duration.range), "a wait must be longer than zero")
                 .with_help("remove the wait, or give it a length such as `1 day`"),
@@ -178,7 +177,7 @@ fn ab_test(cx: &mut Cx, st: &Step, arms: &[Arm]) {
     }
     duplicates(cx, "variant", arms.iter().filter_map(|a| a.variant.as_ref()));
     if !arms.iter().any(|a| a.variant.is_some()) {
-        cx.push(
+        cx.missing(
             Diagnostic::error(
                 diag::INVALID_SHARES,
                 cx.span(st.name.range),

@@ -29,6 +29,7 @@ pub fn validate(file: FileId, parse: &Parse) -> Vec<Diagnostic> {
         cx.item = item.range();
         items::item(&mut cx, item);
     }
+    items::expression_types(&mut cx, &parse.file);
     cx.out
 }
 

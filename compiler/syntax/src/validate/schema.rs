@@ -98,10 +98,12 @@ pub fn check<'a>(
     for s in settings {
         let key = s.key.as_str();
         let Some(&(name, shape, description)) = specs.iter().find(|(k, ..)| *k == key) else {
-            let help = diag::did_you_mean(key, specs.iter().map(|(k, ..)| *k)).unwrap_or_else(|| {
-                let keys: Vec<String> = specs.iter().map(|(k, ..)| format!("`{k}`")).collect();
-                format!("{what} settings are {}", keys.join(", "))
-            });
+            let help = hint(key, specs)
+                .or_else(|| diag::did_you_mean(key, specs.iter().map(|(k, ..)| *k)))
+                .unwrap_or_else(|| {
+                    let keys: Vec<String> = specs.iter().map(|(k, ..)| format!("`{k}`")).collect();
+                    format!("{what} settings are {}", keys.join(", "))
+                });
             cx.push(
                 Diagnostic::error(
                     diag::UNKNOWN_SETTING,
@@ -137,12 +139,31 @@ pub fn require(
     at: TextRange,
     example: &str,
 ) {
-    // A setting that is present but invalid was reported already.
-    if present.contains_key(key) || settings.iter().any(|s| s.key.as_str() == key) {
+    // A setting that is present but invalid was reported already, and so
+    // was a misspelling of it (with this key suggested).
+    let misspelt = settings.iter().any(|s| diag::nearest(s.key.as_str(), [key]).is_some());
+    if present.contains_key(key) || misspelt || settings.iter().any(|s| s.key.as_str() == key) {
         return;
     }
     cx.missing(
         Diagnostic::error(diag::MISSING_SETTING, cx.span(at), format!("{what} has no `{key}`"))
             .with_help(format!("add `{example}`")),
     );
+}
+
+/// Keys users bring from other tools, and where cjo says the same thing.
+fn hint(key: &str, specs: &[Spec]) -> Option<String> {
+    let has = |k: &str| specs.iter().any(|(s, ..)| *s == k);
+    Some(match key {
+        "description" | "doc" | "comment" => "document it with a `///` comment above the declaration".into(),
+        "dataset" | "database" if has("schema") => "the destination dataset or schema is `schema`".into(),
+        "materialization" if has("materialized") => "did you mean `materialized`?".into(),
+        "cron" | "interval" if has("schedule") => {
+            "write `schedule = cron \"0 3 * * *\"` or `schedule = every 5 minutes`".into()
+        }
+        "depends_on" | "deps" if has("run") => {
+            "dependencies come from the SQL: a model runs after the tables it reads; list what to run in `run`".into()
+        }
+        _ => return None,
+    })
 }

@@ -183,6 +183,9 @@ fn materialized(cx: &mut Cx, value: &Value) -> Option<Problem> {
 
 fn schedule(cx: &mut Cx, value: &Value) -> Option<Problem> {
     match &value.kind {
+        ValueKind::Str(s) if cron::check(s).is_ok() => {
+            Some(Problem::Shape(Some(format!("a cron expression is written `cron \"{s}\"`"))))
+        }
         ValueKind::Word(w) if w == "hourly" || w == "daily" || w == "weekly" => None,
         ValueKind::Modified { base, modifier, arg } if modifier.as_str() == "at" && word(base) == Some("daily") => {
             matches!(arg.kind, ValueKind::Time(_))
