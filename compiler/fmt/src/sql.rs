@@ -32,9 +32,19 @@ const SPACE: &[char] = &[' ', '\t', '\r', '\u{c}'];
 pub(crate) fn layout(body: &str, prefix: &str, indent: usize, bigquery: bool) -> Vec<BodyLine> {
     let states = line_states(body, bigquery);
     let last = states.len().saturating_sub(1);
+    // The lexer found the body's `}` outside any string, so blank lines at
+    // the end of the body are outside strings too, whatever the cautious
+    // variants in `line_states` say: they all go.
+    let content_end = body
+        .split('\n')
+        .enumerate()
+        .filter(|(_, l)| !l.trim_matches([' ', '\t', '\r']).is_empty())
+        .map(|(i, _)| i)
+        .last()
+        .unwrap_or(0);
     let mut lines = Vec::new();
     let mut after_brace = false;
-    for (i, (raw, state)) in body.split('\n').zip(&states).enumerate() {
+    for (i, (raw, state)) in body.split('\n').zip(&states).enumerate().take(content_end + 1) {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let text = if state.ends_in_string { raw } else { raw.trim_end_matches(SPACE) };
         if !state.starts_in_code {

@@ -105,3 +105,12 @@ fn deep_nesting_does_not_overflow() {
     let nots = "not ".repeat(400);
     fmt(&format!("check m {{\n  expect \"nots\": {nots} a\n}}\n"));
 }
+
+/// Found by the robustness proptest: a backslash-escaped quote makes the
+/// cautious scan think a string stays open, and the blank lines before the
+/// closing brace went one per pass.
+#[test]
+fn blank_lines_before_a_body_brace_go_at_once() {
+    let input = "model m {\n  sql bigquery {\n    select 'it\\'s } here' as x\n    from t\n  \n  \n  }\n}\n";
+    assert_eq!(fmt(input), "model m {\n  sql bigquery {\n    select 'it\\'s } here' as x\n    from t\n  }\n}\n");
+}
