@@ -39,9 +39,10 @@ fn survive(text: &str) {
     }
 }
 
-fn corpus() -> Vec<String> {
+/// The `.cjo` files below the given folders of the repository, sorted.
+fn cjo_files(dirs: &[&str]) -> Vec<String> {
     let mut files = Vec::new();
-    let mut stack = vec![repo_root().join("examples"), repo_root().join("tests/fixtures")];
+    let mut stack: Vec<_> = dirs.iter().map(|d| repo_root().join(d)).collect();
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -56,20 +57,13 @@ fn corpus() -> Vec<String> {
     files.into_iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
 }
 
+fn corpus() -> Vec<String> {
+    cjo_files(&["examples", "tests/fixtures"])
+}
+
 #[test]
 fn every_prefix_of_every_example() {
-    let mut examples = Vec::new();
-    let mut stack = vec![repo_root().join("examples")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "cjo") {
-                examples.push(std::fs::read_to_string(path).unwrap());
-            }
-        }
-    }
+    let examples = cjo_files(&["examples"]);
     assert!(!examples.is_empty());
     for text in &examples {
         for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
