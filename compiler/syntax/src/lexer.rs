@@ -143,14 +143,12 @@ impl<'src> Lexer<'src> {
                     self.pos += 1;
                 }
                 if self.pos == name_start {
-                    {
-                        let d = self
-                            .error(diag::SYNTAX_ERROR, start, self.pos, "`$` must be followed by a parameter name")
+                    self.report(
+                        self.error(diag::SYNTAX_ERROR, start, self.pos, "`$` must be followed by a parameter name")
                             .with_help(
                                 "write `$name` for a declared `param`, or `$run_start`, `$run_end`, `$run_date`",
-                            );
-                        self.report(d);
-                    }
+                            ),
+                    );
                     self.push(Token::Error, start);
                 } else {
                     let name = self.slice(name_start, self.pos);
@@ -236,8 +234,7 @@ impl<'src> Lexer<'src> {
         } else {
             format!("unexpected character `{}`", first.escape_debug())
         };
-        let d = self.error(diag::UNEXPECTED_CHARACTER, start, self.pos, msg).with_help_opt(help);
-        self.report(d);
+        self.report(self.error(diag::UNEXPECTED_CHARACTER, start, self.pos, msg).with_help_opt(help));
         self.push(Token::Error, start);
     }
 
@@ -261,13 +258,11 @@ impl<'src> Lexer<'src> {
         self.pos += 2;
         loop {
             if self.pos >= self.bytes.len() {
-                {
-                    let d = self
-                        .error(diag::UNTERMINATED_COMMENT, start, start + 2, "block comment is never closed")
+                self.report(
+                    self.error(diag::UNTERMINATED_COMMENT, start, start + 2, "block comment is never closed")
                         .with_label("this `/*` has no matching `*/`")
-                        .with_help("add `*/` where the comment should end");
-                    self.report(d);
-                }
+                        .with_help("add `*/` where the comment should end"),
+                );
                 break;
             }
             if self.peek(0) == b'*' && self.peek(1) == b'/' {
@@ -297,17 +292,15 @@ impl<'src> Lexer<'src> {
                 && hours.parse::<u32>().is_ok_and(|h| h < 24)
                 && minutes.parse::<u32>().is_ok_and(|m| m < 60);
             if !valid {
-                {
-                    let d = self
-                        .error(
-                            diag::INVALID_TIME,
-                            start,
-                            self.pos,
-                            format!("`{}` is not a time of day", self.slice(start, self.pos)),
-                        )
-                        .with_help("write a 24-hour time from `00:00` to `23:59`");
-                    self.report(d);
-                }
+                self.report(
+                    self.error(
+                        diag::INVALID_TIME,
+                        start,
+                        self.pos,
+                        format!("`{}` is not a time of day", self.slice(start, self.pos)),
+                    )
+                    .with_help("write a 24-hour time from `00:00` to `23:59`"),
+                );
             }
             let t = self.slice(start, self.pos);
             return self.push(Token::Time(t), start);
@@ -340,17 +333,15 @@ impl<'src> Lexer<'src> {
                 } else {
                     "names start with a letter or `_`; put a space between a number and a word"
                 };
-                {
-                    let d = self
-                        .error(
-                            diag::INVALID_NUMBER,
-                            start,
-                            end,
-                            format!("`{}` is not a number cjo understands", self.slice(start, end)),
-                        )
-                        .with_help(help);
-                    self.report(d);
-                }
+                self.report(
+                    self.error(
+                        diag::INVALID_NUMBER,
+                        start,
+                        end,
+                        format!("`{}` is not a number cjo understands", self.slice(start, end)),
+                    )
+                    .with_help(help),
+                );
                 self.pos = end;
                 return self.push(Token::Error, start);
             }
@@ -395,15 +386,16 @@ impl<'src> Lexer<'src> {
                 _ => "string",
             };
             let q = quote as char;
-            {
-                let d = self
-                    .error(diag::UNTERMINATED_STRING, start, self.pos.max(start + 1), format!("{what} is never closed"))
-                    .with_label(format!("this {what} has no closing `{q}` on its line"))
-                    .with_help(format!(
-                        "add the closing `{q}`; strings cannot span lines (write `\\n` for a line break)"
-                    ));
-                self.report(d);
-            }
+            self.report(
+                self.error(
+                    diag::UNTERMINATED_STRING,
+                    start,
+                    self.pos.max(start + 1),
+                    format!("{what} is never closed"),
+                )
+                .with_label(format!("this {what} has no closing `{q}` on its line"))
+                .with_help(format!("add the closing `{q}`; strings cannot span lines (write `\\n` for a line break)")),
+            );
         }
         let content = self.slice(content_start, content_end);
         let token = match quote {
@@ -423,19 +415,15 @@ impl<'src> Lexer<'src> {
             Some('\n') | None => self.pos += 1,
             Some(c) => {
                 self.pos += 1 + c.len_utf8();
-                {
-                    let d = self
-                        .error(
-                            diag::INVALID_ESCAPE,
-                            start,
-                            self.pos,
-                            format!("unknown escape `\\{}`", c.escape_debug()),
-                        )
-                        .with_help(
-                            "the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\r`; write `\\\\` for a backslash",
-                        );
-                    self.report(d);
-                }
+                self.report(
+                    self.error(
+                        diag::INVALID_ESCAPE,
+                        start,
+                        self.pos,
+                        format!("unknown escape `\\{}`", c.escape_debug()),
+                    )
+                    .with_help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\r`; write `\\\\` for a backslash"),
+                );
             }
         }
     }
@@ -499,13 +487,12 @@ impl<'src> Lexer<'src> {
                 match (open_quote, recovered) {
                     (Some(q), Some(_)) => {
                         let len = if self.slice(q, q + 2) == "/*" { 2 } else { 1 };
-                        let d = self.error(
+                        self.report(self.error(
                             diag::UNTERMINATED_STRING,
                             q,
                             q + len,
                             "string or comment in this SQL body is never closed",
-                        ).with_label("opened here").with_help("close the string or comment; in SQL a quote inside a string is written twice (`'it''s'`)");
-                        self.report(d);
+                        ).with_label("opened here").with_help("close the string or comment; in SQL a quote inside a string is written twice (`'it''s'`)"));
                     }
                     _ => {
                         // The body's `{` is reported here, not as an unclosed
@@ -562,17 +549,15 @@ impl<'src> Lexer<'src> {
         }
         if let Some(o) = opener {
             if self.nesting.len() >= MAX_NESTING {
-                {
-                    let d = self
-                        .error(
-                            diag::NESTING_TOO_DEEP,
-                            start,
-                            end,
-                            format!("nested more than {MAX_NESTING} levels deep"),
-                        )
-                        .with_help("split the expression or block into smaller parts");
-                    self.report(d);
-                }
+                self.report(
+                    self.error(
+                        diag::NESTING_TOO_DEEP,
+                        start,
+                        end,
+                        format!("nested more than {MAX_NESTING} levels deep"),
+                    )
+                    .with_help("split the expression or block into smaller parts"),
+                );
                 self.skip = Some(Skip { start: start as u32, open: vec![o] });
                 return;
             }
@@ -599,13 +584,11 @@ impl<'src> Lexer<'src> {
         let matches = |&(o, start): &(Opener, usize)| o == Opener::Bracket && self.slice(start, start + 1) == want;
         let Some(depth) = self.nesting.iter().rposition(matches) else {
             let text = self.slice(at, at + 1);
-            {
-                let d = self
-                    .error(diag::UNMATCHED_DELIMITER, at, at + 1, format!("`{text}` closes nothing"))
+            self.report(
+                self.error(diag::UNMATCHED_DELIMITER, at, at + 1, format!("`{text}` closes nothing"))
                     .with_label(format!("no `{want}` is open here"))
-                    .with_help(format!("remove this `{text}`, or add the `{want}` it should close"));
-                self.report(d);
-            }
+                    .with_help(format!("remove this `{text}`, or add the `{want}` it should close")),
+            );
             return false;
         };
         let unclosed: Vec<(Opener, usize)> = self.nesting.drain(depth..).skip(1).collect();
@@ -635,13 +618,11 @@ impl<'src> Lexer<'src> {
             "(" => ")",
             _ => "]",
         };
-        {
-            let d = self
-                .error(diag::UNCLOSED_DELIMITER, start, start + 1, format!("`{open}` is never closed"))
+        self.report(
+            self.error(diag::UNCLOSED_DELIMITER, start, start + 1, format!("`{open}` is never closed"))
                 .with_label(format!("this `{open}` has no matching `{close}`"))
-                .with_help(format!("add `{close}` where this block or list should end"));
-            self.report(d);
-        }
+                .with_help(format!("add `{close}` where this block or list should end")),
+        );
     }
 
     fn push_raw(&mut self, token: Token<'src>, start: usize, end: usize) {
