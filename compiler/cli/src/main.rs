@@ -71,6 +71,11 @@ enum Command {
         #[arg(long, value_parser = ["bigquery", "redshift", "trino"], default_value = "bigquery")]
         target: String,
     },
+    /// Works with warehouse schemas exported from the warehouse.
+    Schema {
+        #[command(subcommand)]
+        command: SchemaCommand,
+    },
     /// Explains a diagnostic code, e.g. `cjoc explain E0201`.
     Explain {
         /// The code; omit it with `--list` to list every code.
@@ -78,6 +83,18 @@ enum Command {
         /// List every code with its name.
         #[arg(long)]
         list: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SchemaCommand {
+    /// Prints `source` declarations for the tables of exported schemas:
+    /// BigQuery `bq show --schema --format=prettyjson` files named
+    /// `<dataset>.<table>.json`, and `information_schema.columns` as CSV.
+    Import {
+        /// The exported schema files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -103,6 +120,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Check { dir, format, deny_warnings } => commands::check::run(&dir, format, deny_warnings, color),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),
         Command::Init { dir, name, target } => commands::init::run(&dir, name.as_deref(), &target),
+        Command::Schema { command: SchemaCommand::Import { files } } => commands::schema::import(&files, color),
         Command::Explain { code, list } => commands::explain::run(code.as_deref(), list),
     };
     ExitCode::from(code)

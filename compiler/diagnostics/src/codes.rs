@@ -71,6 +71,11 @@ codes! {
     CONFIG_INVALID_VALUE = "E0112" "config-invalid-value";
     CONFIG_MISSING_KEY = "E0113" "config-missing-key";
     CONFIG_CATALOG_PATH = "E0114" "config-catalog-path";
+    CATALOG_SYNTAX = "E0115" "catalog-syntax";
+    CATALOG_UNKNOWN_TYPE = "E0116" "catalog-unknown-type";
+    CATALOG_MISSING_FIELD = "E0117" "catalog-missing-field";
+    CATALOG_DUPLICATE_COLUMN = "E0118" "catalog-duplicate-column";
+    CATALOG_TABLE_NAME = "E0119" "catalog-table-name";
 
     // The shape of declarations.
     UNKNOWN_SETTING = "E0200" "unknown-setting";
@@ -93,6 +98,8 @@ codes! {
     // Warnings.
     /// A `///` doc comment that documents nothing.
     DANGLING_DOC_COMMENT = "W0001" "dangling-doc-comment";
+    /// A catalog column whose warehouse type has no exact cjo equivalent.
+    CATALOG_APPROXIMATE_TYPE = "W0002" "catalog-approximate-type";
 }
 
 /// Finds a code by its id, case-insensitively (`e0001` works).

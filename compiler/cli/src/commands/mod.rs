@@ -5,6 +5,7 @@ pub mod check;
 pub mod explain;
 pub mod fmt;
 pub mod init;
+pub mod schema;
 
 /// Exit codes.
 pub const OK: u8 = 0;

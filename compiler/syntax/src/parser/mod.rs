@@ -12,7 +12,7 @@ use chumsky::error::{Rich, RichPattern, RichReason};
 use chumsky::input::{Input as _, MappedInput};
 use chumsky::inspector::SimpleState;
 use chumsky::prelude::*;
-use cjo_diagnostics::{self as diag, Diagnostic, FileId, Span, TextRange};
+use cjo_diagnostics::{self as diag, Diagnostic, FileId, Label, Span, TextRange};
 
 pub use common::unescape;
 pub use items::ITEM_KEYWORDS;
@@ -80,6 +80,7 @@ pub fn parse(file: FileId, text: &str) -> Parse {
         if let Some(mut d) = convert(file, err, lexer_reported_eof) {
             // A lookahead fails without consuming: point at the token found.
             widen_to_token(&mut d, &tokens);
+            blame_line_end(&mut d, &tokens, &state.0);
             if seen.insert((d.span().range, d.message.clone())) {
                 diagnostics.push(d);
             }
@@ -92,6 +93,34 @@ pub fn parse(file: FileId, text: &str) -> Parse {
 }
 
 mod depth;
+
+/// An error found at the first token of a line is, nearly always, about
+/// something missing at the end of the line before (`-> ` with no step,
+/// `within 2` with no unit). Like rustc, point there, and keep the token
+/// found as a secondary label.
+fn blame_line_end(d: &mut Diagnostic, tokens: &[crate::token::Spanned<'_>], lines: &LineStarts) {
+    // Only "expected …, found …" errors: others are about the token itself.
+    let about_what_follows = d.message.starts_with("expected ") || d.message.starts_with("unexpected ");
+    if d.code != diag::SYNTAX_ERROR || d.labels.len() != 1 || !about_what_follows {
+        return;
+    }
+    let Some(found) = d.labels.first().map(|l| l.span) else { return };
+    let at = found.range.start as usize;
+    if !lines.contains(at) || found.range.is_empty() {
+        return;
+    }
+    let Some(previous) = tokens.iter().take_while(|t| (t.range.start as usize) < at).last() else { return };
+    let expected = d.message.split(", found").next().filter(|m| m.starts_with("expected ")).map(str::to_string);
+    let secondary = d.labels.first().map(|l| l.message.clone()).unwrap_or_default();
+    let primary = match expected {
+        Some(e) => format!("{e} here"),
+        None => "the line ends before this is complete".to_string(),
+    };
+    d.labels = vec![
+        Label { span: Span::new(found.file, TextRange::empty(previous.range.end)), message: primary, primary: true },
+        Label { span: found, message: secondary, primary: false },
+    ];
+}
 
 fn widen_to_token(d: &mut Diagnostic, tokens: &[crate::token::Spanned<'_>]) {
     for label in d.labels.iter_mut().filter(|l| l.span.range.is_empty()) {

@@ -309,7 +309,8 @@ fn function(cx: &mut Cx, f: &Function) {
     }
 }
 
-/// `{name}` placeholders must name parameters; `{{` and `}}` are braces.
+/// `{name}` placeholders must name parameters; `{{` and `}}` are braces;
+/// `{rest|sep}` joins a variadic parameter's values with `sep`.
 fn template_placeholders(cx: &mut Cx, f: &Function, template: &str, value: &Value) {
     let mut rest = template;
     while let Some(i) = rest.find(['{', '}']) {
@@ -336,8 +337,29 @@ fn template_placeholders(cx: &mut Cx, f: &Function, template: &str, value: &Valu
             );
             return;
         };
-        let name = after.get(..end).unwrap_or("");
-        if !f.params.iter().any(|p| p.name.as_str() == name) {
+        // `{rest|sep}`: a variadic parameter's values joined by `sep`
+        // (without one they are joined by `, `).
+        let inner = after.get(..end).unwrap_or("");
+        let is_name = |n: &str| {
+            n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        let (name, separator) = match inner.split_once('|') {
+            Some((name, _)) if is_name(name) => (name, true),
+            _ => (inner, false),
+        };
+        let param = f.params.iter().find(|p| p.name.as_str() == name);
+        if let Some(p) = param.filter(|p| separator && !p.variadic) {
+            cx.push(
+                Diagnostic::error(
+                    diag::INVALID_TEMPLATE,
+                    cx.span(value.range),
+                    format!("`{{{inner}}}` gives a separator, but `{}` takes one value", p.name.text),
+                )
+                .with_help("only a variadic parameter (`name: type...`) takes a separator: `{rest| || }`"),
+            );
+        }
+        if param.is_none() {
             let help = diag::did_you_mean(name, f.params.iter().map(|p| p.name.as_str())).unwrap_or_else(|| {
                 "placeholders name the function's parameters; write `{{` for a literal brace".into()
             });
