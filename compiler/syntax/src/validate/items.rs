@@ -104,20 +104,9 @@ fn model(cx: &mut Cx, m: &Model) {
         }
     }
     for b in &m.bodies {
-        if let Some(d) = &b.dialect {
-            if !DIALECTS.contains(&d.as_str()) {
-                let help = diag::did_you_mean(d.as_str(), DIALECTS.iter().copied()).unwrap_or_else(|| {
-                    "write `sql { … }` for portable SQL, or name `bigquery`, `redshift` or `trino`".into()
-                });
-                cx.push(
-                    Diagnostic::error(
-                        diag::UNKNOWN_DIALECT,
-                        cx.span(d.range),
-                        format!("unknown SQL dialect `{}`", d.text),
-                    )
-                    .with_help(help),
-                );
-            }
+        if let Some(d) = b.dialect.as_ref().filter(|d| !DIALECTS.contains(&d.as_str())) {
+            let help = "write `sql { … }` for portable SQL, or name `bigquery`, `redshift` or `trino`";
+            cx.unknown_dialect(d.as_str(), d.range, &[], help);
         }
         if b.text.trim().is_empty() {
             cx.push(
@@ -267,13 +256,8 @@ fn function(cx: &mut Cx, f: &Function) {
     for t in &f.templates {
         let key = t.key.as_str();
         if !DIALECTS.contains(&key) && key != "default" {
-            let help = diag::did_you_mean(key, DIALECTS.iter().copied().chain(["default"])).unwrap_or_else(|| {
-                "give one template per warehouse (`bigquery`, `redshift`, `trino`) or a `default`".into()
-            });
-            cx.push(
-                Diagnostic::error(diag::UNKNOWN_DIALECT, cx.span(t.key.range), format!("unknown SQL dialect `{key}`"))
-                    .with_help(help),
-            );
+            let help = "give one template per warehouse (`bigquery`, `redshift`, `trino`) or a `default`";
+            cx.unknown_dialect(key, t.key.range, &["default"], help);
             continue;
         }
         keys.push(&t.key);

@@ -48,6 +48,15 @@ impl Cx {
         Span::new(self.file, range)
     }
 
+    /// Reports `word` at `range` as an unknown warehouse. `also` are other
+    /// words valid in that place; `help` is said when none is close.
+    fn unknown_dialect(&mut self, word: &str, range: TextRange, also: &[&str], help: &str) {
+        let candidates = DIALECTS.iter().chain(also).copied();
+        let help = cjo_diagnostics::did_you_mean(word, candidates).unwrap_or_else(|| help.to_string());
+        let message = format!("unknown warehouse `{word}`");
+        self.push(Diagnostic::error(cjo_diagnostics::UNKNOWN_DIALECT, self.span(range), message).with_help(help));
+    }
+
     fn push(&mut self, d: Diagnostic) {
         self.out.push(d);
     }

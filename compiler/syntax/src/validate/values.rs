@@ -124,7 +124,7 @@ fn shape_error(cx: &mut Cx, shape: Shape, value: &Value) -> Option<Problem> {
         Shape::Dialect => match word(value) {
             Some(w) if DIALECTS.contains(&w) => None,
             Some(w) => {
-                cx.push(unknown_dialect(cx, w, value));
+                cx.unknown_dialect(w, value.range, &[], "cjo generates SQL for `bigquery`, `redshift` and `trino`");
                 Some(Problem::Reported)
             }
             None => bad(Some("expected `bigquery`, `redshift` or `trino`".into())),
@@ -133,12 +133,6 @@ fn shape_error(cx: &mut Cx, shape: Shape, value: &Value) -> Option<Problem> {
         Shape::Schedule => schedule(cx, value),
         Shape::Reentry => reentry(value),
     }
-}
-
-pub fn unknown_dialect(cx: &Cx, w: &str, value: &Value) -> Diagnostic {
-    let help = diag::did_you_mean(w, DIALECTS.iter().copied())
-        .unwrap_or_else(|| "cjo generates SQL for `bigquery`, `redshift` and `trino`".into());
-    Diagnostic::error(diag::UNKNOWN_DIALECT, cx.span(value.range), format!("unknown warehouse `{w}`")).with_help(help)
 }
 
 fn materialized(cx: &mut Cx, value: &Value) -> Option<Problem> {
