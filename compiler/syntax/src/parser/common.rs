@@ -122,6 +122,22 @@ pub fn duration<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Duration, Extra<'t,
         .labelled("a duration")
 }
 
+/// Where only a length of time makes sense (`wait`, `within`, `timeout`):
+/// a duration, or a bare number reported as missing its unit (and read as
+/// days so that parsing goes on).
+pub fn duration_expected<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Duration, Extra<'t, 's>> + Clone {
+    let bare = select! { Token::Number(n) => n }.validate(|n: &str, e, emitter| {
+        emitter.emit(custom(
+            e.span(),
+            diag::UNKNOWN_DURATION_UNIT,
+            format!("`{n}` needs a unit"),
+            format!("write a duration such as `{n} days` or `{n} hours`"),
+        ));
+        Duration { amount: n.parse().unwrap_or(1), unit: DurationUnit::Day, range: rng(e.span()) }
+    });
+    duration().or(bare).labelled("a duration")
+}
+
 trait IntoSpan {
     fn into_span(self) -> Sp;
 }

@@ -6,7 +6,7 @@
 use chumsky::prelude::*;
 use cjo_diagnostics::TextRange;
 
-use super::common::{duration, kw, name, type_expr, unescape, unquote_sql};
+use super::common::{duration, duration_expected, kw, name, type_expr, unescape, unquote_sql};
 use super::{Extra, In, rng};
 use crate::ast::*;
 use crate::token::Token;
@@ -122,7 +122,7 @@ pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + 
             .labelled("an event relation");
         let quantifier_tail = events
             .then(kw("where").ignore_then(expr.clone()).or_not())
-            .then(kw("within").ignore_then(duration()).or_not())
+            .then(kw("within").ignore_then(duration_expected()).or_not())
             .then(kw("since").ignore_then(anchor).or_not());
         let any_q = kw("any").ignore_then(quantifier_tail.clone()).map(|(((events, filter), within), since)| {
             ExprKind::Quantifier(Box::new(Quantifier { kind: QuantifierKind::Any, events, filter, within, since }))

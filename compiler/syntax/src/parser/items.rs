@@ -10,6 +10,9 @@ use super::{Extra, In, custom, rng};
 use crate::ast::*;
 use crate::token::Token;
 
+/// The kinds of check written `name(…)`.
+const CHECK_KINDS: &[&str] = &["unique", "not_null", "accepted_values", "references"];
+
 /// The words that start a declaration.
 pub const ITEM_KEYWORDS: &[&str] = &["source", "model", "check", "journey", "pipeline", "fn"];
 
@@ -209,8 +212,12 @@ fn check<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Check, Extra<'t, 's>> + Cl
                 .delimited_by(just(Token::LParen), just(Token::RParen)),
         )
         .map_with(|(name, args), e| CheckEntry::Call { name, args, range: rng(e.span()) });
+    // The condition may continue on the next line, but never *is* the next
+    // check: `expect "…":` left incomplete must not swallow `unique(id)`.
+    let next_check = choice((kw("expect").ignored(), keyword_of(CHECK_KINDS).then(just(Token::LParen)).ignored()));
+    let condition = at_line_start(next_check).not().rewind().ignore_then(expr()).labelled("a condition");
     let expect =
-        kw("expect").ignore_then(string()).then_ignore(just(Token::Colon)).then(expr()).map_with(
+        kw("expect").ignore_then(string()).then_ignore(just(Token::Colon)).then(condition).map_with(
             |(description, condition), e| CheckEntry::Expect { description, condition, range: rng(e.span()) },
         );
     let entry = choice((expect, call)).labelled("a check such as `unique(col)` or `expect \"…\": condition`");

@@ -3,7 +3,7 @@
 use chumsky::prelude::*;
 use cjo_diagnostics::{self as diag, TextRange};
 
-use super::common::{block, duration, keyword_of, kw, name, setting, setting_start, string, target_name};
+use super::common::{block, duration_expected, keyword_of, kw, name, setting, setting_start, string, target_name};
 use super::expr::expr;
 use super::{Extra, In, Sp, custom, rng};
 use crate::ast::*;
@@ -117,13 +117,13 @@ fn step<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Step, Extra<'t, 's>> + Clon
                 .ignore_then(weekday)
                 .then(next.clone())
                 .map(|(days, next)| (StepKind::WaitUntilWeekday { days }, next)),
-            expr().then_ignore(kw("timeout")).then(duration()).then(arrow.clone()).map(
+            expr().then_ignore(kw("timeout")).then(duration_expected()).then(arrow.clone()).map(
                 |((condition, timeout), on_timeout)| (StepKind::WaitUntil { condition, timeout, on_timeout }, None),
             ),
         )));
     let wait = kw("wait").ignore_then(choice((
         wait_until,
-        duration().then(next.clone()).map(|(duration, next)| (StepKind::Wait { duration }, next)),
+        duration_expected().then(next.clone()).map(|(duration, next)| (StepKind::Wait { duration }, next)),
     )));
 
     let when = kw("when").ignore_then(expr()).then(arrow.clone()).map_with(|(condition, target), e| Branch {
