@@ -18,15 +18,7 @@ pub fn journey(cx: &mut Cx, j: &Journey) {
     let what = format!("journey `{}`", j.name.text);
     require(cx, &present, &j.settings, "profiles", &what, j.name.range, "profiles = customers");
     require(cx, &present, &j.settings, "key", &what, j.name.range, "key = customer_id");
-    if let [first, rest @ ..] = j.goals.as_slice() {
-        for g in rest {
-            cx.push(
-                Diagnostic::error(diag::DUPLICATE_MEMBER, cx.span(g.keyword), "a journey has one goal")
-                    .with_secondary(cx.span(first.keyword), "the goal")
-                    .with_help("combine the conditions with `or` in one goal"),
-            );
-        }
-    }
+    at_most_one(cx, &j.goals, "a journey has one goal", "the goal", "combine the conditions with `or` in one goal");
     duplicates(cx, "exit", j.exits.iter().filter_map(|e| e.name.as_ref()));
     duplicates(cx, "stage", j.stages.iter().map(|s| &s.name));
     if j.stages.is_empty() {
@@ -48,15 +40,8 @@ pub fn journey(cx: &mut Cx, j: &Journey) {
 
 fn stage(cx: &mut Cx, s: &Stage) {
     for (list, what) in [(&s.entries, "entry criterion"), (&s.milestones, "milestone")] {
-        if let [first, rest @ ..] = list.as_slice() {
-            for c in rest {
-                cx.push(
-                    Diagnostic::error(diag::DUPLICATE_MEMBER, cx.span(c.keyword), format!("a stage has one {what}"))
-                        .with_secondary(cx.span(first.keyword), "the first one")
-                        .with_help("combine the conditions with `or`"),
-                );
-            }
-        }
+        let message = format!("a stage has one {what}");
+        at_most_one(cx, list, &message, "the first one", "combine the conditions with `or`");
     }
     duplicates(cx, "exit", s.exits.iter().filter_map(|e| e.name.as_ref()));
     duplicates(cx, "step", s.steps.iter().map(|st| &st.name));
@@ -72,6 +57,19 @@ fn stage(cx: &mut Cx, s: &Stage) {
     }
     for st in &s.steps {
         step(cx, st);
+    }
+}
+
+/// Reports every criterion after the first where only one is allowed.
+fn at_most_one(cx: &mut Cx, list: &[Criterion], message: &str, first_label: &str, help: &str) {
+    if let [first, rest @ ..] = list {
+        for c in rest {
+            cx.push(
+                Diagnostic::error(diag::DUPLICATE_MEMBER, cx.span(c.keyword), message)
+                    .with_secondary(cx.span(first.keyword), first_label)
+                    .with_help(help),
+            );
+        }
     }
 }
 
