@@ -28,7 +28,7 @@ fn codes_of(lang: &str, text: &str) -> Vec<(String, bool)> {
         "toml" => {
             let mut fs = MemoryFs::new();
             fs.insert("p/cjo.toml", text);
-            cjo_project::load(&fs, Path::new("p")).unwrap()
+            cjo_tests::checked(cjo_project::load(&fs, Path::new("p")).unwrap())
         }
         _ => load_single("example.cjo", text),
     };

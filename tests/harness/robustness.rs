@@ -151,7 +151,7 @@ fn random_bytes_through_the_loader() {
         }
         let mut fs = cjo_project::MemoryFs::new();
         fs.insert("p/cjo.toml", cjo_tests::DEFAULT_CONFIG).insert("p/x.cjo", bytes);
-        let ws = cjo_project::load(&fs, std::path::Path::new("p")).unwrap();
+        let ws = cjo_tests::checked(cjo_project::load(&fs, std::path::Path::new("p")).unwrap());
         for d in &ws.diagnostics {
             let f = ws.file(d.span().file).unwrap();
             assert!(d.span().range.end as usize <= f.text.len());

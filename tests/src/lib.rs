@@ -26,7 +26,7 @@ pub fn repo_root() -> PathBuf {
 pub fn load_single(name: &str, text: &str) -> Workspace {
     let mut fs = MemoryFs::new();
     fs.insert("p/cjo.toml", DEFAULT_CONFIG).insert(format!("p/{name}"), text);
-    cjo_project::load(&fs, Path::new("p")).unwrap_or_else(|e| panic!("{e}"))
+    checked(cjo_project::load(&fs, Path::new("p")).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// Loads a project folder from disk into memory (every file below it).
@@ -44,7 +44,14 @@ pub fn load_dir(dir: &Path) -> Workspace {
             }
         }
     }
-    cjo_project::load(&fs, Path::new("p")).unwrap_or_else(|e| panic!("{e}"))
+    checked(cjo_project::load(&fs, Path::new("p")).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// `ws` with the names-and-types diagnostics merged into its own.
+pub fn checked(mut ws: Workspace) -> Workspace {
+    let analysis = cjo_semantic::analyze(&ws);
+    ws.diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+    ws
 }
 
 /// An expected or actual diagnostic position: code and 1-based

@@ -61,6 +61,10 @@ codes! {
     UNKNOWN_DURATION_UNIT = "E0012" "unknown-duration-unit";
     INVALID_TIME = "E0013" "invalid-time";
     UNMATCHED_DELIMITER = "E0014" "unmatched-delimiter";
+    /// A SQL body that sqlparser cannot read.
+    SQL_SYNTAX = "E0015" "sql-syntax";
+    /// A SQL body that is not exactly one query.
+    SQL_NOT_A_QUERY = "E0016" "sql-not-a-query";
 
     // The project: files and cjo.toml.
     FILE_UNREADABLE = "E0100" "file-unreadable";
@@ -94,6 +98,69 @@ codes! {
     INVALID_DATE = "E0213" "invalid-date";
     INVALID_TEMPLATE = "E0214" "invalid-template";
     MISPLACED_MEMBER = "E0215" "misplaced-member";
+    // Names.
+    /// Two declarations of the project share a name.
+    DUPLICATE_DECLARATION = "E0300" "duplicate-declaration";
+    /// A table name that is no source, model or CTE.
+    UNKNOWN_TABLE = "E0301" "unknown-table";
+    /// A column that no table in scope has.
+    UNKNOWN_COLUMN = "E0302" "unknown-column";
+    /// A column name that more than one table in scope has.
+    AMBIGUOUS_COLUMN = "E0303" "ambiguous-column";
+    /// A function that is neither SQL's, the standard library's nor the project's.
+    UNKNOWN_FUNCTION = "E0304" "unknown-function";
+    /// A `$name` that is no declared or built-in parameter.
+    UNKNOWN_PARAMETER = "E0305" "unknown-parameter";
+    /// `source … from catalog` with no such table in the catalog files.
+    NOT_IN_CATALOG = "E0306" "not-in-catalog";
+    /// A check, pipeline or journey naming something that does not exist or is of the wrong kind.
+    UNKNOWN_ITEM = "E0307" "unknown-item";
+    /// Models and journeys that depend on each other in a circle.
+    DEPENDENCY_CYCLE = "E0308" "dependency-cycle";
+    /// Two output columns, or two tables of one `from`, with the same name.
+    DUPLICATE_COLUMN = "E0309" "duplicate-column";
+    // Types.
+    /// Operands whose types cannot be compared or combined.
+    TYPE_MISMATCH = "E0400" "type-mismatch";
+    /// A condition that is not boolean.
+    NOT_BOOLEAN = "E0401" "not-boolean";
+    /// A column outside `group by` in an aggregating query.
+    NOT_AGGREGATED = "E0402" "not-aggregated";
+    /// The sides of a `union` differ in arity or type.
+    SET_OPERATION_MISMATCH = "E0403" "set-operation-mismatch";
+    /// A function called with the wrong number or types of arguments.
+    WRONG_ARGUMENTS = "E0404" "wrong-arguments";
+    /// A parameter's default or use that does not fit its type.
+    PARAMETER_TYPE = "E0405" "parameter-type";
+    /// An aggregate or window function where none may be.
+    MISPLACED_AGGREGATE = "E0406" "misplaced-aggregate";
+    /// A `group by` or `order by` position outside the select list.
+    INVALID_POSITION = "E0407" "invalid-position";
+    /// A cast between types that cannot be converted.
+    INVALID_CAST = "E0408" "invalid-cast";
+    // Journeys.
+    /// A branch or `->` naming a step its stage does not have.
+    UNKNOWN_STEP = "E0500" "unknown-step";
+    /// Steps that lead back to themselves.
+    STEP_CYCLE = "E0501" "step-cycle";
+    /// A step no path from the stage's first step reaches.
+    UNREACHABLE_STEP = "E0502" "unreachable-step";
+    /// A stage in which no `end`, `jump` or last step is reachable.
+    NO_REACHABLE_END = "E0503" "no-reachable-end";
+    /// A journey with more stages than allowed.
+    TOO_MANY_STAGES = "E0504" "too-many-stages";
+    /// A `jump` to an unknown, the same or an earlier stage.
+    INVALID_JUMP = "E0505" "invalid-jump";
+    /// Journeys whose cross-journey jumps form a circle.
+    JUMP_CYCLE = "E0506" "jump-cycle";
+    /// `since journey_start|stage_start|step_start` where that anchor does not exist.
+    MISPLACED_ANCHOR = "E0507" "misplaced-anchor";
+    /// A journey's `key` missing from its profiles or an event relation.
+    JOURNEY_KEY = "E0508" "journey-key";
+    /// An event relation without a clear time column.
+    NO_TIME_COLUMN = "E0509" "no-time-column";
+    /// A quantifier over a relation not listed in the journey's `events`.
+    UNKNOWN_EVENT = "E0510" "unknown-event";
 
     // Warnings.
     /// A `///` doc comment that documents nothing.
