@@ -51,6 +51,18 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Prints the inferred columns of models (and sources): type,
+    /// nullability, doc and the upstream columns each is computed from.
+    #[command(alias = "explain-model")]
+    Describe {
+        /// Models or sources to describe (default: every model).
+        names: Vec<String>,
+        /// The project folder (or any folder inside it).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Formats `.cjo` files in place (or checks that they are formatted).
     Fmt {
         /// Files or folders; `-` formats standard input to standard output.
@@ -118,6 +130,7 @@ fn run(cli: Cli) -> ExitCode {
     let color = render::use_color(cli.color);
     let code = match cli.command {
         Command::Check { dir, format, deny_warnings } => commands::check::run(&dir, format, deny_warnings, color),
+        Command::Describe { names, dir, format } => commands::describe::run(&names, &dir, format),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),
         Command::Init { dir, name, target } => commands::init::run(&dir, name.as_deref(), &target),
         Command::Schema { command: SchemaCommand::Import { files } } => commands::schema::import(&files, color),

@@ -1,33 +1,142 @@
 //! Names and types: resolves every reference of a loaded project and
 //! type-checks it against the warehouse schemas.
 //!
-//! [`analyze`] never fails: it returns what it could work out (each model's
-//! output schema and column lineage, the dependency graph) with the
-//! diagnostics found on the way. A name that does not resolve is reported
-//! once and typed as unknown, so one mistake does not cascade.
+//! [`analyze`] never fails: it returns what it could work out (each
+//! relation's columns with types, nullability, docs and lineage; the
+//! dependency order) with the diagnostics found on the way. A name that
+//! does not resolve is reported once and typed as unknown, so one mistake
+//! does not cascade.
+//!
+//! SQL bodies are parsed once each (sqlparser is the slowest stage) and
+//! models are analysed in dependency order, so a model sees the inferred
+//! schema of every model it reads.
 
+mod checks;
+mod criteria;
+mod describe;
+mod functions;
+mod graph;
 mod journey_graph;
+mod journeys;
+mod models;
+mod ops;
+mod pipelines;
+mod schema;
+mod settings;
+mod sources;
+mod sql;
+mod symbols;
+mod ty;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use cjo_diagnostics::Diagnostic;
 use cjo_project::Workspace;
 
+pub use describe::describe;
+pub use functions::Signature;
+pub use schema::{ColumnRef, OutputColumn, Relation, RelationKind};
+pub use ty::Ty;
+
+use crate::graph::Graph;
+use crate::symbols::Symbols;
+
 /// What the names-and-types stage knows about a project.
 #[derive(Debug, Default)]
 pub struct Analysis {
+    /// Sources and models by lowercase name.
+    pub relations: BTreeMap<String, Relation>,
+    /// For each model and journey (lowercase), the sources and models it
+    /// reads (lowercase), sorted.
+    pub dependencies: BTreeMap<String, BTreeSet<String>>,
+    /// Models and journeys, each after everything it reads.
+    pub order: Vec<String>,
     /// Problems found, sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Resolves and type-checks every declaration of `ws`.
-pub fn analyze(ws: &Workspace) -> Analysis {
-    let mut diagnostics = Vec::new();
-    journey_graph::check(ws, &mut diagnostics);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Analysis { diagnostics }
+impl Analysis {
+    pub fn relation(&self, name: &str) -> Option<&Relation> {
+        self.relations.get(&name.to_ascii_lowercase())
+    }
+
+    /// The source columns `relation.column` is ultimately computed from,
+    /// following lineage through every model in between.
+    pub fn source_lineage(&self, relation: &str, column: &str) -> BTreeSet<ColumnRef> {
+        let mut result = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![ColumnRef { relation: relation.to_string(), column: column.to_string() }];
+        while let Some(at) = todo.pop() {
+            if !seen.insert(at.clone()) {
+                continue;
+            }
+            let Some(col) = self.relation(&at.relation).and_then(|r| r.column(&at.column).map(|c| (r, c))) else {
+                continue;
+            };
+            match col {
+                (r, _) if !r.is_model() => {
+                    result.insert(ColumnRef { relation: r.name.clone(), column: col.1.name.clone() });
+                }
+                (_, c) => todo.extend(c.lineage.iter().cloned()),
+            }
+        }
+        result
+    }
 }
 
-/// Loads nothing, checks everything: `ws`'s own diagnostics followed by the
-/// analysis', merged in one sorted list.
+/// Resolves and type-checks every declaration of `ws`.
+pub fn analyze(ws: &Workspace) -> Analysis {
+    let mut out = Vec::new();
+    let symbols = Symbols::collect(ws, &mut out);
+
+    let mut relations = BTreeMap::new();
+    let mut tables = BTreeMap::new();
+    let mut known = BTreeSet::new();
+    for (file, source) in symbols.sources() {
+        let key = source.name.text.to_ascii_lowercase();
+        tables.entry(source.table.value.to_ascii_lowercase()).or_insert_with(|| key.clone());
+        known.insert(key.clone());
+        if let Some(relation) = sources::relation(ws, file, source, &mut out) {
+            relations.insert(key, relation);
+        }
+    }
+
+    let mut graph = Graph::default();
+    let mut parsed = BTreeMap::new();
+    for (file, model) in symbols.models() {
+        let key = model.name.text.to_ascii_lowercase();
+        known.insert(key.clone());
+        let Some(body) = model.bodies.first() else { continue };
+        let p = sql::parse(body, file, &mut out);
+        let reads = p.tables.iter().map(|(t, span)| (tables.get(t).cloned().unwrap_or_else(|| t.clone()), *span)).collect();
+        graph.add(&model.name.text, cjo_diagnostics::Span::new(file, model.name.range), reads);
+        parsed.insert(key, (file, model, p));
+    }
+    for (file, journey) in symbols.journeys() {
+        graph.add(&journey.name.text, cjo_diagnostics::Span::new(file, journey.name.range), journeys::reads(file, journey));
+    }
+    let order = graph.order(&mut out);
+
+    for name in &order.order {
+        let Some((file, model, p)) = parsed.get(name) else { continue };
+        let params = models::params(*file, model, &symbols.functions, &mut out);
+        let env = sql::Env { relations: &relations, tables: &tables, known: &known, functions: &symbols.functions };
+        if let Some(relation) = models::relation(&env, *file, model, p, &params, &mut out) {
+            relations.insert(name.clone(), relation);
+        }
+    }
+
+    let dependencies = graph.dependencies(&known);
+    journeys::check(ws, &symbols, &relations, &mut out);
+    checks::check(&symbols, &relations, &mut out);
+    pipelines::check(&symbols, &mut out);
+    journey_graph::check(ws, &mut out);
+
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Analysis { relations, dependencies, order: order.order, diagnostics: out }
+}
+
+/// `ws`'s own diagnostics and the analysis', merged in one sorted list.
 pub fn all_diagnostics(ws: &Workspace, analysis: &Analysis) -> Vec<Diagnostic> {
     let mut all: Vec<Diagnostic> = ws.diagnostics.iter().chain(&analysis.diagnostics).cloned().collect();
     all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

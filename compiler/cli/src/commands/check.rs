@@ -19,17 +19,20 @@ pub fn run(dir: &Path, format: Format, deny_warnings: bool, color: bool) -> u8 {
             return USAGE;
         }
     };
-    let (errors, warnings) = (ws.error_count(), ws.warning_count());
+    let analysis = cjo_semantic::analyze(&ws);
+    let diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
     let written = match format {
         Format::Json => {
             let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &render::json_value(&ws, &ws.diagnostics))
+            serde_json::to_writer_pretty(&mut out, &render::json_value(&ws, &diagnostics))
                 .map_err(|e| e.io_error_kind().map_or_else(|| std::io::Error::other(e), std::io::Error::from))
                 .and_then(|()| writeln!(out))
         }
         Format::Human => {
             let mut err = std::io::stderr().lock();
-            render::human(&mut err, &ws, &ws.diagnostics, color).and_then(|()| {
+            render::human(&mut err, &ws, &diagnostics, color).and_then(|()| {
                 let files = ws.user_modules().count();
                 let name = &ws.config.project.name;
                 let summary = render::counts(errors, warnings);

@@ -2,6 +2,7 @@
 //! 1 problems found in the input, 2 usage or I/O errors.
 
 pub mod check;
+pub mod describe;
 pub mod explain;
 pub mod fmt;
 pub mod init;

@@ -1,0 +1,224 @@
+//! Journeys: profiles, key and events resolve to relations, every event
+//! relation has a time column, and every criterion is typed against the
+//! profile's and the events' columns.
+
+use std::collections::BTreeMap;
+
+use cjo_diagnostics::{self as codes, Diagnostic, FileId, Span, did_you_mean};
+use cjo_project::Workspace;
+use cjo_syntax::ast::{self, Item, Journey, StepKind};
+
+use crate::criteria::ExprCx;
+use crate::models::builtin_params;
+use crate::schema::Relation;
+use crate::settings;
+use crate::sql::Col;
+use crate::symbols::Symbols;
+use crate::ty::Ty;
+
+/// The relations a journey reads (for the dependency graph).
+pub(crate) fn reads(file: FileId, journey: &Journey) -> Vec<(String, Span)> {
+    let mut reads = Vec::new();
+    for key in ["profiles", "events"] {
+        if let Some(s) = settings::get(&journey.settings, key) {
+            for name in settings::words(&s.value) {
+                reads.push((name.text.to_ascii_lowercase(), Span::new(file, name.range)));
+            }
+        }
+    }
+    reads
+}
+
+pub(crate) fn check(ws: &Workspace, symbols: &Symbols<'_>, relations: &BTreeMap<String, Relation>, out: &mut Vec<Diagnostic>) {
+    for (file, journey) in symbols.journeys() {
+        check_journey(ws, symbols, relations, file, journey, out);
+    }
+}
+
+fn check_journey(
+    _ws: &Workspace,
+    symbols: &Symbols<'_>,
+    relations: &BTreeMap<String, Relation>,
+    file: FileId,
+    journey: &Journey,
+    out: &mut Vec<Diagnostic>,
+) {
+    let span = |range| Span::new(file, range);
+    let profiles = settings::get(&journey.settings, "profiles").and_then(|s| settings::word(&s.value));
+    let key = settings::get(&journey.settings, "key").and_then(|s| settings::word(&s.value));
+    let profile = profiles.as_ref().and_then(|p| resolve(symbols, relations, file, p, "profiles", out));
+
+    let profile_cols: Vec<Col> = profile.map(|r| r.columns.iter().map(|c| Col::of_relation(&r.name, c)).collect()).unwrap_or_default();
+    if let (Some(key), Some(rel)) = (&key, profile) {
+        key_column(rel, key, file, "profile relation", out);
+    }
+
+    let mut events: BTreeMap<String, (String, Vec<Col>)> = BTreeMap::new();
+    if let Some(s) = settings::get(&journey.settings, "events") {
+        for name in settings::words(&s.value) {
+            let Some(rel) = resolve(symbols, relations, file, &name, "events", out) else {
+                // Still a known name to quantifiers, with columns unknown.
+                events.insert(name.text.to_ascii_lowercase(), (name.text.clone(), Vec::new()));
+                continue;
+            };
+            if let Some(key) = &key {
+                key_column(rel, key, file, "event relation", out);
+            }
+            time_column(symbols, rel, &name, file, out);
+            let cols = rel.columns.iter().map(|c| Col::of_relation(&rel.name, c)).collect();
+            events.insert(name.text.to_ascii_lowercase(), (rel.name.clone(), cols));
+        }
+    }
+    // Columns of an unresolved profile are unknown: do not report them.
+    let open = profiles.is_some() && profile.is_none();
+
+    let params = builtin_params();
+    let profile_name = profile.map_or_else(String::new, |r| r.name.clone());
+    let criterion = |e: &ast::Expr, what: &'static str, out: &mut Vec<Diagnostic>| {
+        if open {
+            return;
+        }
+        let mut cx = ExprCx {
+            file,
+            functions: &symbols.functions,
+            scope: vec![(profile_name.clone(), profile_cols.as_slice())],
+            params: &params,
+            events: Some(&events),
+            what,
+            out,
+        };
+        cx.condition(e);
+    };
+    for c in &journey.goals {
+        criterion(&c.condition, "a goal", out);
+    }
+    for c in &journey.exits {
+        criterion(&c.condition, "an exit", out);
+    }
+    for stage in &journey.stages {
+        for c in &stage.entries {
+            criterion(&c.condition, "an entry criterion", out);
+        }
+        for c in &stage.exits {
+            criterion(&c.condition, "an exit", out);
+        }
+        for c in &stage.milestones {
+            criterion(&c.condition, "a milestone", out);
+        }
+        for step in &stage.steps {
+            match &step.kind {
+                StepKind::Decide { branches, .. } => {
+                    for b in branches {
+                        criterion(&b.condition, "a `when`", out);
+                    }
+                }
+                StepKind::WaitUntil { condition, .. } => criterion(condition, "a `wait until`", out),
+                _ => {}
+            }
+        }
+    }
+    let _ = span;
+}
+
+/// A relation named by `profiles` or `events`.
+fn resolve<'r>(
+    symbols: &Symbols<'_>,
+    relations: &'r BTreeMap<String, Relation>,
+    file: FileId,
+    name: &ast::Name,
+    setting: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<&'r Relation> {
+    if let Some(rel) = relations.get(&name.text.to_ascii_lowercase()) {
+        return Some(rel);
+    }
+    let span = Span::new(file, name.range);
+    match symbols.get(&name.text) {
+        Some(decl) if matches!(decl.item, Item::Source(_) | Item::Model(_)) => None, // reported where it is declared
+        Some(decl) => {
+            out.push(
+                Diagnostic::error(codes::UNKNOWN_ITEM, span, format!("`{}` is a {}, not a table", name.text, decl.item.keyword()))
+                    .with_label(format!("`{setting}` names a source or model"))
+                    .with_secondary(decl.name_span(), "declared here"),
+            );
+            None
+        }
+        None => {
+            let candidates: Vec<&str> = relations.values().map(|r| r.name.as_str()).collect();
+            let help = did_you_mean(&name.text, candidates.iter().copied())
+                .unwrap_or_else(|| format!("`{setting}` names a source or a model of the project"));
+            out.push(
+                Diagnostic::error(codes::UNKNOWN_TABLE, span, format!("unknown table `{}`", name.text))
+                    .with_label("not a source or model")
+                    .with_help(help),
+            );
+            None
+        }
+    }
+}
+
+fn key_column(rel: &Relation, key: &ast::Name, file: FileId, what: &str, out: &mut Vec<Diagnostic>) {
+    if rel.column(&key.text).is_some() {
+        return;
+    }
+    let help = did_you_mean(&key.text, rel.columns.iter().map(|c| c.name.as_str()))
+        .unwrap_or_else(|| format!("every profile and event relation needs the key column; select it in `{}` or rename it", rel.name));
+    out.push(
+        Diagnostic::error(codes::JOURNEY_KEY, Span::new(file, key.range), format!("the {what} `{}` has no key column `{}`", rel.name, key.text))
+            .with_label(format!("not a column of `{}`", rel.name))
+            .with_secondary(rel.span, format!("`{}` declared here", rel.name))
+            .with_help(help),
+    );
+}
+
+/// An event relation's time: the source's `time_column`, or its only
+/// timestamp column.
+fn time_column(symbols: &Symbols<'_>, rel: &Relation, name: &ast::Name, file: FileId, out: &mut Vec<Diagnostic>) {
+    let declared = symbols.get(&rel.name).and_then(|d| match d.item {
+        Item::Source(s) => settings::get(&s.settings, "time_column").and_then(|st| settings::word(&st.value)).map(|n| (d.file, n)),
+        _ => None,
+    });
+    let span = Span::new(file, name.range);
+    if let Some((source_file, column)) = declared {
+        let at = Span::new(source_file, column.range);
+        match rel.column(&column.text) {
+            Some(c) if c.ty == Ty::Timestamp || c.ty.is_open() => {}
+            Some(c) => out.push(
+                Diagnostic::error(codes::NO_TIME_COLUMN, at, format!("the time column `{}` is {}, not a timestamp", column.text, c.ty))
+                    .with_label(format!("{}", c.ty))
+                    .with_help("an event's time is a timestamp: name a timestamp column, or convert it in a model"),
+            ),
+            None => out.push(
+                Diagnostic::error(codes::NO_TIME_COLUMN, at, format!("`{}` has no column `{}`", rel.name, column.text))
+                    .with_label("not a column")
+                    .with_help_opt(did_you_mean(&column.text, rel.columns.iter().map(|c| c.name.as_str()))),
+            ),
+        }
+        return;
+    }
+    let timestamps: Vec<&str> = rel.columns.iter().filter(|c| c.ty == Ty::Timestamp).map(|c| c.name.as_str()).collect();
+    if timestamps.len() == 1 || rel.columns.iter().any(|c| c.ty == Ty::Unknown) {
+        return;
+    }
+    let (message, help) = if timestamps.is_empty() {
+        (
+            format!("the event relation `{}` has no timestamp column", rel.name),
+            "criteria count events up to each tick's time, so events need a timestamp column".to_string(),
+        )
+    } else {
+        (
+            format!("the event relation `{}` has several timestamp columns ({})", rel.name, timestamps.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")),
+            if rel.is_model() {
+                "select only the event's time as a timestamp in the model (cast the others to string, or leave them out)".to_string()
+            } else {
+                format!("say which one is the event's time: `source {} = … {{ … }} {{ time_column = {} }}`", rel.name, timestamps.first().unwrap_or(&"…"))
+            },
+        )
+    };
+    out.push(
+        Diagnostic::error(codes::NO_TIME_COLUMN, span, message)
+            .with_label("used as events here")
+            .with_secondary(rel.span, "declared here")
+            .with_help(help),
+    );
+}

@@ -1,0 +1,173 @@
+//! SQL bodies: parsed once with sqlparser, then every table and column
+//! resolved and every expression typed, with diagnostics placed on the
+//! exact token in the `.cjo` file.
+
+mod expr;
+mod group;
+mod query;
+mod scope;
+mod spans;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::ControlFlow;
+
+use cjo_diagnostics::{self as codes, Diagnostic, FileId, Span};
+use cjo_syntax::ast::SqlBody;
+use sqlparser::ast::{ObjectName, Query, Statement, Visit, Visitor};
+use sqlparser::dialect::{BigQueryDialect, Dialect, GenericDialect, RedshiftSqlDialect};
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Location;
+
+use crate::functions::Functions;
+use crate::schema::Relation;
+use crate::ty::Ty;
+
+pub(crate) use expr::Val;
+pub(crate) use scope::Col;
+pub(crate) use spans::BodyMap;
+
+/// A SQL body, parsed.
+#[derive(Debug)]
+pub(crate) struct ParsedBody {
+    pub query: Option<Box<Query>>,
+    /// The tables it reads that are not its own CTEs: lowercase name as
+    /// written (`watch_events`, `raw.watch_events`) and place.
+    pub tables: Vec<(String, Span)>,
+}
+
+/// What every body can see: the project's relations and functions.
+#[derive(Debug)]
+pub(crate) struct Env<'a> {
+    /// By lowercase name; models appear once they are analysed.
+    pub relations: &'a BTreeMap<String, Relation>,
+    /// A source's warehouse table (lowercase `"raw.watch_events"`) to the
+    /// source's name, so that a body naming the table directly resolves.
+    pub tables: &'a BTreeMap<String, String>,
+    /// Every declared source and model (lowercase), analysed or not.
+    pub known: &'a BTreeSet<String>,
+    pub functions: &'a Functions,
+}
+
+/// Parses a body with the parser of its dialect (the portable one when it
+/// has none). Reports E0015 or E0016; never fails.
+pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> ParsedBody {
+    let map = BodyMap::new(file, &body.text, body.text_range.start);
+    let dialect: Box<dyn Dialect> = match body.dialect.as_ref().map(|d| d.text.to_ascii_lowercase()).as_deref() {
+        Some("bigquery") => Box::new(BigQueryDialect {}),
+        Some("redshift") => Box::new(RedshiftSqlDialect {}),
+        _ => Box::new(GenericDialect {}),
+    };
+    let statements = Parser::new(&*dialect).try_with_sql(&body.text).and_then(|mut p| p.parse_statements());
+    let mut statements = match statements {
+        Ok(s) => s,
+        Err(e) => {
+            out.push(syntax_error(&map, &e));
+            return ParsedBody { query: None, tables: Vec::new() };
+        }
+    };
+    if statements.len() != 1 {
+        let message = if statements.is_empty() { "this SQL body is empty" } else { "a SQL body holds exactly one query" };
+        out.push(
+            Diagnostic::error(codes::SQL_NOT_A_QUERY, map.whole(), message)
+                .with_label(format!("{} statements", statements.len()))
+                .with_help("write one `select` (use `with … as (…)` for intermediate steps); a model is one query"),
+        );
+        return ParsedBody { query: None, tables: Vec::new() };
+    }
+    match statements.pop() {
+        Some(Statement::Query(query)) => {
+            let tables = tables_read(&query, &map);
+            ParsedBody { query: Some(query), tables }
+        }
+        Some(other) => {
+            let keyword = other.to_string().split_whitespace().next().unwrap_or("this").to_ascii_lowercase();
+            out.push(
+                Diagnostic::error(codes::SQL_NOT_A_QUERY, map.whole(), format!("a model's SQL is a query, not `{keyword}`"))
+                    .with_label("not a `select`")
+                    .with_help("cjo writes the result into the model's table itself (see `materialized`): write only the `select`"),
+            );
+            ParsedBody { query: None, tables: Vec::new() }
+        }
+        None => ParsedBody { query: None, tables: Vec::new() },
+    }
+}
+
+fn syntax_error(map: &BodyMap<'_>, e: &ParserError) -> Diagnostic {
+    let text = match e {
+        ParserError::TokenizerError(s) | ParserError::ParserError(s) => s.clone(),
+        ParserError::RecursionLimitExceeded => "the query is nested too deeply".to_string(),
+    };
+    // sqlparser appends " at Line: L, Column: C" to its messages.
+    let (message, location) = match text.rfind(" at Line: ") {
+        Some(i) => (text.get(..i).unwrap_or(&text).to_string(), parse_location(text.get(i..).unwrap_or(""))),
+        None => (text.clone(), None),
+    };
+    let span = location.map_or_else(|| map.whole(), |loc| map.word_at(loc));
+    let message = message.replace("Expected: ", "expected ").replace(", found: ", ", found ");
+    Diagnostic::error(codes::SQL_SYNTAX, span, format!("SQL syntax error: {message}"))
+        .with_label("here")
+        .with_help("SQL bodies are portable SQL (ANSI, as sqlparser reads it) plus the standard library's functions")
+}
+
+fn parse_location(s: &str) -> Option<Location> {
+    let rest = s.trim_start().strip_prefix("at Line: ")?;
+    let (line, rest) = rest.split_once(", Column: ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some(Location { line: line.trim().parse().ok()?, column: column.parse().ok()? })
+}
+
+/// The tables a query reads, minus the CTEs it defines.
+fn tables_read(query: &Query, map: &BodyMap<'_>) -> Vec<(String, Span)> {
+    struct Ctes(BTreeSet<String>);
+    impl Visitor for Ctes {
+        type Break = ();
+        fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+            for cte in q.with.iter().flat_map(|w| &w.cte_tables) {
+                self.0.insert(cte.alias.name.value.to_ascii_lowercase());
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut ctes = Ctes(BTreeSet::new());
+    let _ = query.visit(&mut ctes);
+    let mut tables = Vec::new();
+    let _ = sqlparser::ast::visit_relations(query, |name: &ObjectName| {
+        let text = object_name(name);
+        if !(name.0.len() == 1 && ctes.0.contains(&text)) {
+            tables.push((text, map.span(sqlparser::ast::Spanned::span(name))));
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    tables
+}
+
+/// `a.b.c`, lowercase, without quotes.
+pub(crate) fn object_name(name: &ObjectName) -> String {
+    name.0
+        .iter()
+        .map(|part| part.as_ident().map_or_else(|| part.to_string(), |i| i.value.clone()))
+        .collect::<Vec<_>>()
+        .join(".")
+        .to_ascii_lowercase()
+}
+
+/// Type-checks a parsed body and returns its output columns.
+pub(crate) fn check(
+    env: &Env<'_>,
+    body: &SqlBody,
+    query: &Query,
+    file: FileId,
+    params: &[(String, Ty)],
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(Col, Option<Span>)> {
+    let mut cx = query::Cx {
+        env,
+        map: BodyMap::new(file, &body.text, body.text_range.start),
+        params,
+        native: body.dialect.is_some(),
+        ctes: Vec::new(),
+        out,
+    };
+    cx.top_query(query)
+}

@@ -1,0 +1,698 @@
+//! Queries: `with`, set operations, `select` with its `from`, joins,
+//! `where`, `group by`, `having`, `qualify` and `order by`.
+
+use std::collections::BTreeSet;
+
+use cjo_diagnostics::{self as codes, Diagnostic, Span, did_you_mean};
+use sqlparser::ast::{
+    Expr, GroupByExpr, Join, JoinConstraint, JoinOperator, OrderBy, OrderByKind, Query, Select, SelectItem,
+    SelectItemQualifiedWildcardKind, SetExpr, SetOperator, Spanned, TableAlias, TableFactor, TableWithJoins,
+    Value, WildcardAdditionalOptions,
+};
+
+use super::expr::{Mode, Val};
+use super::group::{self, Key};
+use super::scope::{Col, Lookup, Rel, Scope};
+use super::{BodyMap, Env, object_name};
+use crate::ty::Ty;
+
+/// The state of checking one body.
+#[derive(Debug)]
+pub(crate) struct Cx<'a, 'o> {
+    pub env: &'a Env<'a>,
+    pub map: BodyMap<'a>,
+    pub params: &'a [(String, Ty)],
+    /// A body written in one warehouse's dialect: functions we do not know
+    /// are that warehouse's, not mistakes.
+    pub native: bool,
+    /// The CTEs in scope, innermost last.
+    pub ctes: Vec<(String, Vec<Col>)>,
+    pub out: &'o mut Vec<Diagnostic>,
+}
+
+/// One output column of a query and where it is computed.
+#[derive(Debug)]
+pub(crate) struct Item {
+    pub col: Col,
+    pub span: Span,
+    /// Named by an alias or a plain column reference (not derived).
+    pub named: bool,
+}
+
+impl<'a> Cx<'a, '_> {
+    pub fn span(&self, node: &impl Spanned) -> Span {
+        self.map.span(node.span())
+    }
+
+    pub fn ident_span(&self, ident: &sqlparser::ast::Ident) -> Span {
+        self.map.span(ident.span)
+    }
+
+    pub fn error(&mut self, d: Diagnostic) {
+        self.out.push(d);
+    }
+
+    /// The model's query: its output columns must each have a name, once.
+    pub fn top_query(&mut self, q: &Query) -> Vec<(Col, Option<Span>)> {
+        let items = self.query(q, None);
+        let mut seen: Vec<(String, Span)> = Vec::new();
+        let mut columns = Vec::with_capacity(items.len());
+        for item in items {
+            if !item.named {
+                self.error(
+                    Diagnostic::error(codes::DUPLICATE_COLUMN, item.span, "this column of the model has no name")
+                        .with_label("give it a name with `as`")
+                        .with_help("each warehouse invents a different name for an unnamed column (`f0_`, `_col0`, `?column?`), so a model's columns must be named"),
+                );
+            } else if let Some((_, first)) = seen.iter().find(|(n, _)| n.eq_ignore_ascii_case(&item.col.name)) {
+                let first = *first;
+                self.error(
+                    Diagnostic::error(
+                        codes::DUPLICATE_COLUMN,
+                        item.span,
+                        format!("the model has two columns called `{}`", item.col.name),
+                    )
+                    .with_label("second column with this name")
+                    .with_secondary(first, "first one")
+                    .with_help("a table cannot have two columns of one name: rename one with `as`"),
+                );
+            } else {
+                seen.push((item.col.name.clone(), item.span));
+            }
+            columns.push((item.col, Some(item.span)));
+        }
+        columns
+    }
+
+    pub fn query(&mut self, q: &Query, outer: Option<&Scope<'_>>) -> Vec<Item> {
+        let depth = self.ctes.len();
+        for cte in q.with.iter().flat_map(|w| &w.cte_tables) {
+            let items = self.query(&cte.query, None);
+            let cols = self.rename(items.into_iter().map(|i| i.col).collect(), &cte.alias);
+            self.ctes.push((cte.alias.name.value.clone(), cols));
+        }
+        let items = self.set_expr(&q.body, q.order_by.as_ref(), outer);
+        if !matches!(*q.body, SetExpr::Select(_)) {
+            if let Some(order_by) = &q.order_by {
+                let rel = Rel { alias: String::new(), columns: items.iter().map(|i| i.col.clone()).collect(), open: false };
+                let scope = Scope { rels: vec![rel], ..Scope::default() };
+                for e in order_exprs(order_by) {
+                    self.expr(e, &scope, &Mode::clause("order by"));
+                }
+            }
+        }
+        self.ctes.truncate(depth);
+        items
+    }
+
+    /// Applies `alias(a, b)` column names.
+    fn rename(&mut self, mut cols: Vec<Col>, alias: &TableAlias) -> Vec<Col> {
+        if alias.columns.is_empty() {
+            return cols;
+        }
+        if alias.columns.len() != cols.len() {
+            self.error(
+                Diagnostic::error(
+                    codes::SET_OPERATION_MISMATCH,
+                    self.ident_span(&alias.name),
+                    format!("`{}` names {} columns but its query has {}", alias.name.value, alias.columns.len(), cols.len()),
+                )
+                .with_label("column list does not match the query"),
+            );
+        }
+        for (col, def) in cols.iter_mut().zip(&alias.columns) {
+            col.name = def.name.value.clone();
+        }
+        cols
+    }
+
+    fn set_expr(&mut self, body: &SetExpr, order_by: Option<&OrderBy>, outer: Option<&Scope<'_>>) -> Vec<Item> {
+        match body {
+            SetExpr::Select(s) => self.select(s, order_by, outer),
+            SetExpr::Query(q) => self.query(q, outer),
+            SetExpr::SetOperation { op, left, right, .. } => {
+                let left_items = self.set_expr(left, None, outer);
+                let right_items = self.set_expr(right, None, outer);
+                self.combine(*op, left_items, right_items, self.span(right.as_ref()))
+            }
+            SetExpr::Values(values) => {
+                let scope = Scope { outer, ..Scope::default() };
+                let mut items: Vec<Item> = Vec::new();
+                for row in &values.rows {
+                    for (i, e) in row.iter().enumerate() {
+                        let v = self.expr(e, &scope, &Mode::clause("values"));
+                        let span = self.span(e);
+                        match items.get_mut(i) {
+                            Some(item) => item.col.ty = Ty::common(&item.col.ty, &v.ty).unwrap_or(Ty::Unknown),
+                            None => items.push(Item { col: v.into_col(format!("column{}", i + 1)), span, named: false }),
+                        }
+                    }
+                }
+                items
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// `union`, `intersect`, `except`: same arity, compatible types.
+    fn combine(&mut self, op: SetOperator, left: Vec<Item>, right: Vec<Item>, right_span: Span) -> Vec<Item> {
+        let op = op.to_string().to_ascii_lowercase();
+        if left.len() != right.len() {
+            self.error(
+                Diagnostic::error(
+                    codes::SET_OPERATION_MISMATCH,
+                    right_span,
+                    format!("the sides of this `{op}` have {} and {} columns", left.len(), right.len()),
+                )
+                .with_label(format!("{} columns here", right.len()))
+                .with_help("both sides must select the same number of columns, in the same order"),
+            );
+            return left;
+        }
+        left.into_iter()
+            .zip(right)
+            .map(|(mut l, r)| {
+                match Ty::common(&l.col.ty, &r.col.ty) {
+                    Some(ty) => l.col.ty = ty,
+                    None => {
+                        self.error(
+                            Diagnostic::error(
+                                codes::SET_OPERATION_MISMATCH,
+                                r.span,
+                                format!(
+                                    "column `{}` is {} on the left of this `{op}` but {} here",
+                                    l.col.name, l.col.ty, r.col.ty
+                                ),
+                            )
+                            .with_label(format!("{}", r.col.ty))
+                            .with_secondary(l.span, format!("{}", l.col.ty))
+                            .with_help(format!("cast one side: `cast(… as {})`", l.col.ty)),
+                        );
+                        l.col.ty = Ty::Unknown;
+                    }
+                }
+                l.col.nullable |= r.col.nullable;
+                l.col.lineage.extend(r.col.lineage);
+                l
+            })
+            .collect()
+    }
+
+    fn select(&mut self, s: &Select, order_by: Option<&OrderBy>, outer: Option<&Scope<'_>>) -> Vec<Item> {
+        let mut scope = Scope { outer, ..Scope::default() };
+        for twj in &s.from {
+            self.table_with_joins(twj, &mut scope);
+        }
+        if let Some(w) = &s.selection {
+            self.condition(w, &scope, "where", Mode::clause("where"));
+        }
+        let mut items = Vec::new();
+        let mut exprs: Vec<Option<&Expr>> = Vec::new();
+        let mut aggregating = false;
+        for item in &s.projection {
+            match item {
+                SelectItem::UnnamedExpr(e) => {
+                    let v = self.expr(e, &scope, &Mode::projection());
+                    aggregating |= v.aggregate;
+                    let (name, named) = derived_name(e);
+                    let doc = self.passthrough_doc(e, &scope);
+                    let mut col = v.into_col(name);
+                    col.doc = doc;
+                    items.push(Item { col, span: self.span(e), named });
+                    exprs.push(Some(e));
+                }
+                SelectItem::ExprWithAlias { expr, alias } => {
+                    let v = self.expr(expr, &scope, &Mode::projection());
+                    aggregating |= v.aggregate;
+                    let doc = self.passthrough_doc(expr, &scope);
+                    let mut col = v.into_col(alias.value.clone());
+                    col.doc = doc;
+                    items.push(Item { col, span: self.ident_span(alias), named: true });
+                    exprs.push(Some(expr));
+                }
+                SelectItem::Wildcard(opts) => {
+                    let span = self.map.span(opts.wildcard_token.0.span);
+                    let cols = self.wildcard(&scope, None, opts, span);
+                    for col in cols {
+                        exprs.push(None);
+                        items.push(Item { col, span, named: true });
+                    }
+                }
+                SelectItem::QualifiedWildcard(kind, opts) => {
+                    let span = self.map.span(opts.wildcard_token.0.span);
+                    let cols = match kind {
+                        SelectItemQualifiedWildcardKind::ObjectName(name) => {
+                            let span = self.span(name);
+                            self.wildcard(&scope, Some((&object_name(name), span)), opts, span)
+                        }
+                        SelectItemQualifiedWildcardKind::Expr(_) => Vec::new(),
+                    };
+                    for col in cols {
+                        exprs.push(None);
+                        items.push(Item { col, span, named: true });
+                    }
+                }
+                SelectItem::ExprWithAliases { expr, .. } => {
+                    self.expr(expr, &scope, &Mode::projection());
+                }
+            }
+        }
+
+        let keys = self.group_by(&s.group_by, &scope, &items, &exprs);
+        aggregating |= !keys.is_empty() || matches!(s.group_by, GroupByExpr::All(_));
+        let aliases: Vec<(String, Val)> = items.iter().map(|i| (i.col.name.clone(), Val::of_col(&i.col))).collect();
+        if let Some(h) = &s.having {
+            let v = self.condition(h, &scope, "having", Mode::having(&aliases));
+            aggregating |= v.aggregate;
+        }
+        if let Some(q) = &s.qualify {
+            self.condition(q, &scope, "qualify", Mode::qualify(&aliases));
+        }
+        let order: Vec<&Expr> = order_by.map(order_exprs).unwrap_or_default();
+        for e in &order {
+            if ordinal(e).is_none() {
+                let v = self.expr(e, &scope, &Mode::order_by(&aliases));
+                aggregating |= v.aggregate;
+            } else {
+                self.position(e, items.len(), "order by");
+            }
+        }
+
+        if aggregating && !matches!(s.group_by, GroupByExpr::All(_)) {
+            for (item, e) in items.iter().zip(&exprs) {
+                match e {
+                    Some(e) => group::check(self, e, &scope, &keys),
+                    None => group::check_expanded(self, item, &scope, &keys),
+                }
+            }
+            if let Some(h) = &s.having {
+                group::check_with_aliases(self, h, &scope, &keys, &aliases);
+            }
+            for e in order.iter().filter(|e| ordinal(e).is_none()) {
+                group::check_with_aliases(self, e, &scope, &keys, &aliases);
+            }
+        }
+        items
+    }
+
+    /// The group keys: columns, expressions, positions and output names.
+    fn group_by(&mut self, g: &GroupByExpr, scope: &Scope<'_>, items: &[Item], exprs: &[Option<&Expr>]) -> Vec<Key> {
+        let GroupByExpr::Expressions(list, _) = g else { return Vec::new() };
+        let mut keys = Vec::new();
+        for e in list {
+            // `group by 2`: the second select item.
+            if let Some(n) = ordinal(e) {
+                if let Some(index) = self.position(e, items.len(), "group by") {
+                    match exprs.get(index).copied().flatten() {
+                        Some(target) => keys.push(group::key(self, target, scope)),
+                        None => keys.push(Key::Expr(String::new())),
+                    }
+                } else {
+                    let _ = n;
+                }
+                continue;
+            }
+            // `group by day`: an output name, unless a column has it.
+            if let Expr::Identifier(ident) = e {
+                if matches!(scope.lookup(None, &ident.value), Lookup::Missing) {
+                    if let Some(i) = items.iter().position(|it| it.named && it.col.name.eq_ignore_ascii_case(&ident.value)) {
+                        if let Some(target) = exprs.get(i).copied().flatten() {
+                            keys.push(group::key(self, target, scope));
+                            continue;
+                        }
+                    }
+                }
+            }
+            let v = self.expr(e, scope, &Mode::clause("group by"));
+            if v.aggregate {
+                self.error(
+                    Diagnostic::error(codes::MISPLACED_AGGREGATE, self.span(e), "`group by` cannot group by an aggregate")
+                        .with_label("aggregate")
+                        .with_help("group by the columns the aggregate is computed from, or filter with `having`"),
+                );
+            }
+            keys.push(group::key(self, e, scope));
+        }
+        keys
+    }
+
+    /// Checks `group by 3` / `order by 3` against the number of items and
+    /// returns the 0-based index.
+    fn position(&mut self, e: &Expr, count: usize, clause: &str) -> Option<usize> {
+        let n = ordinal(e)?;
+        if n >= 1 && n <= count {
+            return Some(n - 1);
+        }
+        self.error(
+            Diagnostic::error(
+                codes::INVALID_POSITION,
+                self.span(e),
+                format!("`{clause} {n}`: the select list has {count} item{}", if count == 1 { "" } else { "s" }),
+            )
+            .with_label(format!("no item {n}"))
+            .with_help(format!("positions count the select list from 1 to {count}; or name the column instead")),
+        );
+        None
+    }
+
+    /// `*`, `t.*`, with BigQuery's `except (…)`.
+    fn wildcard(
+        &mut self,
+        scope: &Scope<'_>,
+        qualifier: Option<(&str, Span)>,
+        opts: &WildcardAdditionalOptions,
+        span: Span,
+    ) -> Vec<Col> {
+        let rels: Vec<&Rel> = match qualifier {
+            Some((q, qspan)) => match scope.rel(q) {
+                Some((_, rel)) => vec![rel],
+                None => {
+                    self.unknown_qualifier(q, qspan, scope);
+                    return Vec::new();
+                }
+            },
+            None => {
+                if scope.rels.is_empty() {
+                    self.error(
+                        Diagnostic::error(codes::UNKNOWN_COLUMN, span, "`*` without a `from`")
+                            .with_label("no table to take columns from"),
+                    );
+                }
+                scope.rels.iter().collect()
+            }
+        };
+        let mut excluded: Vec<(String, Span)> = Vec::new();
+        if let Some(except) = &opts.opt_except {
+            for ident in std::iter::once(&except.first_element).chain(&except.additional_elements) {
+                excluded.push((ident.value.to_ascii_lowercase(), self.ident_span(ident)));
+            }
+        }
+        let mut cols: Vec<Col> = Vec::new();
+        let mut merged_seen = BTreeSet::new();
+        for rel in rels {
+            for col in &rel.columns {
+                let lower = col.name.to_ascii_lowercase();
+                if excluded.iter().any(|(n, _)| *n == lower) {
+                    continue;
+                }
+                // A column joined with `using` appears once.
+                if qualifier.is_none() && scope.merged.contains(&lower) && !merged_seen.insert(lower) {
+                    continue;
+                }
+                cols.push(col.clone());
+            }
+        }
+        for (name, espan) in excluded {
+            if !scope.rels.iter().any(|r| r.open || r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&name))) {
+                self.error(
+                    Diagnostic::error(codes::UNKNOWN_COLUMN, espan, format!("`except ({name})`: no such column"))
+                        .with_label("not a column of the tables in `from`"),
+                );
+            }
+        }
+        cols
+    }
+
+    fn table_with_joins(&mut self, twj: &TableWithJoins, scope: &mut Scope<'_>) {
+        let first = scope.rels.len();
+        self.table_factor(&twj.relation, scope);
+        for join in &twj.joins {
+            self.join(join, first, scope);
+        }
+    }
+
+    fn join(&mut self, join: &Join, first: usize, scope: &mut Scope<'_>) {
+        let before = scope.rels.len();
+        self.table_factor(&join.relation, scope);
+        let (left_nullable, right_nullable, constraint) = match &join.join_operator {
+            JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (false, true, Some(c)),
+            JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (true, false, Some(c)),
+            JoinOperator::FullOuter(c) => (true, true, Some(c)),
+            JoinOperator::Join(c)
+            | JoinOperator::Inner(c)
+            | JoinOperator::CrossJoin(c)
+            | JoinOperator::Semi(c)
+            | JoinOperator::LeftSemi(c)
+            | JoinOperator::RightSemi(c)
+            | JoinOperator::Anti(c)
+            | JoinOperator::LeftAnti(c)
+            | JoinOperator::RightAnti(c)
+            | JoinOperator::StraightJoin(c) => (false, false, Some(c)),
+            _ => (false, false, None),
+        };
+        match constraint {
+            Some(JoinConstraint::On(e)) => {
+                self.condition(e, scope, "on", Mode::clause("on"));
+            }
+            Some(JoinConstraint::Using(names)) => {
+                for name in names {
+                    let column = object_name(name);
+                    let span = self.span(name);
+                    let left = scope.rels.get(first..before).unwrap_or_default();
+                    let right = scope.rels.get(before..).unwrap_or_default();
+                    let has = |rels: &[Rel]| rels.iter().any(|r| r.open || r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&column)));
+                    let side = if !has(left) { Some("left") } else if !has(right) { Some("right") } else { None };
+                    if let Some(side) = side {
+                        self.error(
+                            Diagnostic::error(
+                                codes::UNKNOWN_COLUMN,
+                                span,
+                                format!("`using ({column})`: the {side} side of the join has no column `{column}`"),
+                            )
+                            .with_label("not on both sides")
+                            .with_help("`using` needs a column of the same name on both sides; use `on a.x = b.y` otherwise"),
+                        );
+                    }
+                    scope.merged.insert(column);
+                }
+            }
+            Some(JoinConstraint::Natural) => {
+                let left_names: BTreeSet<String> = scope.rels.get(first..before).unwrap_or_default().iter().flat_map(|r| r.columns.iter().map(|c| c.name.to_ascii_lowercase())).collect();
+                let right_names: Vec<String> = scope.rels.get(before..).unwrap_or_default().iter().flat_map(|r| r.columns.iter().map(|c| c.name.to_ascii_lowercase())).collect();
+                scope.merged.extend(right_names.into_iter().filter(|n| left_names.contains(n)));
+            }
+            _ => {}
+        }
+        let set = |rels: &mut [Rel]| {
+            for rel in rels {
+                for col in &mut rel.columns {
+                    col.nullable = true;
+                }
+            }
+        };
+        if right_nullable {
+            set(scope.rels.get_mut(before..).unwrap_or_default());
+        }
+        if left_nullable {
+            set(scope.rels.get_mut(first..before).unwrap_or_default());
+        }
+    }
+
+    fn table_factor(&mut self, factor: &TableFactor, scope: &mut Scope<'_>) {
+        match factor {
+            TableFactor::Table { name, alias, .. } => {
+                let text = object_name(name);
+                let span = self.span(name);
+                let own = name.0.last().and_then(|p| p.as_ident()).map_or_else(|| text.clone(), |i| i.value.clone());
+                let (columns, open) = match self.table_columns(&text, span) {
+                    Some(cols) => (cols, false),
+                    None => (Vec::new(), true),
+                };
+                let alias_name = alias.as_ref().map_or(own, |a| a.name.value.clone());
+                let columns = match alias {
+                    Some(a) => self.rename(columns, a),
+                    None => columns,
+                };
+                self.push_rel(scope, Rel { alias: alias_name, columns, open }, span);
+            }
+            TableFactor::Derived { subquery, alias, .. } => {
+                let items = self.query(subquery, None);
+                let cols = items.into_iter().map(|i| i.col).collect();
+                let span = self.span(subquery.as_ref());
+                let (name, cols) = match alias {
+                    Some(a) => (a.name.value.clone(), self.rename(cols, a)),
+                    None => (String::new(), cols),
+                };
+                self.push_rel(scope, Rel { alias: name, columns: cols, open: false }, span);
+            }
+            TableFactor::NestedJoin { table_with_joins, alias } => {
+                let start = scope.rels.len();
+                self.table_with_joins(table_with_joins, scope);
+                if let Some(a) = alias {
+                    let cols: Vec<Col> = scope.rels.drain(start..).flat_map(|r| r.columns).collect();
+                    scope.rels.push(Rel { alias: a.name.value.clone(), columns: cols, open: false });
+                }
+            }
+            TableFactor::UNNEST { array_exprs, alias, with_offset, with_offset_alias, .. } => {
+                let mut columns = Vec::new();
+                for (i, e) in array_exprs.iter().enumerate() {
+                    let v = self.expr(e, scope, &Mode::clause("unnest"));
+                    let element = match &v.ty {
+                        Ty::Array(t) => (**t).clone(),
+                        t if t.is_open() => Ty::Unknown,
+                        t => {
+                            self.error(
+                                Diagnostic::error(codes::TYPE_MISMATCH, self.span(e), format!("`unnest` takes an array, not {t}"))
+                                    .with_label(format!("{t}")),
+                            );
+                            Ty::Unknown
+                        }
+                    };
+                    let name = alias
+                        .as_ref()
+                        .and_then(|a| a.columns.get(i).map(|c| c.name.value.clone()))
+                        .or_else(|| alias.as_ref().map(|a| a.name.value.clone()))
+                        .unwrap_or_else(|| "unnest".to_string());
+                    // `unnest(items) as item`: BigQuery exposes a struct
+                    // element's fields as columns of `item`, beside the
+                    // whole element.
+                    if let Ty::Struct(fields) = &element {
+                        for (field, ty) in fields {
+                            let mut col = v.clone().into_col(field.clone());
+                            col.ty = ty.clone();
+                            col.nullable = true;
+                            columns.push(col);
+                        }
+                    }
+                    let mut col = v.into_col(name);
+                    col.ty = element;
+                    col.nullable = true;
+                    columns.push(col);
+                }
+                if *with_offset {
+                    let name = with_offset_alias.as_ref().map_or_else(|| "offset".to_string(), |a| a.value.clone());
+                    columns.push(Col { name, ty: Ty::Int, nullable: false, doc: None, lineage: BTreeSet::new() });
+                }
+                let name = alias.as_ref().map_or_else(String::new, |a| a.name.value.clone());
+                scope.rels.push(Rel { alias: name, columns, open: false });
+            }
+            _ => scope.rels.push(Rel { alias: String::new(), columns: Vec::new(), open: true }),
+        }
+    }
+
+    fn push_rel(&mut self, scope: &mut Scope<'_>, rel: Rel, span: Span) {
+        if !rel.alias.is_empty() {
+            if scope.rels.iter().any(|r| r.alias.eq_ignore_ascii_case(&rel.alias)) {
+                self.error(
+                    Diagnostic::error(
+                        codes::DUPLICATE_COLUMN,
+                        span,
+                        format!("`{}` appears twice in this `from`", rel.alias),
+                    )
+                    .with_label("second table with this name")
+                    .with_help("give one of them an alias: `join customers c2 on …`"),
+                );
+            }
+        }
+        scope.rels.push(rel);
+    }
+
+    /// The columns of a table named in `from`: a CTE, a source or model,
+    /// or a source's warehouse table. Reports an unknown name.
+    fn table_columns(&mut self, name: &str, span: Span) -> Option<Vec<Col>> {
+        if !name.contains('.') {
+            if let Some((_, cols)) = self.ctes.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                return Some(cols.clone());
+            }
+        }
+        let relation_name = self.env.tables.get(name).map_or(name, String::as_str);
+        if let Some(rel) = self.env.relations.get(relation_name) {
+            return Some(rel.columns.iter().map(|c| Col::of_relation(&rel.name, c)).collect());
+        }
+        // A model in a dependency cycle, or one whose body did not parse,
+        // is known by name but has no columns: reported elsewhere.
+        if self.env.known.contains(relation_name) {
+            return None;
+        }
+        let candidates: Vec<&str> = self
+            .env
+            .relations
+            .values()
+            .map(|r| r.name.as_str())
+            .chain(self.ctes.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        let help = did_you_mean(name, candidates.iter().copied()).unwrap_or_else(|| {
+            "declare the warehouse table as a `source` (columns inline, or `from catalog`), or define a model of this name".to_string()
+        });
+        self.error(
+            Diagnostic::error(codes::UNKNOWN_TABLE, span, format!("unknown table `{name}`"))
+                .with_label("not a source, model or CTE")
+                .with_help(help),
+        );
+        None
+    }
+
+    pub fn unknown_qualifier(&mut self, q: &str, span: Span, scope: &Scope<'_>) {
+        let aliases = scope.aliases();
+        let help = did_you_mean(q, aliases.iter().copied()).unwrap_or_else(|| {
+            if aliases.is_empty() {
+                "this query reads no table".to_string()
+            } else {
+                format!("the tables here are called {}", aliases.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
+            }
+        });
+        self.error(
+            Diagnostic::error(codes::UNKNOWN_TABLE, span, format!("no table `{q}` in this query"))
+                .with_label("not in `from`")
+                .with_help(help),
+        );
+    }
+
+    /// A condition: must be boolean.
+    pub fn condition(&mut self, e: &Expr, scope: &Scope<'_>, clause: &str, mode: Mode<'_>) -> Val {
+        let v = self.expr(e, scope, &mode);
+        if !v.ty.fits(&Ty::Bool) {
+            self.error(
+                Diagnostic::error(codes::NOT_BOOLEAN, self.span(e), format!("`{clause}` needs a condition, but this is {}", v.ty))
+                    .with_label(format!("{}", v.ty))
+                    .with_help("compare it with something: `x = …`, `x > …`, `x is not null`"),
+            );
+        }
+        v
+    }
+
+    /// The doc of a column selected unchanged.
+    fn passthrough_doc(&self, e: &Expr, scope: &Scope<'_>) -> Option<String> {
+        let (q, c) = match e {
+            Expr::Identifier(i) => (None, i.value.as_str()),
+            Expr::CompoundIdentifier(parts) => match parts.as_slice() {
+                [q, c] => (Some(q.value.as_str()), c.value.as_str()),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        match scope.lookup(q, c) {
+            Lookup::Found(_, col) => col.doc.clone(),
+            _ => None,
+        }
+    }
+}
+
+/// The name a warehouse gives an unaliased select item: a column keeps its
+/// name; anything else has none we can rely on.
+fn derived_name(e: &Expr) -> (String, bool) {
+    match e {
+        Expr::Identifier(i) => (i.value.clone(), true),
+        Expr::CompoundIdentifier(parts) => (parts.last().map(|p| p.value.clone()).unwrap_or_default(), true),
+        Expr::Nested(inner) => derived_name(inner),
+        other => (other.to_string(), false),
+    }
+}
+
+/// `2` in `group by 2` / `order by 2`.
+pub(crate) fn ordinal(e: &Expr) -> Option<usize> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => n.parse().ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn order_exprs(order_by: &OrderBy) -> Vec<&Expr> {
+    match &order_by.kind {
+        OrderByKind::Expressions(list) => list.iter().map(|o| &o.expr).collect(),
+        OrderByKind::All(_) => Vec::new(),
+    }
+}

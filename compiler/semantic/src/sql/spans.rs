@@ -1,0 +1,97 @@
+//! From sqlparser's positions (1-based line and character column within
+//! the body) back to byte ranges in the `.cjo` file, so that a diagnostic
+//! in SQL underlines the exact token where the user wrote it.
+
+use cjo_diagnostics::{FileId, Span, TextRange};
+use sqlparser::tokenizer::{Location, Span as SqlSpan};
+
+/// The place of one SQL body in its file.
+#[derive(Debug)]
+pub(crate) struct BodyMap<'a> {
+    pub file: FileId,
+    text: &'a str,
+    /// Where the body's text starts in the file.
+    base: u32,
+    /// Byte offset of each line's start within the body.
+    line_starts: Vec<u32>,
+}
+
+impl<'a> BodyMap<'a> {
+    pub fn new(file: FileId, text: &'a str, base: u32) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)));
+        BodyMap { file, text, base, line_starts }
+    }
+
+    /// The whole body.
+    pub fn whole(&self) -> Span {
+        let len = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        Span::new(self.file, TextRange::new(self.base, self.base.saturating_add(len)))
+    }
+
+    /// The byte offset (in the file) of a sqlparser location; `None` for
+    /// the empty location sqlparser gives nodes it has no position for.
+    pub fn offset(&self, loc: Location) -> Option<u32> {
+        if loc.line == 0 || loc.column == 0 {
+            return None;
+        }
+        let line = usize::try_from(loc.line - 1).ok()?;
+        let start = *self.line_starts.get(line)?;
+        let rest = self.text.get(start as usize..)?;
+        let column = usize::try_from(loc.column - 1).ok()?;
+        // sqlparser counts characters; a column past the line's end (the
+        // end of the last token on a line) is clamped to the line's end.
+        let in_line = rest
+            .char_indices()
+            .take_while(|(_, c)| *c != '\n')
+            .map(|(i, _)| i)
+            .chain(std::iter::once(rest.find('\n').unwrap_or(rest.len())))
+            .nth(column)
+            .unwrap_or_else(|| rest.find('\n').unwrap_or(rest.len()));
+        let in_body = start.saturating_add(u32::try_from(in_line).unwrap_or(u32::MAX));
+        Some(self.base.saturating_add(in_body))
+    }
+
+    /// A sqlparser span as a file span (the whole body when unknown).
+    pub fn span(&self, span: SqlSpan) -> Span {
+        match (self.offset(span.start), self.offset(span.end)) {
+            (Some(start), Some(end)) if end > start => Span::new(self.file, TextRange::new(start, end)),
+            (Some(start), _) => Span::new(self.file, TextRange::new(start, start.saturating_add(1))),
+            _ => self.whole(),
+        }
+    }
+
+    /// The span of the source text from byte `start` (file offset) on as
+    /// far as a word goes — for errors sqlparser reports at a location.
+    pub fn word_at(&self, loc: Location) -> Span {
+        let Some(start) = self.offset(loc) else { return self.whole() };
+        let rel = start.saturating_sub(self.base) as usize;
+        let rest = self.text.get(rel..).unwrap_or("");
+        let len = match rest.chars().next() {
+            Some(c) if c.is_alphanumeric() || c == '_' || c == '$' => {
+                rest.find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '$')).unwrap_or(rest.len())
+            }
+            Some(c) => c.len_utf8(),
+            None => 0,
+        };
+        Span::new(self.file, TextRange::new(start, start.saturating_add(u32::try_from(len).unwrap_or(0))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_characters_and_lines_map() {
+        let text = "\n  select 'é', x\n\tfrom t";
+        let map = BodyMap::new(FileId(0), text, 100);
+        // `x` is line 2, column 15 (characters): byte 16 of the body since `é` is 2 bytes.
+        let x = map.offset(Location { line: 2, column: 15 }).unwrap();
+        assert_eq!(&text[(x - 100) as usize..(x - 99) as usize], "x");
+        let t = map.offset(Location { line: 3, column: 7 }).unwrap();
+        assert_eq!(&text[(t - 100) as usize..], "t");
+        assert_eq!(map.offset(Location { line: 0, column: 0 }), None);
+        assert_eq!(map.word_at(Location { line: 3, column: 2 }).range, TextRange::new(118, 122));
+    }
+}
