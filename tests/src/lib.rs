@@ -15,7 +15,10 @@ use cjo_diagnostics::{Diagnostic, FileId};
 use cjo_project::{FileKind, MemoryFs, Workspace};
 
 /// The `cjo.toml` used for single-file fixtures.
-pub const DEFAULT_CONFIG: &str = "[project]\nname = \"fixture\"\ndefault_target = \"trino\"\n\n[targets.trino]\ncatalog = \"hive\"\nschema = \"analytics\"\n";
+///
+/// Its catalog is `tests/fixtures/catalog/`, which [`load_single`] puts
+/// beside every fixture: `crm.customers` and `raw.b`.
+pub const DEFAULT_CONFIG: &str = "[project]\nname = \"fixture\"\ndefault_target = \"trino\"\n\n[targets.trino]\ncatalog = \"hive\"\nschema = \"analytics\"\n\n[catalog]\npaths = [\"catalog/*.csv\"]\n";
 
 /// The repository's root.
 pub fn repo_root() -> PathBuf {
@@ -26,7 +29,19 @@ pub fn repo_root() -> PathBuf {
 pub fn load_single(name: &str, text: &str) -> Workspace {
     let mut fs = MemoryFs::new();
     fs.insert("p/cjo.toml", DEFAULT_CONFIG).insert(format!("p/{name}"), text);
+    insert_fixture_catalog(&mut fs);
     checked(cjo_project::load(&fs, Path::new("p")).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// Puts `tests/fixtures/catalog/*` into `p/catalog/`, where
+/// [`DEFAULT_CONFIG`] looks for it.
+pub fn insert_fixture_catalog(fs: &mut MemoryFs) {
+    let catalog = repo_root().join("tests/fixtures/catalog");
+    for entry in std::fs::read_dir(&catalog).unwrap_or_else(|e| panic!("{}: {e}", catalog.display())) {
+        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        fs.insert(format!("p/catalog/{file}"), std::fs::read(&path).unwrap_or_default());
+    }
 }
 
 /// Loads a project folder from disk into memory (every file below it).

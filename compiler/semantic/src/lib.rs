@@ -101,13 +101,17 @@ pub fn analyze(ws: &Workspace) -> Analysis {
         }
     }
 
+    let syntax_errors: Vec<cjo_diagnostics::Span> =
+        ws.diagnostics.iter().filter(|d| d.is_error() && d.code.id.starts_with("E00")).map(Diagnostic::span).collect();
     let mut graph = Graph::default();
     let mut parsed = BTreeMap::new();
     for (file, model) in symbols.models() {
         let key = model.name.text.to_ascii_lowercase();
         known.insert(key.clone());
         let Some(body) = model.bodies.first() else { continue };
-        let p = sql::parse(body, file, &mut out);
+        // A body the lexer could not close is not worth a second report.
+        let broken = syntax_errors.iter().any(|s| s.file == file && body.range.contains(s.range.start));
+        let p = if broken { sql::ParsedBody::default() } else { sql::parse(body, file, &mut out) };
         let reads = p.tables.iter().map(|(t, span)| (tables.get(t).cloned().unwrap_or_else(|| t.clone()), *span)).collect();
         graph.add(&model.name.text, cjo_diagnostics::Span::new(file, model.name.range), reads);
         parsed.insert(key, (file, model, p));
@@ -132,6 +136,11 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     pipelines::check(&symbols, &mut out);
     journey_graph::check(ws, &mut out);
 
+    // Where the parser had to guess, what it guessed is not worth a
+    // second report: drop what we found on a line with a syntax error.
+    let line_of = |span: cjo_diagnostics::Span| ws.file(span.file).map(|f| (span.file, f.line_index.line_of(span.range.start)));
+    let broken_lines: BTreeSet<_> = syntax_errors.iter().filter_map(|s| line_of(*s)).collect();
+    out.retain(|d| line_of(d.span()).is_none_or(|l| !broken_lines.contains(&l)));
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Analysis { relations, dependencies, order: order.order, diagnostics: out }
 }

@@ -28,7 +28,7 @@ pub(crate) use scope::Col;
 pub(crate) use spans::BodyMap;
 
 /// A SQL body, parsed.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct ParsedBody {
     pub query: Option<Box<Query>>,
     /// The tables it reads that are not its own CTEs: lowercase name as
@@ -52,6 +52,9 @@ pub(crate) struct Env<'a> {
 /// Parses a body with the parser of its dialect (the portable one when it
 /// has none). Reports E0015 or E0016; never fails.
 pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> ParsedBody {
+    if body.text.trim().is_empty() {
+        return ParsedBody::default(); // reported by the structural checks
+    }
     let map = BodyMap::new(file, &body.text, body.text_range.start);
     let dialect: Box<dyn Dialect> = match body.dialect.as_ref().map(|d| d.text.to_ascii_lowercase()).as_deref() {
         Some("bigquery") => Box::new(BigQueryDialect {}),

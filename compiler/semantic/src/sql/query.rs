@@ -60,7 +60,7 @@ impl<'a> Cx<'a, '_> {
         for item in items {
             if !item.named {
                 self.error(
-                    Diagnostic::error(codes::DUPLICATE_COLUMN, item.span, "this column of the model has no name")
+                    Diagnostic::error(codes::UNNAMED_COLUMN, item.span, "this column of the model has no name")
                         .with_label("give it a name with `as`")
                         .with_help("each warehouse invents a different name for an unnamed column (`f0_`, `_col0`, `?column?`), so a model's columns must be named"),
                 );
