@@ -23,11 +23,16 @@ fn example_blocks(doc: &str) -> Vec<(String, String)> {
     blocks
 }
 
+/// The exported schema in every `cjo.toml` example's project.
+const SCHEMA: &str = r#"[{"name": "customer_id", "type": "STRING", "mode": "REQUIRED"}]"#;
+
 fn codes_of(lang: &str, text: &str) -> Vec<(String, bool)> {
     let ws = match lang {
         "toml" => {
+            // The project holds one exported schema, so that a fixed
+            // `[catalog]` example has a file to match.
             let mut fs = MemoryFs::new();
-            fs.insert("p/cjo.toml", text);
+            fs.insert("p/cjo.toml", text).insert("p/schemas/crm.customers.json", SCHEMA);
             cjo_tests::checked(cjo_project::load(&fs, Path::new("p")).unwrap())
         }
         _ => load_single("example.cjo", text),

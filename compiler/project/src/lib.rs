@@ -1,11 +1,15 @@
-//! The project: `cjo.toml`, the files that make up a project, and loading
-//! them through the [`FileSystem`] trait (the core does no I/O).
+//! The project: `cjo.toml`, the files that make up a project, the warehouse
+//! catalog, and loading them through the [`FileSystem`] trait (the core does
+//! no I/O).
 
+pub mod catalog;
 pub mod config;
 pub mod dialect;
 pub mod fs;
+mod loader;
 pub mod workspace;
 
+pub use catalog::Catalog;
 pub use config::{
     AirflowConfig, BigQueryTarget, CatalogConfig, Config, DigdagConfig, JourneyDefaults, Orchestrators, ProjectConfig,
     RedshiftTarget, Targets, TrinoTarget, parse_config,

@@ -1,21 +1,24 @@
-//! Loading a project: `cjo.toml`, every `.cjo` file below it, and the
-//! standard library, each parsed and checked. Only a missing or unreadable
-//! `cjo.toml` stops loading; every other problem is a diagnostic.
+//! Loading a project: `cjo.toml`, every `.cjo` file below it, the warehouse
+//! catalog files named by `catalog.paths`, and the standard library, each
+//! parsed and checked. Only a missing or unreadable `cjo.toml` stops loading;
+//! every other problem is a diagnostic.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use cjo_diagnostics::{self as diag, Diagnostic, FileId, LineIndex, Span, TextRange};
+use cjo_diagnostics::{self as diag, Diagnostic, FileId, LineIndex};
 use cjo_syntax::ast;
 
+use crate::catalog::{self, Catalog};
 use crate::config::{Config, parse_config};
 use crate::fs::FileSystem;
+use crate::loader::{Loader, unlisted};
 
 /// Files larger than this are reported and not parsed.
 pub const MAX_FILE_SIZE: usize = 128 * 1024 * 1024;
 
 /// Folders nested deeper than this below the root are not searched.
-const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// The name of the project file.
 pub const CONFIG_FILE: &str = "cjo.toml";
@@ -24,6 +27,8 @@ pub const CONFIG_FILE: &str = "cjo.toml";
 pub enum FileKind {
     Config,
     Cjo,
+    /// A warehouse schema export matched by `catalog.paths`.
+    Catalog,
     /// A standard-library file, embedded in the compiler.
     Stdlib,
 }
@@ -54,6 +59,8 @@ pub struct Workspace {
     pub config: Config,
     pub files: Vec<SourceFile>,
     pub modules: Vec<Module>,
+    /// The warehouse tables read from the catalog files.
+    pub catalog: Catalog,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -105,35 +112,17 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
         std::io::ErrorKind::NotFound => LoadError::NoConfig(root.to_path_buf()),
         _ => LoadError::Unreadable(config_path.clone(), e),
     })?;
-    let mut loader = Loader { files: Vec::new(), diagnostics: Vec::new() };
+    let mut loader = Loader::default();
     let config_id = loader.add(config_path, FileKind::Config, config_bytes);
-    let config_text = loader.files.get(config_id.0 as usize).map(|f| f.text.clone()).unwrap_or_default();
-    let (config, config_diags) = parse_config(config_id, &config_text);
+    let (config, config_diags) = parse_config(config_id, loader.text(config_id));
     loader.diagnostics.extend(config_diags);
 
     let mut paths = Vec::new();
     walk(fs, root, Path::new(""), 0, &mut paths, &mut loader);
     for rel in paths {
-        let path = root.join(&rel);
-        if let Some(len) = fs.len(&path).filter(|&len| len > MAX_FILE_SIZE as u64) {
-            let id = loader.add(path.clone(), FileKind::Cjo, Vec::new());
-            loader.diagnostics.push(too_large(id, &path, len));
-            continue;
-        }
-        match fs.read(&path) {
-            Ok(bytes) => {
-                loader.add(path, FileKind::Cjo, bytes);
-            }
-            Err(e) => {
-                let id = loader.add(path.clone(), FileKind::Cjo, Vec::new());
-                loader.diagnostics.push(Diagnostic::error(
-                    diag::FILE_UNREADABLE,
-                    Span::new(id, TextRange::default()),
-                    format!("cannot read {}: {e}", path.display()),
-                ));
-            }
-        }
+        loader.read(fs, root.join(&rel), FileKind::Cjo);
     }
+    let catalog = catalog::load(fs, root, &config, &mut loader);
     for (name, text) in cjo_stdlib::FILES {
         loader.add(PathBuf::from("<stdlib>").join(name), FileKind::Stdlib, text.as_bytes().to_vec());
     }
@@ -141,7 +130,7 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
     let invalid_utf8: Vec<FileId> =
         loader.diagnostics.iter().filter(|d| d.code == diag::INVALID_UTF8).map(|d| d.span().file).collect();
     let mut modules = Vec::new();
-    for f in loader.files.iter().filter(|f| f.kind != FileKind::Config) {
+    for f in loader.files.iter().filter(|f| matches!(f.kind, FileKind::Cjo | FileKind::Stdlib)) {
         let parse = cjo_syntax::parse(f.id, &f.text);
         let checks = cjo_syntax::validate(f.id, &parse);
         // Bytes that are not UTF-8 were reported once (E0101); the
@@ -159,60 +148,13 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
     let mut diagnostics = loader.diagnostics;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
-    Ok(Workspace { root: root.to_path_buf(), config, files: loader.files, modules, diagnostics })
-}
-
-fn too_large(id: FileId, path: &Path, len: u64) -> Diagnostic {
-    Diagnostic::error(
-        diag::FILE_TOO_LARGE,
-        Span::new(id, TextRange::default()),
-        format!("{} is {} MiB, more than the {} MiB cjo reads", path.display(), len >> 20, MAX_FILE_SIZE >> 20),
-    )
-    .with_help("split the file into smaller ones")
-}
-
-struct Loader {
-    files: Vec<SourceFile>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl Loader {
-    /// Adds a file, decoding it as UTF-8 (reporting where it is not).
-    fn add(&mut self, path: PathBuf, kind: FileKind, bytes: Vec<u8>) -> FileId {
-        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        let text = if bytes.len() > MAX_FILE_SIZE {
-            self.diagnostics.push(too_large(id, &path, bytes.len() as u64));
-            String::new()
-        } else {
-            match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    let len = text.get(at..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            diag::INVALID_UTF8,
-                            Span::new(id, TextRange::from_usize(at..at + len)),
-                            format!("{} is not valid UTF-8", path.display()),
-                        )
-                        .with_label(format!("invalid byte at offset {at}"))
-                        .with_help("save the file as UTF-8; the invalid bytes are read as U+FFFD"),
-                    );
-                    text
-                }
-            }
-        };
-        let line_index = LineIndex::new(&text);
-        self.files.push(SourceFile { id, path, kind, text, line_index });
-        id
-    }
+    Ok(Workspace { root: root.to_path_buf(), config, files: loader.files, modules, catalog, diagnostics })
 }
 
 /// The `.cjo` files of the project at `root`, relative to it, sorted;
 /// hidden folders and the root's `target/` are skipped.
 pub fn discover(fs: &dyn FileSystem, root: &Path) -> Vec<PathBuf> {
-    let mut loader = Loader { files: Vec::new(), diagnostics: Vec::new() };
+    let mut loader = Loader::default();
     let mut out = Vec::new();
     walk(fs, root, Path::new(""), 0, &mut out, &mut loader);
     out
@@ -225,15 +167,7 @@ fn walk(fs: &dyn FileSystem, root: &Path, rel: &Path, depth: usize, out: &mut Ve
     let mut entries = match fs.read_dir(&root.join(rel)) {
         Ok(entries) => entries,
         Err(e) => {
-            // An unreadable folder is reported against cjo.toml, the only file we surely have.
-            loader.diagnostics.push(
-                Diagnostic::warning(
-                    diag::FILE_UNREADABLE,
-                    Span::new(FileId(0), TextRange::default()),
-                    format!("cannot list {}: {e}", root.join(rel).display()),
-                )
-                .with_help("files in this folder are not part of the build"),
-            );
+            loader.diagnostics.push(unlisted(&root.join(rel), &e));
             return;
         }
     };
