@@ -119,6 +119,8 @@ codes! {
     DEPENDENCY_CYCLE = "E0308" "dependency-cycle";
     /// Two output columns, or two tables of one `from`, with the same name.
     DUPLICATE_COLUMN = "E0309" "duplicate-column";
+    /// A model's output column without a name.
+    UNNAMED_COLUMN = "E0310" "unnamed-column";
     // Types.
     /// Operands whose types cannot be compared or combined.
     TYPE_MISMATCH = "E0400" "type-mismatch";

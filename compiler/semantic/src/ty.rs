@@ -35,6 +35,9 @@ pub enum Ty {
 /// The precision and scale `decimal` without arguments stands for.
 pub const DEFAULT_DECIMAL: (u32, u32) = (38, 9);
 
+/// Types nested deeper than this (written or imported) are unknown.
+pub const MAX_TYPE_DEPTH: usize = 64;
+
 /// The largest decimal precision a supported warehouse has (BigQuery `BIGNUMERIC`).
 pub const MAX_DECIMAL_PRECISION: u32 = 76;
 
@@ -79,6 +82,15 @@ impl Ty {
     /// `<T>`); a name that is neither a primitive nor a parameter was
     /// reported by the structural checks and is unknown here.
     pub fn from_syntax(ty: &TypeExpr, params: &[&str]) -> Ty {
+        Ty::from_syntax_at(ty, params, 0)
+    }
+
+    fn from_syntax_at(ty: &TypeExpr, params: &[&str], depth: usize) -> Ty {
+        // No warehouse nests types this deep; the bound keeps recursion
+        // (here and in every pass over `Ty`) far from the stack's end.
+        if depth > MAX_TYPE_DEPTH {
+            return Ty::Unknown;
+        }
         match &ty.kind {
             TypeKind::Named(name) => {
                 if let Some(i) = params.iter().position(|p| *p == name.text) {
@@ -87,9 +99,9 @@ impl Ty {
                 Ty::primitive(&name.text).unwrap_or(Ty::Unknown)
             }
             TypeKind::Decimal { precision, scale } => Ty::Decimal { precision: *precision, scale: *scale },
-            TypeKind::Array(element) => Ty::Array(Box::new(Ty::from_syntax(element, params))),
+            TypeKind::Array(element) => Ty::Array(Box::new(Ty::from_syntax_at(element, params, depth + 1))),
             TypeKind::Struct(fields) => {
-                Ty::Struct(fields.iter().map(|f| (f.name.text.clone(), Ty::from_syntax(&f.ty, params))).collect())
+                Ty::Struct(fields.iter().map(|f| (f.name.text.clone(), Ty::from_syntax_at(&f.ty, params, depth + 1))).collect())
             }
             TypeKind::Error => Ty::Unknown,
         }
