@@ -66,7 +66,7 @@ fn check_one(symbols: &Symbols<'_>, relations: &BTreeMap<String, Relation>, file
                                 let t = cx.expr(value);
                                 if Ty::common(&v.ty, &t.ty).is_none() {
                                     out.push(
-                                        Diagnostic::error(codes::TYPE_MISMATCH, Span::new(file, value.range), format!("an accepted value of a {} column cannot be {}", v.ty, t.ty))
+                                        Diagnostic::error(codes::TYPE_MISMATCH, Span::new(file, value.range), format!("an accepted value of {} column cannot be {}", crate::ty::with_article(&v.ty), t.ty))
                                             .with_label(format!("{}", t.ty))
                                             .with_help(format!("write values of the column's type ({})", v.ty)),
                                     );
@@ -128,7 +128,7 @@ fn references(
     let Some(to) = column_of(target, col, file, out) else { return };
     if Ty::common(&from.ty, &to.ty).is_none() {
         out.push(
-            Diagnostic::error(codes::TYPE_MISMATCH, Span::new(file, table.range.cover(col.range)), format!("a {} column cannot reference a {} column", from.ty, to.ty))
+            Diagnostic::error(codes::TYPE_MISMATCH, Span::new(file, table.range.cover(col.range)), format!("{} column cannot reference {} column", crate::ty::with_article(&from.ty), crate::ty::with_article(&to.ty)))
                 .with_label(format!("{}", to.ty))
                 .with_help("a reference compares values: both columns must have comparable types"),
         );

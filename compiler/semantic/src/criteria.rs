@@ -211,7 +211,10 @@ impl ExprCx<'_, '_> {
         if let Some(q) = qualifier {
             let Some((_, cols)) = self.scope.iter().find(|(n, _)| n.eq_ignore_ascii_case(&q.text)) else {
                 let names: Vec<&str> = self.scope.iter().map(|(n, _)| n.as_str()).collect();
-                let help = did_you_mean(&q.text, names.iter().copied())
+                let is_event = self.events.is_some_and(|ev| ev.contains_key(&q.text.to_ascii_lowercase()));
+                let help = is_event
+                    .then(|| format!("`{}` is an event relation: its columns are seen inside a quantifier, e.g. `any {} where {} = …`", q.text, q.text, column.text))
+                    .or_else(|| did_you_mean(&q.text, names.iter().copied()))
                     .unwrap_or_else(|| format!("qualify with one of {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
                 self.out.push(
                     Diagnostic::error(codes::UNKNOWN_TABLE, self.span(q.range), format!("no relation `{}` here", q.text))
@@ -241,11 +244,18 @@ impl ExprCx<'_, '_> {
             [] => "anything in scope".to_string(),
             groups => groups.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(" or "),
         };
-        let help = did_you_mean(&column.text, all.iter().copied()).unwrap_or_else(|| {
+        let in_event = self.events.and_then(|events| {
+            events.values().find(|(_, cols)| cols.iter().any(|c| c.name.eq_ignore_ascii_case(&column.text)))
+        });
+        let help = did_you_mean(&column.text, all.iter().copied()).or_else(|| {
+            in_event.map(|(name, _)| {
+                format!("`{}` is a column of the event relation `{name}`: use it inside a quantifier, e.g. `any {name} where {} = …`", column.text, column.text)
+            })
+        }).unwrap_or_else(|| {
             if self.scope.is_empty() {
                 "nothing is in scope here: parameters are written `$name`".to_string()
             } else {
-                "check the spelling against the columns (`cjoc describe NAME`)".to_string()
+                format!("check the spelling against the columns (`cjoc describe {}`)", self.scope.first().map_or("NAME", |(n, _)| n.as_str()))
             }
         });
         self.out.push(
@@ -276,7 +286,11 @@ impl ExprCx<'_, '_> {
             self.out.push(
                 Diagnostic::error(codes::MISPLACED_AGGREGATE, self.span(name.range), format!("`{}` cannot be used in {}", name.text, self.what))
                     .with_label("aggregate")
-                    .with_help("criteria look at one customer: count events with `count E where … >= n`, or aggregate in a model first"),
+                    .with_help(if self.events.is_some() {
+                        "criteria look at one customer: count events with `count E where … >= n`, or aggregate in a model first"
+                    } else {
+                        "this condition is checked row by row: aggregate in a model, or use `unique(…)` for duplicates"
+                    }),
             );
             for a in args {
                 self.expr(a);
@@ -330,6 +344,14 @@ impl ExprCx<'_, '_> {
 
     fn quantifier(&mut self, e: &Expr, q: &Quantifier) -> Val {
         let Some(events) = self.events else {
+            if self.what == "an event filter" {
+                self.out.push(
+                    Diagnostic::error(codes::UNKNOWN_EVENT, self.span(e.range), "a quantifier cannot be part of another quantifier's filter")
+                        .with_label("read as part of the `where` before it")
+                        .with_help("a quantifier's `where` extends as far as it can: put the first quantifier in parentheses, `(any a where …) and any b where …`"),
+                );
+                return Val::of(Ty::Bool, false);
+            }
             self.out.push(
                 Diagnostic::error(codes::UNKNOWN_EVENT, self.span(e.range), format!("event quantifiers (`any`, `count`) cannot be used in {}", self.what))
                     .with_label("only in journey criteria")

@@ -48,9 +48,12 @@ impl Signature {
 
     /// `add_days(t: timestamp, n: int) -> timestamp`.
     pub fn display(&self) -> String {
-        let name = |t: &Ty| match t {
-            Ty::Var(i) => self.type_params.get(usize::from(*i)).cloned().unwrap_or_else(|| t.to_string()),
-            _ => t.to_string(),
+        let name = |t: &Ty| {
+            let mut s = t.to_string();
+            for (i, p) in self.type_params.iter().enumerate() {
+                s = s.replace(&format!("T{i}"), p);
+            }
+            s
         };
         let params: Vec<String> = self
             .params

@@ -49,9 +49,10 @@ fn check_journey(
     let profile = profiles.as_ref().and_then(|p| resolve(symbols, relations, file, p, "profiles", out));
 
     let profile_cols: Vec<Col> = profile.map(|r| r.columns.iter().map(|c| Col::of_relation(&r.name, c)).collect()).unwrap_or_default();
-    if let (Some(key), Some(rel)) = (&key, profile) {
-        key_column(rel, key, file, "profile relation", out);
+    if let (Some(key), Some(rel), Some(p)) = (&key, profile, &profiles) {
+        key_column(rel, key, p, file, "profile relation", out);
     }
+    let key_ty = key.as_ref().and_then(|k| profile.and_then(|r| r.column(&k.text))).map(|c| c.ty.clone());
 
     let mut events: BTreeMap<String, (String, Vec<Col>)> = BTreeMap::new();
     if let Some(s) = settings::get(&journey.settings, "events") {
@@ -62,7 +63,17 @@ fn check_journey(
                 continue;
             };
             if let Some(key) = &key {
-                key_column(rel, key, file, "event relation", out);
+                key_column(rel, key, &name, file, "event relation", out);
+                if let (Some(want), Some(col)) = (&key_ty, rel.column(&key.text)) {
+                    if Ty::common(want, &col.ty).is_none() {
+                        out.push(
+                            Diagnostic::error(codes::JOURNEY_KEY, Span::new(file, name.range), format!("the key `{}` is {} in `{}` but {want} in the profiles", key.text, col.ty, rel.name))
+                                .with_label(format!("`{}.{}` is {}", rel.name, key.text, col.ty))
+                                .with_secondary(Span::new(file, key.range), format!("{want} in the profiles"))
+                                .with_help("events are matched to customers by the key: give it one type everywhere (cast it in a model)"),
+                        );
+                    }
+                }
             }
             time_column(symbols, rel, &name, file, out);
             let cols = rel.columns.iter().map(|c| Col::of_relation(&rel.name, c)).collect();
@@ -157,15 +168,16 @@ fn resolve<'r>(
     }
 }
 
-fn key_column(rel: &Relation, key: &ast::Name, file: FileId, what: &str, out: &mut Vec<Diagnostic>) {
+fn key_column(rel: &Relation, key: &ast::Name, at: &ast::Name, file: FileId, what: &str, out: &mut Vec<Diagnostic>) {
     if rel.column(&key.text).is_some() {
         return;
     }
     let help = did_you_mean(&key.text, rel.columns.iter().map(|c| c.name.as_str()))
         .unwrap_or_else(|| format!("every profile and event relation needs the key column; select it in `{}` or rename it", rel.name));
     out.push(
-        Diagnostic::error(codes::JOURNEY_KEY, Span::new(file, key.range), format!("the {what} `{}` has no key column `{}`", rel.name, key.text))
-            .with_label(format!("not a column of `{}`", rel.name))
+        Diagnostic::error(codes::JOURNEY_KEY, Span::new(file, at.range), format!("the {what} `{}` has no key column `{}`", rel.name, key.text))
+            .with_label(format!("has no column `{}`", key.text))
+            .with_secondary(Span::new(file, key.range), "the journey's key")
             .with_secondary(rel.span, format!("`{}` declared here", rel.name))
             .with_help(help),
     );
@@ -211,7 +223,7 @@ fn time_column(symbols: &Symbols<'_>, rel: &Relation, name: &ast::Name, file: Fi
             if rel.is_model() {
                 "select only the event's time as a timestamp in the model (cast the others to string, or leave them out)".to_string()
             } else {
-                format!("say which one is the event's time: `source {} = … {{ … }} {{ time_column = {} }}`", rel.name, timestamps.first().unwrap_or(&"…"))
+                format!("say which one is the event's time with the setting `time_column = {}` inside `source {} = \"…\" {{ … }}`", timestamps.first().unwrap_or(&"…"), rel.name)
             },
         )
     };

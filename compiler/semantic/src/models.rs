@@ -24,6 +24,18 @@ pub(crate) fn params(file: FileId, model: &ast::Model, functions: &Functions, ou
         if let Some(default) = &p.default {
             let mut cx = ExprCx { file, functions, scope: Vec::new(), params: &builtins, events: None, what: "a parameter's default", out: &mut *out };
             let v = cx.expr(default);
+            if let (cjo_syntax::ast::ExprKind::Str(text), true) = (&default.kind, ty.is_temporal()) {
+                if !temporal_literal(text, &ty) {
+                    let example = if ty == Ty::Date { "\"2026-01-31\"" } else { "\"2026-01-31 09:00:00\"" };
+                    out.push(
+                        Diagnostic::error(codes::PARAMETER_TYPE, Span::new(file, default.range), format!("`{text}` is not a {ty}"))
+                            .with_label(format!("not a {ty}"))
+                            .with_help(format!("write the default as {example}")),
+                    );
+                }
+                params.push((p.name.text.clone(), ty));
+                continue;
+            }
             if !v.ty.fits(&ty) && !(v.lit == crate::ops::Lit::String && ty.is_temporal()) {
                 out.push(
                     Diagnostic::error(
@@ -71,4 +83,60 @@ pub(crate) fn relation(
         doc: model.doc.as_ref().map(|d| d.text.clone()),
         columns,
     })
+}
+
+/// Whether `text` is a date (`2026-01-31`) or, for a timestamp, a date
+/// with an optional time (`2026-01-31 09:00[:00[.123]]`, `T` allowed, an
+/// optional `Z` or `+09:00`).
+fn temporal_literal(text: &str, ty: &Ty) -> bool {
+    let (date, time) = match text.find([' ', 'T']) {
+        Some(i) if *ty == Ty::Timestamp => (text.get(..i).unwrap_or(""), text.get(i + 1..)),
+        _ => (text, None),
+    };
+    let num = |s: &str, lo: u32, hi: u32| s.len() >= 2 && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n));
+    let mut parts = date.split('-');
+    let date_ok = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d), None) => y.len() == 4 && num(y, 1, 9999) && num(m, 1, 12) && num(d, 1, days_in(y, m)),
+        _ => false,
+    };
+    let time_ok = time.is_none_or(|t| {
+        let t = t.trim_end_matches('Z');
+        let t = t.split(['+', '-']).next().unwrap_or(t);
+        let mut fields = t.split(':');
+        match (fields.next(), fields.next(), fields.next(), fields.next()) {
+            (Some(h), Some(m), sec, None) => {
+                num(h, 0, 23) && num(m, 0, 59) && sec.is_none_or(|s| num(s.split('.').next().unwrap_or(s), 0, 59))
+            }
+            _ => false,
+        }
+    });
+    date_ok && time_ok
+}
+
+fn days_in(year: &str, month: &str) -> u32 {
+    let y: u32 = year.parse().unwrap_or(2000);
+    match month.parse::<u32>().unwrap_or(1) {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporal_literals() {
+        assert!(temporal_literal("2026-02-28", &Ty::Date));
+        assert!(!temporal_literal("2026-02-30", &Ty::Date));
+        assert!(!temporal_literal("yesterday", &Ty::Date));
+        assert!(temporal_literal("2024-02-29", &Ty::Date));
+        assert!(temporal_literal("2026-01-31 09:00:00", &Ty::Timestamp));
+        assert!(temporal_literal("2026-01-31T09:00:00.5Z", &Ty::Timestamp));
+        assert!(temporal_literal("2026-01-31", &Ty::Timestamp));
+        assert!(!temporal_literal("2026-01-31 25:00", &Ty::Timestamp));
+        assert!(!temporal_literal("2026-01-31 09:00", &Ty::Date));
+    }
 }

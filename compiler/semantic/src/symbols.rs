@@ -49,7 +49,8 @@ impl<'a> Symbols<'a> {
                     Item::Function(f) => {
                         let key = f.name.text.to_ascii_lowercase();
                         if let Some((first, first_std)) = fn_spans.get(&key) {
-                            out.push(duplicate("fn", &f.name.text, span, *first, *first_std));
+                            let d = duplicate("fn", &f.name.text, span, *first, *first_std);
+                            out.push(if *first_std { d } else { d.with_help("two functions of one name cannot both be called: rename one") });
                             continue;
                         }
                         fn_spans.insert(key, (span, stdlib));
@@ -110,6 +111,8 @@ fn duplicate(keyword: &str, name: &str, span: Span, first: Span, first_in_stdlib
         .with_label(format!("second `{keyword}` called `{name}`"));
     if first_in_stdlib {
         d.with_help(format!("the standard library already has a function `{name}`: give yours another name"))
+    } else if keyword == "fn" {
+        d.with_secondary(first, "first declared here")
     } else {
         d.with_secondary(first, "first declared here").with_help(
             "sources, models, journeys and pipelines share one namespace across the project's files: rename one",

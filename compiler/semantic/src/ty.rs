@@ -210,6 +210,13 @@ impl fmt::Display for Ty {
     }
 }
 
+/// "a string", "an int": the type with its article, for messages.
+pub fn with_article(ty: &Ty) -> String {
+    let name = ty.to_string();
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {name}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

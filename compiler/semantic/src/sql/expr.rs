@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use cjo_diagnostics::{self as codes, Diagnostic, Span, did_you_mean};
 use sqlparser::ast::{
-    AccessExpr, BinaryOperator, CastKind, DateTimeField, Expr, Function, FunctionArg, FunctionArgExpr,
+    Spanned, AccessExpr, BinaryOperator, CastKind, DateTimeField, Expr, Function, FunctionArg, FunctionArgExpr,
     FunctionArguments, Ident, UnaryOperator, Value, WindowType,
 };
 
@@ -42,7 +42,7 @@ impl Val {
     }
 
     pub fn into_col(self, name: String) -> Col {
-        Col { name, ty: self.ty, nullable: self.nullable, doc: None, lineage: self.lineage }
+        Col { name, ty: self.ty, nullable: self.nullable, doc: None, lineage: self.lineage, derived: false }
     }
 
     /// Combines the facts of operands into a result of type `ty`.
@@ -102,9 +102,13 @@ impl Cx<'_, '_> {
                     _ => return Val::from_parts(Ty::Unknown, [&v]),
                 };
                 if !ok {
-                    let want = if *op == UnaryOperator::Not { "a condition" } else { "a number" };
+                    let (code, word, want) = if *op == UnaryOperator::Not {
+                        (codes::NOT_BOOLEAN, "not".to_string(), "a condition")
+                    } else {
+                        (codes::TYPE_MISMATCH, op.to_string(), "a number")
+                    };
                     self.error(
-                        Diagnostic::error(codes::TYPE_MISMATCH, self.span(expr.as_ref()), format!("`{op}` needs {want}, but this is {}", v.ty))
+                        Diagnostic::error(code, self.expr_span(expr.as_ref()), format!("`{word}` needs {want}, but this is {}", v.ty))
                             .with_label(format!("{}", v.ty)),
                     );
                 }
@@ -138,9 +142,9 @@ impl Cx<'_, '_> {
                     let iv = self.expr(item, scope, mode);
                     if Ty::common(&v.ty, &iv.ty).is_none() && !(iv.lit == Lit::String && v.ty.is_temporal()) {
                         self.error(
-                            Diagnostic::error(codes::TYPE_MISMATCH, self.span(item), format!("cannot look for {} in a list holding {}", v.ty, iv.ty))
+                            Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(item), format!("cannot look for {} in a list holding {}", v.ty, iv.ty))
                                 .with_label(format!("{}", iv.ty))
-                                .with_secondary(self.span(expr.as_ref()), format!("{}", v.ty))
+                                .with_secondary(self.expr_span(expr.as_ref()), format!("{}", v.ty))
                                 .with_help("every value of the list must have the type of the value looked for"),
                         );
                     }
@@ -171,7 +175,7 @@ impl Cx<'_, '_> {
                 for (x, val) in [(expr, &v), (pattern, &p)] {
                     if !val.ty.fits(&Ty::String) {
                         self.error(
-                            Diagnostic::error(codes::TYPE_MISMATCH, self.span(x.as_ref()), format!("`like` matches strings, but this is {}", val.ty))
+                            Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(x.as_ref()), format!("`like` matches strings, but this is {}", val.ty))
                                 .with_label(format!("{}", val.ty))
                                 .with_help("convert it with `cast(… as string)`"),
                         );
@@ -185,7 +189,7 @@ impl Cx<'_, '_> {
                 let target = data_type(dt);
                 if !v.ty.castable_to(&target) {
                     self.error(
-                        Diagnostic::error(codes::INVALID_CAST, self.span(e), format!("cannot cast {} to {target}", v.ty))
+                        Diagnostic::error(codes::INVALID_CAST, self.expr_span(e), format!("cannot cast {} to {target}", v.ty))
                             .with_label(format!("{} → {target}", v.ty))
                             .with_help("the warehouses have no conversion between these types; compute the value another way"),
                     );
@@ -199,12 +203,30 @@ impl Cx<'_, '_> {
                 let ok = v.ty.is_temporal() || v.ty.is_open() || (v.ty == Ty::Interval);
                 if !ok {
                     self.error(
-                        Diagnostic::error(codes::TYPE_MISMATCH, self.span(expr.as_ref()), format!("`extract({field} from …)` needs a date or timestamp, not {}", v.ty))
+                        Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(expr.as_ref()), format!("`extract({field} from …)` needs a date or timestamp, not {}", v.ty))
                             .with_label(format!("{}", v.ty)),
                     );
                 }
                 let ty = if matches!(field, DateTimeField::Epoch) { Ty::Float } else { Ty::Int };
                 Val::from_parts(ty, [&v])
+            }
+            // `substr(s, start, len)`: the standard library's, by its signature.
+            Expr::Substring { expr, substring_from, substring_for, shorthand: true, .. } if self.env.functions.get("substr").is_some() => {
+                let parts: Vec<&Expr> =
+                    std::iter::once(expr.as_ref()).chain(substring_from.as_deref()).chain(substring_for.as_deref()).collect();
+                let args: Vec<(Val, Option<&Expr>)> = parts.iter().map(|x| (self.expr(x, scope, mode), Some(*x))).collect();
+                let types: Vec<Ty> = args.iter().map(|(v, _)| v.ty.clone()).collect();
+                let ty = match self.env.functions.get("substr").map(|sig| (functions::call_declared(sig, &types), sig.display())) {
+                    Some((Ok(t), _)) => t,
+                    Some((Err(err), signature)) => {
+                        let name_span = self.map.word_at(e.span().start);
+                        self.call_error("substr", name_span, e, &args, err, Some(signature));
+                        Ty::Unknown
+                    }
+                    None => Ty::Unknown,
+                };
+                let vals: Vec<Val> = args.into_iter().map(|(v, _)| v).collect();
+                Val::from_parts(ty, &vals)
             }
             Expr::Substring { expr, substring_from, substring_for, .. } => {
                 let v = self.expr(expr, scope, mode);
@@ -276,7 +298,7 @@ impl Cx<'_, '_> {
                         Some(t) => element = t,
                         None => {
                             self.error(
-                                Diagnostic::error(codes::TYPE_MISMATCH, self.span(x), format!("an array of {element} cannot hold {}", v.ty))
+                                Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(x), format!("an array of {element} cannot hold {}", v.ty))
                                     .with_label(format!("{}", v.ty)),
                             );
                             element = Ty::Unknown;
@@ -337,6 +359,18 @@ impl Cx<'_, '_> {
     /// `$name`: a declared or built-in parameter.
     fn param(&mut self, placeholder: &str, e: &Expr) -> Val {
         let name = placeholder.trim_start_matches(['$', ':', '@', '?']);
+        if !placeholder.starts_with('$') || name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            let suggestion = match self.params.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                Some((n, _)) => format!("write `${n}`"),
+                None => "declare a `param` in the model and write `$name`".to_string(),
+            };
+            self.error(
+                Diagnostic::error(codes::UNKNOWN_PARAMETER, self.expr_span(e), format!("`{placeholder}` is not a cjo parameter"))
+                    .with_label("parameters are written `$name`")
+                    .with_help(suggestion),
+            );
+            return Val::unknown();
+        }
         if let Some((_, ty)) = self.params.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
             return Val::of(ty.clone(), false);
         }
@@ -344,7 +378,7 @@ impl Cx<'_, '_> {
             format!("declare it in the model: `param {name}: int = 0`; the built-in ones are `$run_start`, `$run_end` and `$run_date`")
         });
         self.error(
-            Diagnostic::error(codes::UNKNOWN_PARAMETER, self.span(e), format!("unknown parameter `${name}`"))
+            Diagnostic::error(codes::UNKNOWN_PARAMETER, self.expr_span(e), format!("unknown parameter `${name}`"))
                 .with_label("not declared")
                 .with_help(help),
         );
@@ -366,6 +400,15 @@ impl Cx<'_, '_> {
             }
             [] => return Val::unknown(),
         };
+        if qualifier.is_none() && column.value.starts_with('@') && column.quote_style.is_none() {
+            let name = column.value.trim_start_matches('@');
+            self.error(
+                Diagnostic::error(codes::UNKNOWN_PARAMETER, self.ident_span(column), format!("`{}` is not a cjo parameter", column.value))
+                    .with_label("parameters are written `$name`")
+                    .with_help(format!("write `${name}` (and declare `param {name}` in the model if it is not built in)")),
+            );
+            return Val::unknown();
+        }
         let mut v = match scope.lookup(qualifier.map(|q| q.value.as_str()), &column.value) {
             Lookup::Found(_, col) | Lookup::Outer(col) => Val::of_col(col),
             Lookup::Open => Val::unknown(),
@@ -430,16 +473,27 @@ impl Cx<'_, '_> {
         };
         let place = match qualifier {
             Some(q) => format!("`{}`", q.value),
-            None if scope.rels.len() == 1 => scope.rels.first().map_or_else(|| "this query".to_string(), |r| format!("`{}`", r.alias)),
+            None if scope.rels.len() == 1 && scope.rels.first().is_some_and(|r| !r.alias.is_empty()) => {
+                scope.rels.first().map_or_else(|| "this query".to_string(), |r| format!("`{}`", r.alias))
+            }
+            None if scope.rels.len() == 1 => "this query".to_string(),
             None => "any table of this query".to_string(),
         };
-        let help = did_you_mean(&column.value, candidates.iter().map(String::as_str)).unwrap_or_else(|| {
+        let elsewhere = qualifier.and_then(|_| {
+            scope.rels.iter().find(|r| r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&column.value))).map(|r| r.alias.clone())
+        });
+        let alias = self.select_aliases.iter().find(|a| a.eq_ignore_ascii_case(&column.value)).cloned();
+        let help = elsewhere
+            .map(|t| format!("`{t}` has a column `{}`: write `{t}.{}`", column.value, column.value))
+            .or_else(|| alias.map(|a| format!("`{a}` is a name given in the select list, which this clause cannot see: repeat the expression, or select in a subquery and filter outside it")))
+            .or_else(|| did_you_mean(&column.value, candidates.iter().map(String::as_str)))
+            .unwrap_or_else(|| {
             if candidates.is_empty() {
                 "this query reads no table with columns".to_string()
             } else if candidates.len() <= 12 {
                 format!("the columns here are {}", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
             } else {
-                "check the spelling against the source's or model's columns (`cjoc describe NAME`)".to_string()
+                format!("check the spelling against the columns (`cjoc describe {}`)", scope.rels.first().map_or("NAME", |r| r.alias.as_str()))
             }
         });
         self.error(
@@ -473,9 +527,9 @@ impl Cx<'_, '_> {
             Ok(ty) => Val::from_parts(ty, [&l, &r]),
             Err(m) => {
                 let span = match m.side {
-                    Some(0) => self.span(left),
-                    Some(_) => self.span(right),
-                    None => self.span(e),
+                    Some(0) => self.expr_span(left),
+                    Some(_) => self.expr_span(right),
+                    None => self.expr_span(e),
                 };
                 let code = if m.side.is_some() { codes::NOT_BOOLEAN } else { codes::TYPE_MISMATCH };
                 let mut d = Diagnostic::error(code, span, m.message).with_help_opt((!m.help.is_empty()).then_some(m.help));
@@ -494,7 +548,7 @@ impl Cx<'_, '_> {
     fn compare(&mut self, at: &Expr, a: &Val, b: &Val, op: Op) {
         if let Err(m) = ops::binary(op, &a.ty, &b.ty, a.lit, b.lit) {
             self.error(
-                Diagnostic::error(codes::TYPE_MISMATCH, self.span(at), m.message)
+                Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(at), m.message)
                     .with_label(format!("{} and {}", a.ty, b.ty))
                     .with_help_opt((!m.help.is_empty()).then_some(m.help)),
             );
@@ -539,12 +593,12 @@ impl Cx<'_, '_> {
         match Ty::common(&so_far, &r.ty) {
             Some(t) => {
                 if first.is_none() && !r.ty.is_open() {
-                    *first = Some(self.span(at));
+                    *first = Some(self.expr_span(at));
                 }
                 t
             }
             None => {
-                let mut d = Diagnostic::error(codes::TYPE_MISMATCH, self.span(at), format!("this `case` gives {so_far} in one branch and {} here", r.ty))
+                let mut d = Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(at), format!("this `case` gives {so_far} in one branch and {} here", r.ty))
                     .with_label(format!("{}", r.ty))
                     .with_help("every branch of a `case` must have one type: cast the odd one");
                 if let Some(f) = *first {
@@ -569,7 +623,9 @@ impl Cx<'_, '_> {
                 self.misplaced(name_span, &name, &format!("in `{}`", mode.clause), help);
             }
         }
-        if windowed && !mode.windows {
+        if windowed && mode.in_aggregate {
+            self.misplaced(name_span, &name, "inside an aggregate", "compute the window function in a subquery or CTE, then aggregate its result");
+        } else if windowed && !mode.windows {
             self.misplaced(name_span, &name, &format!("with `over` in `{}`", mode.clause), "window functions belong in the select list, `qualify` or `order by`");
         }
         if kind == FnKind::Window && !windowed {
@@ -584,6 +640,12 @@ impl Cx<'_, '_> {
                     FunctionArg::Unnamed(a) | FunctionArg::Named { arg: a, .. } | FunctionArg::ExprNamed { arg: a, .. } => a,
                 };
                 match arg {
+                    // `date_trunc(d, month)`, `datediff(day, a, b)`: a date part, not a column.
+                    FunctionArgExpr::Expr(Expr::Identifier(part))
+                        if self.native && is_date_part(&part.value) && matches!(scope.lookup(None, &part.value), Lookup::Missing) =>
+                    {
+                        args.push((Val::unknown(), None));
+                    }
                     FunctionArgExpr::Expr(x) => args.push((self.expr(x, scope, &inner), Some(x))),
                     _ => star = true,
                 }
@@ -601,14 +663,19 @@ impl Cx<'_, '_> {
         }
         if star && !name.eq_ignore_ascii_case("count") {
             self.error(
-                Diagnostic::error(codes::WRONG_ARGUMENTS, name_span, format!("`{name}(*)`: only `count` takes `*`"))
-                    .with_label("`*` argument"),
+                Diagnostic::error(codes::WRONG_ARGUMENTS, self.map.call(name_span), format!("`{name}(*)`: only `count` takes `*`"))
+                    .with_label("`*` argument")
+                    .with_help(format!("pass a column: `{name}(amount)`")),
             );
+            return Val::unknown();
         }
         let types: Vec<Ty> = args.iter().map(|(v, _)| v.ty.clone()).collect();
         let typed = match functions::call_builtin(&name, &types) {
             Some(r) => r,
             None => match self.env.functions.get(&name) {
+                // In a dialect's own SQL the warehouse's function of that
+                // name (BigQuery's `format_date(fmt, d)`) may differ from ours.
+                Some(sig) if self.native => Ok(functions::call_declared(sig, &types).unwrap_or(Ty::Unknown)),
                 Some(sig) => functions::call_declared(sig, &types).map_err(|err| (err, Some(sig.display()))).map_err(|(err, s)| {
                     self.call_error(&name, name_span, e, &args, err, s);
                 }).map_or(Ok(Ty::Unknown), Ok),
@@ -656,12 +723,12 @@ impl Cx<'_, '_> {
         let d = match err {
             CallError::Arity { expected, found } => Diagnostic::error(
                 codes::WRONG_ARGUMENTS,
-                self.span(call),
+                self.expr_span(call),
                 format!("`{name}` takes {expected}, but {found} {} given", if found == 1 { "was" } else { "were" }),
             )
             .with_label(format!("{found} argument{}", if found == 1 { "" } else { "s" })),
             CallError::Argument { index, expected, found } => {
-                let span = args.get(index).and_then(|(_, x)| *x).map_or(name_span, |x| self.span(x));
+                let span = args.get(index).and_then(|(_, x)| *x).map_or(name_span, |x| self.expr_span(x));
                 Diagnostic::error(
                     codes::WRONG_ARGUMENTS,
                     span,
@@ -693,7 +760,7 @@ impl Cx<'_, '_> {
     pub fn want_bool(&mut self, v: &Val, at: &Expr, what: &str) {
         if !v.ty.fits(&Ty::Bool) {
             self.error(
-                Diagnostic::error(codes::NOT_BOOLEAN, self.span(at), format!("{what} needs a condition, but this is {}", v.ty))
+                Diagnostic::error(codes::NOT_BOOLEAN, self.expr_span(at), format!("{what} needs a condition, but this is {}", v.ty))
                     .with_label(format!("{}", v.ty))
                     .with_help("compare it with something: `x = …`, `x > …`, `x is not null`"),
             );
@@ -703,9 +770,19 @@ impl Cx<'_, '_> {
     fn want(&mut self, v: &Val, at: &Expr, ty: &Ty, what: &str) {
         if !v.ty.fits(ty) {
             self.error(
-                Diagnostic::error(codes::TYPE_MISMATCH, self.span(at), format!("{what} takes {ty}, but this is {}", v.ty))
+                Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(at), format!("{what} takes {ty}, but this is {}", v.ty))
                     .with_label(format!("{}", v.ty)),
             );
         }
     }
+}
+
+/// The date and time parts warehouses take as bare words.
+fn is_date_part(word: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "microsecond", "millisecond", "second", "minute", "hour", "day", "dayofweek", "dayofyear", "week", "isoweek",
+        "month", "quarter", "year", "isoyear", "date", "time", "datetime", "epoch", "dow", "doy", "d", "dd", "mm", "yy",
+        "yyyy", "hh", "mi", "ss", "ms", "us", "wk", "qtr",
+    ];
+    PARTS.iter().any(|p| p.eq_ignore_ascii_case(word))
 }

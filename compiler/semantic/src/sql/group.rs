@@ -24,6 +24,15 @@ pub(crate) fn key(_cx: &Cx<'_, '_>, e: &Expr, scope: &Scope<'_>) -> Key {
     }
 }
 
+/// An aggregate call (not a window): `sum(x)`, `count(*)`.
+pub(crate) fn is_aggregate(e: &Expr) -> bool {
+    match e {
+        Expr::Function(f) => builtin_kind(&f.name.to_string()) == Some(FnKind::Aggregate) && f.over.is_none(),
+        Expr::Nested(inner) => is_aggregate(inner),
+        _ => false,
+    }
+}
+
 fn normalise(e: &Expr) -> String {
     e.to_string().to_ascii_lowercase()
 }
@@ -116,7 +125,7 @@ pub(crate) fn check_expanded(cx: &mut Cx<'_, '_>, item: &Item, scope: &Scope<'_>
 fn report(cx: &mut Cx<'_, '_>, e: &Expr, scope: &Scope<'_>, id: ColumnId) {
     let name = scope.col(id.0, id.1).map_or_else(|| e.to_string(), |c| c.name.clone());
     cx.error(
-        Diagnostic::error(codes::NOT_AGGREGATED, cx.span(e), format!("`{e}` is neither grouped nor aggregated"))
+        Diagnostic::error(codes::NOT_AGGREGATED, cx.expr_span(e), format!("`{e}` is neither grouped nor aggregated"))
             .with_label("not in `group by`")
             .with_help(format!("add `{e}` to `group by`, or aggregate it, e.g. `max({e})` or `any_value({e})`"))
             .with_note(format!("each row of the result is a group; `{name}` may have many values in one group")),

@@ -106,8 +106,14 @@ fn syntax_error(map: &BodyMap<'_>, e: &ParserError) -> Diagnostic {
         Some(i) => (text.get(..i).unwrap_or(&text).to_string(), parse_location(text.get(i..).unwrap_or(""))),
         None => (text.clone(), None),
     };
-    let span = location.map_or_else(|| map.whole(), |loc| map.word_at(loc));
-    let message = message.replace("Expected: ", "expected ").replace(", found: ", ", found ");
+    let at_end = message.ends_with("found: EOF");
+    let span = match location {
+        _ if at_end => map.end(),
+        Some(loc) => map.word_at(loc),
+        None => map.whole(),
+    };
+    let message =
+        message.replace("Expected: ", "expected ").replace(", found: EOF", ", found the end of the body").replace(", found: ", ", found ");
     Diagnostic::error(codes::SQL_SYNTAX, span, format!("SQL syntax error: {message}"))
         .with_label("here")
         .with_help("SQL bodies are portable SQL (ANSI, as sqlparser reads it) plus the standard library's functions")
@@ -170,6 +176,7 @@ pub(crate) fn check(
         params,
         native: body.dialect.is_some(),
         ctes: Vec::new(),
+        select_aliases: Vec::new(),
         out,
     };
     cx.top_query(query)

@@ -27,6 +27,9 @@ pub(crate) struct Cx<'a, 'o> {
     pub native: bool,
     /// The CTEs in scope, innermost last.
     pub ctes: Vec<(String, Vec<Col>)>,
+    /// The output names of the `select` whose `where`/`on` is being
+    /// checked: an unknown column of one of these names gets a better help.
+    pub select_aliases: Vec<String>,
     pub out: &'o mut Vec<Diagnostic>,
 }
 
@@ -44,6 +47,36 @@ impl<'a> Cx<'a, '_> {
         self.map.span(node.span())
     }
 
+    /// An expression's span, corrected where sqlparser's stops short: a
+    /// call through its `)`, `cast(…)`, `extract(…)`, `exists (…)`.
+    pub fn expr_span(&self, e: &Expr) -> Span {
+        match e {
+            Expr::Function(f) => self.map.call(self.span(&f.name)),
+            Expr::Cast { kind, expr, .. } if *kind != sqlparser::ast::CastKind::DoubleColon => self.map.around(self.expr_span(expr)),
+            Expr::Extract { expr, .. }
+            | Expr::Substring { expr, .. }
+            | Expr::Trim { expr, .. }
+            | Expr::Position { expr, .. }
+            | Expr::Ceil { expr, .. }
+            | Expr::Floor { expr, .. } => self.map.around(self.expr_span(expr)),
+            Expr::Exists { subquery, .. } => self.map.around(self.span(subquery.as_ref())),
+            Expr::InSubquery { .. } => self.map.through_paren(self.span(e)),
+            // Operators start where their first operand does (a `cast(…)`
+            // starts at `cast`, not at its operand).
+            Expr::BinaryOp { left, right, .. } => self.cover(self.expr_span(left), self.expr_span(right)),
+            Expr::Like { expr, pattern, .. } | Expr::ILike { expr, pattern, .. } => {
+                self.cover(self.expr_span(expr), self.expr_span(pattern))
+            }
+            Expr::Between { expr, high, .. } => self.cover(self.expr_span(expr), self.expr_span(high)),
+            Expr::IsNull(x) | Expr::IsNotNull(x) => self.cover(self.expr_span(x), self.span(e)),
+            _ => self.span(e),
+        }
+    }
+
+    fn cover(&self, a: Span, b: Span) -> Span {
+        if a.file == b.file { Span::new(a.file, a.range.cover(b.range)) } else { a }
+    }
+
     pub fn ident_span(&self, ident: &sqlparser::ast::Ident) -> Span {
         self.map.span(ident.span)
     }
@@ -58,7 +91,7 @@ impl<'a> Cx<'a, '_> {
         let mut seen: Vec<(String, Span)> = Vec::new();
         let mut columns = Vec::with_capacity(items.len());
         for item in items {
-            if !item.named {
+            if !item.named || item.col.derived {
                 self.error(
                     Diagnostic::error(codes::UNNAMED_COLUMN, item.span, "this column of the model has no name")
                         .with_label("give it a name with `as`")
@@ -87,6 +120,14 @@ impl<'a> Cx<'a, '_> {
     pub fn query(&mut self, q: &Query, outer: Option<&Scope<'_>>) -> Vec<Item> {
         let depth = self.ctes.len();
         for cte in q.with.iter().flat_map(|w| &w.cte_tables) {
+            let name = &cte.alias.name;
+            if let Some((_, _)) = self.ctes.get(depth..).unwrap_or_default().iter().find(|(n, _)| n.eq_ignore_ascii_case(&name.value)) {
+                self.error(
+                    Diagnostic::error(codes::DUPLICATE_COLUMN, self.ident_span(name), format!("`{}` is defined twice in this `with`", name.value))
+                        .with_label("second definition")
+                        .with_help("give each CTE its own name"),
+                );
+            }
             let items = self.query(&cte.query, None);
             let cols = self.rename(items.into_iter().map(|i| i.col).collect(), &cte.alias);
             self.ctes.push((cte.alias.name.value.clone(), cols));
@@ -97,7 +138,11 @@ impl<'a> Cx<'a, '_> {
                 let rel = Rel { alias: String::new(), columns: items.iter().map(|i| i.col.clone()).collect(), open: false };
                 let scope = Scope { rels: vec![rel], ..Scope::default() };
                 for e in order_exprs(order_by) {
-                    self.expr(e, &scope, &Mode::clause("order by"));
+                    if ordinal(e).is_some() {
+                        self.position(e, items.len(), "order by");
+                    } else {
+                        self.expr(e, &scope, &Mode::clause("order by"));
+                    }
                 }
             }
         }
@@ -141,7 +186,7 @@ impl<'a> Cx<'a, '_> {
                 for row in &values.rows {
                     for (i, e) in row.iter().enumerate() {
                         let v = self.expr(e, &scope, &Mode::clause("values"));
-                        let span = self.span(e);
+                        let span = self.expr_span(e);
                         match items.get_mut(i) {
                             Some(item) => item.col.ty = Ty::common(&item.col.ty, &v.ty).unwrap_or(Ty::Unknown),
                             None => items.push(Item { col: v.into_col(format!("column{}", i + 1)), span, named: false }),
@@ -200,12 +245,23 @@ impl<'a> Cx<'a, '_> {
 
     fn select(&mut self, s: &Select, order_by: Option<&OrderBy>, outer: Option<&Scope<'_>>) -> Vec<Item> {
         let mut scope = Scope { outer, ..Scope::default() };
+        let saved = std::mem::replace(
+            &mut self.select_aliases,
+            s.projection
+                .iter()
+                .filter_map(|i| match i {
+                    SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.clone()),
+                    _ => None,
+                })
+                .collect(),
+        );
         for twj in &s.from {
             self.table_with_joins(twj, &mut scope);
         }
         if let Some(w) = &s.selection {
             self.condition(w, &scope, "where", Mode::clause("where"));
         }
+        self.select_aliases = saved;
         let mut items = Vec::new();
         let mut exprs: Vec<Option<&Expr>> = Vec::new();
         let mut aggregating = false;
@@ -218,7 +274,8 @@ impl<'a> Cx<'a, '_> {
                     let doc = self.passthrough_doc(e, &scope);
                     let mut col = v.into_col(name);
                     col.doc = doc;
-                    items.push(Item { col, span: self.span(e), named });
+                    col.derived = !named;
+                    items.push(Item { col, span: self.expr_span(e), named });
                     exprs.push(Some(e));
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
@@ -304,11 +361,17 @@ impl<'a> Cx<'a, '_> {
             if let Some(n) = ordinal(e) {
                 if let Some(index) = self.position(e, items.len(), "group by") {
                     match exprs.get(index).copied().flatten() {
+                        Some(target) if group::is_aggregate(target) => {
+                            self.error(
+                                Diagnostic::error(codes::MISPLACED_AGGREGATE, self.expr_span(e), format!("`group by {n}` names an aggregate"))
+                                    .with_label(format!("item {n} is `{target}`"))
+                                    .with_secondary(self.expr_span(target), "aggregate")
+                                    .with_help("group by the columns the aggregate is computed from"),
+                            );
+                        }
                         Some(target) => keys.push(group::key(self, target, scope)),
                         None => keys.push(Key::Expr(String::new())),
                     }
-                } else {
-                    let _ = n;
                 }
                 continue;
             }
@@ -323,14 +386,7 @@ impl<'a> Cx<'a, '_> {
                     }
                 }
             }
-            let v = self.expr(e, scope, &Mode::clause("group by"));
-            if v.aggregate {
-                self.error(
-                    Diagnostic::error(codes::MISPLACED_AGGREGATE, self.span(e), "`group by` cannot group by an aggregate")
-                        .with_label("aggregate")
-                        .with_help("group by the columns the aggregate is computed from, or filter with `having`"),
-                );
-            }
+            self.expr(e, scope, &Mode::clause("group by"));
             keys.push(group::key(self, e, scope));
         }
         keys
@@ -346,7 +402,7 @@ impl<'a> Cx<'a, '_> {
         self.error(
             Diagnostic::error(
                 codes::INVALID_POSITION,
-                self.span(e),
+                self.expr_span(e),
                 format!("`{clause} {n}`: the select list has {count} item{}", if count == 1 { "" } else { "s" }),
             )
             .with_label(format!("no item {n}"))
@@ -406,7 +462,8 @@ impl<'a> Cx<'a, '_> {
             if !scope.rels.iter().any(|r| r.open || r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&name))) {
                 self.error(
                     Diagnostic::error(codes::UNKNOWN_COLUMN, espan, format!("`except ({name})`: no such column"))
-                        .with_label("not a column of the tables in `from`"),
+                        .with_label("not a column of the tables in `from`")
+                        .with_help_opt(did_you_mean(&name, scope.rels.iter().flat_map(|r| r.columns.iter().map(|c| c.name.as_str())))),
                 );
             }
         }
@@ -532,7 +589,7 @@ impl<'a> Cx<'a, '_> {
                         t if t.is_open() => Ty::Unknown,
                         t => {
                             self.error(
-                                Diagnostic::error(codes::TYPE_MISMATCH, self.span(e), format!("`unnest` takes an array, not {t}"))
+                                Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(e), format!("`unnest` takes an array, not {t}"))
                                     .with_label(format!("{t}")),
                             );
                             Ty::Unknown
@@ -561,7 +618,7 @@ impl<'a> Cx<'a, '_> {
                 }
                 if *with_offset {
                     let name = with_offset_alias.as_ref().map_or_else(|| "offset".to_string(), |a| a.value.clone());
-                    columns.push(Col { name, ty: Ty::Int, nullable: false, doc: None, lineage: BTreeSet::new() });
+                    columns.push(Col { name, ty: Ty::Int, nullable: false, doc: None, lineage: BTreeSet::new(), derived: false });
                 }
                 let name = alias.as_ref().map_or_else(String::new, |a| a.name.value.clone());
                 scope.rels.push(Rel { alias: name, columns, open: false });
@@ -610,6 +667,7 @@ impl<'a> Cx<'a, '_> {
             .values()
             .map(|r| r.name.as_str())
             .chain(self.ctes.iter().map(|(n, _)| n.as_str()))
+            .chain(self.env.tables.keys().map(String::as_str))
             .collect();
         let help = did_you_mean(name, candidates.iter().copied()).unwrap_or_else(|| {
             "declare the warehouse table as a `source` (columns inline, or `from catalog`), or define a model of this name".to_string()
@@ -643,7 +701,7 @@ impl<'a> Cx<'a, '_> {
         let v = self.expr(e, scope, &mode);
         if !v.ty.fits(&Ty::Bool) {
             self.error(
-                Diagnostic::error(codes::NOT_BOOLEAN, self.span(e), format!("`{clause}` needs a condition, but this is {}", v.ty))
+                Diagnostic::error(codes::NOT_BOOLEAN, self.expr_span(e), format!("`{clause}` needs a condition, but this is {}", v.ty))
                     .with_label(format!("{}", v.ty))
                     .with_help("compare it with something: `x = …`, `x > …`, `x is not null`"),
             );

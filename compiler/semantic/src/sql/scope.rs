@@ -13,6 +13,9 @@ pub(crate) struct Col {
     pub nullable: bool,
     pub doc: Option<String>,
     pub lineage: BTreeSet<ColumnRef>,
+    /// The name was made up from the expression (no alias): a model may
+    /// not expose it, even through `*`.
+    pub derived: bool,
 }
 
 impl Col {
@@ -24,6 +27,7 @@ impl Col {
             nullable: c.nullable,
             doc: c.doc.clone(),
             lineage: BTreeSet::from([ColumnRef { relation: relation.to_string(), column: c.name.clone() }]),
+            derived: false,
         }
     }
 }
@@ -88,7 +92,11 @@ impl<'o> Scope<'o> {
     fn lookup_here(&self, qualifier: Option<&str>, column: &str) -> Lookup<'_> {
         if let Some(q) = qualifier {
             let Some((ri, rel)) = self.rel(q) else { return Lookup::NoRelation };
-            return match rel.columns.iter().position(|c| c.name.eq_ignore_ascii_case(column)) {
+            let same: Vec<usize> = rel.columns.iter().enumerate().filter(|(_, c)| c.name.eq_ignore_ascii_case(column)).map(|(i, _)| i).collect();
+            if same.len() > 1 {
+                return Lookup::Ambiguous(vec![format!("{q}.{column} ({} columns of this name)", same.len())]);
+            }
+            return match same.first().copied() {
                 Some(ci) => rel.columns.get(ci).map_or(Lookup::Missing, |c| Lookup::Found((ri, ci), c)),
                 None if rel.open => Lookup::Open,
                 None => Lookup::Missing,
@@ -96,7 +104,7 @@ impl<'o> Scope<'o> {
         }
         let mut hits = Vec::new();
         for (ri, rel) in self.rels.iter().enumerate() {
-            if let Some(ci) = rel.columns.iter().position(|c| c.name.eq_ignore_ascii_case(column)) {
+            for (ci, _) in rel.columns.iter().enumerate().filter(|(_, c)| c.name.eq_ignore_ascii_case(column)) {
                 hits.push((ri, ci));
             }
         }

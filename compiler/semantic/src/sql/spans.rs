@@ -61,6 +61,106 @@ impl<'a> BodyMap<'a> {
         }
     }
 
+    /// The span of a call from its name to its closing parenthesis:
+    /// sqlparser's spans end at the last argument.
+    pub fn call(&self, name: Span) -> Span {
+        let rel = name.range.end.saturating_sub(self.base) as usize;
+        let rest = self.text.get(rel..).unwrap_or("");
+        let open = rest.len() - rest.trim_start().len();
+        if !rest.trim_start().starts_with('(') {
+            return name;
+        }
+        match self.matching_paren(rel + open) {
+            Some(close) => Span::new(self.file, TextRange::new(name.range.start, self.abs(close + 1))),
+            None => name,
+        }
+    }
+
+    /// For `cast(x as t)`, `extract(f from x)`, `exists (…)`: the span of
+    /// the whole construct around `inner` (sqlparser gives the inner part).
+    pub fn around(&self, inner: Span) -> Span {
+        let start = inner.range.start.saturating_sub(self.base) as usize;
+        let before = self.text.get(..start).unwrap_or("").trim_end();
+        // `cast(x …`, or `extract(year from x …`: the nearest `(` before
+        // `inner` with no other bracket in between.
+        let Some(open) = before.rfind(['(', ')']).filter(|&i| before.as_bytes().get(i) == Some(&b'(')) else {
+            return inner;
+        };
+        let before_paren = before.get(..open).unwrap_or("");
+        let word = before_paren.trim_end();
+        let word_start = word.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_').len();
+        if word_start == word.len() {
+            return inner;
+        }
+        match self.matching_paren(open) {
+            Some(close) => Span::new(self.file, TextRange::new(self.abs(word_start), self.abs(close + 1))),
+            None => inner,
+        }
+    }
+
+    /// Extends `span` over the parenthesis that closes a group opened
+    /// inside it (`x in (select …)`).
+    pub fn through_paren(&self, span: Span) -> Span {
+        let end = span.range.end.saturating_sub(self.base) as usize;
+        let rest = self.text.get(end..).unwrap_or("");
+        let ws = rest.len() - rest.trim_start().len();
+        if rest.trim_start().starts_with(')') {
+            return Span::new(self.file, TextRange::new(span.range.start, self.abs(end + ws + 1)));
+        }
+        span
+    }
+
+    /// A zero-width span after the body's last non-blank character (for
+    /// "expected …, found end of input").
+    pub fn end(&self) -> Span {
+        let at = self.abs(self.text.trim_end().len());
+        Span::new(self.file, TextRange::new(at, at))
+    }
+
+    fn abs(&self, rel: usize) -> u32 {
+        self.base.saturating_add(u32::try_from(rel).unwrap_or(u32::MAX))
+    }
+
+    /// The byte (relative to the body) of the `)` matching the `(` at
+    /// `open`, skipping strings, quoted names and comments.
+    fn matching_paren(&self, open: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let mut depth = 0usize;
+        let mut i = open;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'(' => depth += 1,
+                b')' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                b'\'' | b'"' | b'`' => {
+                    i += 1;
+                    while bytes.get(i).is_some_and(|&c| c != b) {
+                        i += 1;
+                    }
+                }
+                b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                    while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                        i += 1;
+                    }
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    i += 2;
+                    while bytes.get(i).is_some() && !(bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/')) {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
     /// The span of the source text from byte `start` (file offset) on as
     /// far as a word goes — for errors sqlparser reports at a location.
     pub fn word_at(&self, loc: Location) -> Span {
@@ -92,6 +192,6 @@ mod tests {
         let t = map.offset(Location { line: 3, column: 7 }).unwrap();
         assert_eq!(&text[(t - 100) as usize..], "t");
         assert_eq!(map.offset(Location { line: 0, column: 0 }), None);
-        assert_eq!(map.word_at(Location { line: 3, column: 2 }).range, TextRange::new(118, 122));
+        assert_eq!(map.word_at(Location { line: 3, column: 2 }).range, TextRange::new(119, 123));
     }
 }
