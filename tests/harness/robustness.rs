@@ -58,7 +58,11 @@ fn analyze_alone(text: &str) {
             let f = ws.file(l.span.file).unwrap();
             let r = l.span.range;
             assert!(r.start <= r.end && r.end as usize <= f.text.len(), "{} span {r:?} outside its file", d.code);
-            assert!(f.text.is_char_boundary(r.start as usize) && f.text.is_char_boundary(r.end as usize), "{} span {r:?} splits a character", d.code);
+            assert!(
+                f.text.is_char_boundary(r.start as usize) && f.text.is_char_boundary(r.end as usize),
+                "{} span {r:?} splits a character",
+                d.code
+            );
         }
     }
 }

@@ -20,20 +20,34 @@ pub(crate) fn check(symbols: &Symbols<'_>, relations: &BTreeMap<String, Relation
     }
 }
 
-fn check_one(symbols: &Symbols<'_>, relations: &BTreeMap<String, Relation>, file: FileId, c: &Check, out: &mut Vec<Diagnostic>) {
+fn check_one(
+    symbols: &Symbols<'_>,
+    relations: &BTreeMap<String, Relation>,
+    file: FileId,
+    c: &Check,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(rel) = relations.get(&c.target.text.to_ascii_lowercase()) else {
         match symbols.get(&c.target.text) {
             // Declared but without known columns: reported where declared.
             Some(d) if matches!(d.item, cjo_syntax::ast::Item::Source(_) | cjo_syntax::ast::Item::Model(_)) => {}
             Some(d) => out.push(
-                Diagnostic::error(codes::UNKNOWN_ITEM, Span::new(file, c.target.range), format!("`{}` is a {}: checks test models and sources", c.target.text, d.item.keyword()))
-                    .with_label("not a table")
-                    .with_secondary(d.name_span(), "declared here"),
+                Diagnostic::error(
+                    codes::UNKNOWN_ITEM,
+                    Span::new(file, c.target.range),
+                    format!("`{}` is a {}: checks test models and sources", c.target.text, d.item.keyword()),
+                )
+                .with_label("not a table")
+                .with_secondary(d.name_span(), "declared here"),
             ),
             None => out.push(
-                Diagnostic::error(codes::UNKNOWN_ITEM, Span::new(file, c.target.range), format!("`check {}`: no model or source of this name", c.target.text))
-                    .with_label("unknown")
-                    .with_help_opt(did_you_mean(&c.target.text, relations.values().map(|r| r.name.as_str()))),
+                Diagnostic::error(
+                    codes::UNKNOWN_ITEM,
+                    Span::new(file, c.target.range),
+                    format!("`check {}`: no model or source of this name", c.target.text),
+                )
+                .with_label("unknown")
+                .with_help_opt(did_you_mean(&c.target.text, relations.values().map(|r| r.name.as_str()))),
             ),
         }
         return;
@@ -43,7 +57,15 @@ fn check_one(symbols: &Symbols<'_>, relations: &BTreeMap<String, Relation>, file
     for entry in &c.entries {
         match entry {
             CheckEntry::Expect { condition, .. } => {
-                let mut cx = ExprCx { file, functions: &symbols.functions, scope: vec![(rel.name.clone(), &cols)], params: &params, events: None, what: "an `expect`", out: &mut *out };
+                let mut cx = ExprCx {
+                    file,
+                    functions: &symbols.functions,
+                    scope: vec![(rel.name.clone(), &cols)],
+                    params: &params,
+                    events: None,
+                    what: "an `expect`",
+                    out: &mut *out,
+                };
                 cx.condition(condition);
             }
             CheckEntry::Call { name, args, .. } => {
@@ -62,13 +84,29 @@ fn check_one(symbols: &Symbols<'_>, relations: &BTreeMap<String, Relation>, file
                         let Some(v) = args.first().and_then(|a| column(a, out)) else { continue };
                         if let Some(ExprKind::List(values)) = args.get(1).map(|a| &a.value.kind) {
                             for value in values {
-                                let mut cx = ExprCx { file, functions: &symbols.functions, scope: Vec::new(), params: &params, events: None, what: "an accepted value", out: &mut *out };
+                                let mut cx = ExprCx {
+                                    file,
+                                    functions: &symbols.functions,
+                                    scope: Vec::new(),
+                                    params: &params,
+                                    events: None,
+                                    what: "an accepted value",
+                                    out: &mut *out,
+                                };
                                 let t = cx.expr(value);
                                 if Ty::common(&v.ty, &t.ty).is_none() {
                                     out.push(
-                                        Diagnostic::error(codes::TYPE_MISMATCH, Span::new(file, value.range), format!("an accepted value of {} column cannot be {}", crate::ty::with_article(&v.ty), t.ty))
-                                            .with_label(format!("{}", t.ty))
-                                            .with_help(format!("write values of the column's type ({})", v.ty)),
+                                        Diagnostic::error(
+                                            codes::TYPE_MISMATCH,
+                                            Span::new(file, value.range),
+                                            format!(
+                                                "an accepted value of {} column cannot be {}",
+                                                crate::ty::with_article(&v.ty),
+                                                t.ty
+                                            ),
+                                        )
+                                        .with_label(format!("{}", t.ty))
+                                        .with_help(format!("write values of the column's type ({})", v.ty)),
                                     );
                                 }
                             }
@@ -96,8 +134,13 @@ fn column_of(rel: &Relation, col: &Name, file: FileId, out: &mut Vec<Diagnostic>
     if let Some(c) = rel.column(&col.text) {
         return Some(Val::of(c.ty.clone(), c.nullable));
     }
-    let help = did_you_mean(&col.text, rel.columns.iter().map(|c| c.name.as_str()))
-        .unwrap_or_else(|| format!("`{}` has the columns {}", rel.name, rel.columns.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")));
+    let help = did_you_mean(&col.text, rel.columns.iter().map(|c| c.name.as_str())).unwrap_or_else(|| {
+        format!(
+            "`{}` has the columns {}",
+            rel.name,
+            rel.columns.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")
+        )
+    });
     out.push(
         Diagnostic::error(codes::UNKNOWN_COLUMN, Span::new(file, col.range), format!("unknown column `{}`", col.text))
             .with_label(format!("not a column of `{}`", rel.name))
@@ -118,9 +161,13 @@ fn references(
     let Some(target) = relations.get(&table.text.to_ascii_lowercase()) else {
         if symbols.get(&table.text).is_none() {
             out.push(
-                Diagnostic::error(codes::UNKNOWN_TABLE, Span::new(file, table.range), format!("unknown table `{}`", table.text))
-                    .with_label("not a source or model")
-                    .with_help_opt(did_you_mean(&table.text, relations.values().map(|r| r.name.as_str()))),
+                Diagnostic::error(
+                    codes::UNKNOWN_TABLE,
+                    Span::new(file, table.range),
+                    format!("unknown table `{}`", table.text),
+                )
+                .with_label("not a source or model")
+                .with_help_opt(did_you_mean(&table.text, relations.values().map(|r| r.name.as_str()))),
             );
         }
         return;
@@ -128,9 +175,17 @@ fn references(
     let Some(to) = column_of(target, col, file, out) else { return };
     if Ty::common(&from.ty, &to.ty).is_none() {
         out.push(
-            Diagnostic::error(codes::TYPE_MISMATCH, Span::new(file, table.range.cover(col.range)), format!("{} column cannot reference {} column", crate::ty::with_article(&from.ty), crate::ty::with_article(&to.ty)))
-                .with_label(format!("{}", to.ty))
-                .with_help("a reference compares values: both columns must have comparable types"),
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                Span::new(file, table.range.cover(col.range)),
+                format!(
+                    "{} column cannot reference {} column",
+                    crate::ty::with_article(&from.ty),
+                    crate::ty::with_article(&to.ty)
+                ),
+            )
+            .with_label(format!("{}", to.ty))
+            .with_help("a reference compares values: both columns must have comparable types"),
         );
     }
 }

@@ -38,9 +38,13 @@ impl ExprCx<'_, '_> {
         let v = self.expr(e);
         if !v.ty.fits(&Ty::Bool) {
             self.out.push(
-                Diagnostic::error(codes::NOT_BOOLEAN, self.span(e.range), format!("{} must be a condition, but this is {}", self.what, v.ty))
-                    .with_label(format!("{}", v.ty))
-                    .with_help("compare it with something: `x = …`, `x > …`, `x is not null`"),
+                Diagnostic::error(
+                    codes::NOT_BOOLEAN,
+                    self.span(e.range),
+                    format!("{} must be a condition, but this is {}", self.what, v.ty),
+                )
+                .with_label(format!("{}", v.ty))
+                .with_help("compare it with something: `x = …`, `x > …`, `x is not null`"),
             );
         }
         v
@@ -70,12 +74,18 @@ impl ExprCx<'_, '_> {
                 let v = self.expr(operand);
                 let (ok, ty, want) = match op {
                     UnaryOp::Not => (v.ty.fits(&Ty::Bool), Ty::Bool, "a condition"),
-                    UnaryOp::Neg | UnaryOp::Plus => (v.ty.is_numeric() || v.ty.is_open() || v.ty == Ty::Interval, v.ty.clone(), "a number"),
+                    UnaryOp::Neg | UnaryOp::Plus => {
+                        (v.ty.is_numeric() || v.ty.is_open() || v.ty == Ty::Interval, v.ty.clone(), "a number")
+                    }
                 };
                 if !ok {
                     self.out.push(
-                        Diagnostic::error(codes::TYPE_MISMATCH, self.span(operand.range), format!("this needs {want}, but is {}", v.ty))
-                            .with_label(format!("{}", v.ty)),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            self.span(operand.range),
+                            format!("this needs {want}, but is {}", v.ty),
+                        )
+                        .with_label(format!("{}", v.ty)),
                     );
                 }
                 let mut r = v;
@@ -102,10 +112,20 @@ impl ExprCx<'_, '_> {
                                     .with_label(format!("{} {} {}", acc.ty, op.symbol(), r.ty))
                                     .with_help_opt((!m.help.is_empty()).then_some(m.help)),
                             );
-                            if matches!(op, Op::Equality(_) | Op::Ordering(_) | Op::And | Op::Or) { Ty::Bool } else { Ty::Unknown }
+                            if matches!(op, Op::Equality(_) | Op::Ordering(_) | Op::And | Op::Or) {
+                                Ty::Bool
+                            } else {
+                                Ty::Unknown
+                            }
                         }
                     };
-                    acc = Val { ty, nullable: acc.nullable || r.nullable, lineage: Default::default(), aggregate: false, lit: Lit::None };
+                    acc = Val {
+                        ty,
+                        nullable: acc.nullable || r.nullable,
+                        lineage: Default::default(),
+                        aggregate: false,
+                        lit: Lit::None,
+                    };
                     left_range = left_range.cover(operation.rhs.range);
                 }
                 acc
@@ -120,9 +140,13 @@ impl ExprCx<'_, '_> {
                     let iv = self.expr(item);
                     if Ty::common(&v.ty, &iv.ty).is_none() && !(iv.lit == Lit::String && v.ty.is_temporal()) {
                         self.out.push(
-                            Diagnostic::error(codes::TYPE_MISMATCH, self.span(item.range), format!("cannot look for {} in a list holding {}", v.ty, iv.ty))
-                                .with_label(format!("{}", iv.ty))
-                                .with_secondary(self.span(operand.range), format!("{}", v.ty)),
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                self.span(item.range),
+                                format!("cannot look for {} in a list holding {}", v.ty, iv.ty),
+                            )
+                            .with_label(format!("{}", iv.ty))
+                            .with_secondary(self.span(operand.range), format!("{}", v.ty)),
                         );
                     }
                 }
@@ -133,7 +157,10 @@ impl ExprCx<'_, '_> {
                 for bound in [low, high] {
                     let b = self.expr(bound);
                     if let Err(m) = ops::binary(Op::Ordering("between"), &v.ty, &b.ty, v.lit, b.lit) {
-                        self.out.push(Diagnostic::error(codes::TYPE_MISMATCH, self.span(bound.range), m.message).with_label(format!("{}", b.ty)));
+                        self.out.push(
+                            Diagnostic::error(codes::TYPE_MISMATCH, self.span(bound.range), m.message)
+                                .with_label(format!("{}", b.ty)),
+                        );
                     }
                 }
                 Val::of(Ty::Bool, v.nullable)
@@ -143,8 +170,12 @@ impl ExprCx<'_, '_> {
                     let v = self.expr(x);
                     if !v.ty.fits(&Ty::String) {
                         self.out.push(
-                            Diagnostic::error(codes::TYPE_MISMATCH, self.span(x.range), format!("`like` matches strings, but this is {}", v.ty))
-                                .with_label(format!("{}", v.ty)),
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                self.span(x.range),
+                                format!("`like` matches strings, but this is {}", v.ty),
+                            )
+                            .with_label(format!("{}", v.ty)),
                         );
                     }
                 }
@@ -158,12 +189,20 @@ impl ExprCx<'_, '_> {
                     let c = self.expr(cond);
                     match &subject {
                         Some(s) if Ty::common(&s.ty, &c.ty).is_none() => self.out.push(
-                            Diagnostic::error(codes::TYPE_MISMATCH, self.span(cond.range), format!("cannot compare {} with {}", s.ty, c.ty))
-                                .with_label(format!("{}", c.ty)),
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                self.span(cond.range),
+                                format!("cannot compare {} with {}", s.ty, c.ty),
+                            )
+                            .with_label(format!("{}", c.ty)),
                         ),
                         None if !c.ty.fits(&Ty::Bool) => self.out.push(
-                            Diagnostic::error(codes::NOT_BOOLEAN, self.span(cond.range), format!("`when` needs a condition, but this is {}", c.ty))
-                                .with_label(format!("{}", c.ty)),
+                            Diagnostic::error(
+                                codes::NOT_BOOLEAN,
+                                self.span(cond.range),
+                                format!("`when` needs a condition, but this is {}", c.ty),
+                            )
+                            .with_label(format!("{}", c.ty)),
                         ),
                         _ => {}
                     }
@@ -179,8 +218,12 @@ impl ExprCx<'_, '_> {
                 let target = Ty::from_syntax(ty, &[]);
                 if !v.ty.castable_to(&target) {
                     self.out.push(
-                        Diagnostic::error(codes::INVALID_CAST, self.span(e.range), format!("cannot cast {} to {target}", v.ty))
-                            .with_label(format!("{} → {target}", v.ty)),
+                        Diagnostic::error(
+                            codes::INVALID_CAST,
+                            self.span(e.range),
+                            format!("cannot cast {} to {target}", v.ty),
+                        )
+                        .with_label(format!("{} → {target}", v.ty)),
                     );
                 }
                 Val::of(target, v.nullable)
@@ -194,9 +237,13 @@ impl ExprCx<'_, '_> {
         let v = self.expr(value);
         Ty::common(&so_far, &v.ty).unwrap_or_else(|| {
             self.out.push(
-                Diagnostic::error(codes::TYPE_MISMATCH, self.span(value.range), format!("this `case` gives {so_far} in one branch and {} here", v.ty))
-                    .with_label(format!("{}", v.ty))
-                    .with_help("every branch of a `case` must have one type"),
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    self.span(value.range),
+                    format!("this `case` gives {so_far} in one branch and {} here", v.ty),
+                )
+                .with_label(format!("{}", v.ty))
+                .with_help("every branch of a `case` must have one type"),
             );
             Ty::Unknown
         })
@@ -217,9 +264,13 @@ impl ExprCx<'_, '_> {
                     .or_else(|| did_you_mean(&q.text, names.iter().copied()))
                     .unwrap_or_else(|| format!("qualify with one of {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
                 self.out.push(
-                    Diagnostic::error(codes::UNKNOWN_TABLE, self.span(q.range), format!("no relation `{}` here", q.text))
-                        .with_label("not in scope")
-                        .with_help(help),
+                    Diagnostic::error(
+                        codes::UNKNOWN_TABLE,
+                        self.span(q.range),
+                        format!("no relation `{}` here", q.text),
+                    )
+                    .with_label("not in scope")
+                    .with_help(help),
                 );
                 return Val::unknown();
             };
@@ -228,9 +279,13 @@ impl ExprCx<'_, '_> {
             }
             let help = did_you_mean(&column.text, cols.iter().map(|c| c.name.as_str()));
             self.out.push(
-                Diagnostic::error(codes::UNKNOWN_COLUMN, self.span(column.range), format!("unknown column `{}`", column.text))
-                    .with_label(format!("not a column of `{}`", q.text))
-                    .with_help_opt(help),
+                Diagnostic::error(
+                    codes::UNKNOWN_COLUMN,
+                    self.span(column.range),
+                    format!("unknown column `{}`", column.text),
+                )
+                .with_label(format!("not a column of `{}`", q.text))
+                .with_help_opt(help),
             );
             return Val::unknown();
         }
@@ -259,9 +314,13 @@ impl ExprCx<'_, '_> {
             }
         });
         self.out.push(
-            Diagnostic::error(codes::UNKNOWN_COLUMN, self.span(column.range), format!("unknown column `{}`", column.text))
-                .with_label(format!("not a column of {place}"))
-                .with_help(help),
+            Diagnostic::error(
+                codes::UNKNOWN_COLUMN,
+                self.span(column.range),
+                format!("unknown column `{}`", column.text),
+            )
+            .with_label(format!("not a column of {place}"))
+            .with_help(help),
         );
         Val::unknown()
     }
@@ -270,12 +329,17 @@ impl ExprCx<'_, '_> {
         if let Some((_, ty)) = self.params.iter().find(|(n, _)| n.eq_ignore_ascii_case(&name.text)) {
             return Val::of(ty.clone(), false);
         }
-        let help = did_you_mean(&name.text, self.params.iter().map(|(n, _)| n.as_str()))
-            .unwrap_or_else(|| "the parameters here are the built-in `$run_start`, `$run_end` and `$run_date`".to_string());
+        let help = did_you_mean(&name.text, self.params.iter().map(|(n, _)| n.as_str())).unwrap_or_else(|| {
+            "the parameters here are the built-in `$run_start`, `$run_end` and `$run_date`".to_string()
+        });
         self.out.push(
-            Diagnostic::error(codes::UNKNOWN_PARAMETER, self.span(name.range), format!("unknown parameter `${}`", name.text))
-                .with_label("not a parameter")
-                .with_help(help),
+            Diagnostic::error(
+                codes::UNKNOWN_PARAMETER,
+                self.span(name.range),
+                format!("unknown parameter `${}`", name.text),
+            )
+            .with_label("not a parameter")
+            .with_help(help),
         );
         Val::unknown()
     }
@@ -305,12 +369,17 @@ impl ExprCx<'_, '_> {
             None => match self.functions.get(&name.text) {
                 Some(sig) => (functions::call_declared(sig, &types), Some(sig.display())),
                 None => {
-                    let help = did_you_mean(&name.text, self.functions.names())
-                        .unwrap_or_else(|| "the functions are the standard library's and the project's `fn`s".to_string());
+                    let help = did_you_mean(&name.text, self.functions.names()).unwrap_or_else(|| {
+                        "the functions are the standard library's and the project's `fn`s".to_string()
+                    });
                     self.out.push(
-                        Diagnostic::error(codes::UNKNOWN_FUNCTION, self.span(name.range), format!("unknown function `{}`", name.text))
-                            .with_label("not a known function")
-                            .with_help(help),
+                        Diagnostic::error(
+                            codes::UNKNOWN_FUNCTION,
+                            self.span(name.range),
+                            format!("unknown function `{}`", name.text),
+                        )
+                        .with_label("not a known function")
+                        .with_help(help),
                     );
                     return Val::unknown();
                 }
@@ -323,7 +392,11 @@ impl ExprCx<'_, '_> {
                     CallError::Arity { expected, found } => Diagnostic::error(
                         codes::WRONG_ARGUMENTS,
                         self.span(e.range),
-                        format!("`{}` takes {expected}, but {found} {} given", name.text, if found == 1 { "was" } else { "were" }),
+                        format!(
+                            "`{}` takes {expected}, but {found} {} given",
+                            name.text,
+                            if found == 1 { "was" } else { "were" }
+                        ),
                     )
                     .with_label(format!("{found} argument{}", if found == 1 { "" } else { "s" })),
                     CallError::Argument { index, expected, found } => {
@@ -331,7 +404,11 @@ impl ExprCx<'_, '_> {
                         Diagnostic::error(
                             codes::WRONG_ARGUMENTS,
                             self.span(range),
-                            format!("argument {} of `{}` must be {expected}, but this is {found}", index + 1, name.text),
+                            format!(
+                                "argument {} of `{}` must be {expected}, but this is {found}",
+                                index + 1,
+                                name.text
+                            ),
                         )
                         .with_label(format!("{found}"))
                     }
@@ -353,9 +430,15 @@ impl ExprCx<'_, '_> {
                 return Val::of(Ty::Bool, false);
             }
             self.out.push(
-                Diagnostic::error(codes::UNKNOWN_EVENT, self.span(e.range), format!("event quantifiers (`any`, `count`) cannot be used in {}", self.what))
-                    .with_label("only in journey criteria")
-                    .with_help("quantifiers look at a customer's events inside a journey; elsewhere, join the events in a model"),
+                Diagnostic::error(
+                    codes::UNKNOWN_EVENT,
+                    self.span(e.range),
+                    format!("event quantifiers (`any`, `count`) cannot be used in {}", self.what),
+                )
+                .with_label("only in journey criteria")
+                .with_help(
+                    "quantifiers look at a customer's events inside a journey; elsewhere, join the events in a model",
+                ),
             );
             return Val::of(Ty::Bool, false);
         };
@@ -383,13 +466,20 @@ impl ExprCx<'_, '_> {
                     if names.is_empty() {
                         format!("list it in the journey's events: `events = [{}]`", q.events.text)
                     } else {
-                        format!("the journey's events are {}; add it to `events = […]` to use it", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                        format!(
+                            "the journey's events are {}; add it to `events = […]` to use it",
+                            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                        )
                     }
                 });
                 self.out.push(
-                    Diagnostic::error(codes::UNKNOWN_EVENT, self.span(q.events.range), format!("`{}` is not one of the journey's events", q.events.text))
-                        .with_label("not in `events`")
-                        .with_help(help),
+                    Diagnostic::error(
+                        codes::UNKNOWN_EVENT,
+                        self.span(q.events.range),
+                        format!("`{}` is not one of the journey's events", q.events.text),
+                    )
+                    .with_label("not in `events`")
+                    .with_help(help),
                 );
             }
         }
@@ -397,8 +487,12 @@ impl ExprCx<'_, '_> {
             let v = self.expr(value);
             if !v.ty.fits(&Ty::Int) {
                 self.out.push(
-                    Diagnostic::error(codes::TYPE_MISMATCH, self.span(value.range), format!("an event count is compared with an int, not {}", v.ty))
-                        .with_label(format!("{}", v.ty)),
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        self.span(value.range),
+                        format!("an event count is compared with an int, not {}", v.ty),
+                    )
+                    .with_label(format!("{}", v.ty)),
                 );
             }
         }

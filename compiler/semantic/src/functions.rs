@@ -221,7 +221,11 @@ pub fn call_declared(sig: &Signature, args: &[Ty]) -> Result<Ty, CallError> {
             match actual.and_then(|a| Ty::common(bound, &a)) {
                 Some(common) => *bound = common,
                 None => {
-                    return Err(CallError::Argument { index: i, expected: describe(param, &bindings), found: arg.clone() });
+                    return Err(CallError::Argument {
+                        index: i,
+                        expected: describe(param, &bindings),
+                        found: arg.clone(),
+                    });
                 }
             }
         } else if !arg.fits(param) {

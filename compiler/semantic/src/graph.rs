@@ -36,11 +36,19 @@ impl Graph {
     }
 
     /// What each node reads among `known` relations and the nodes.
-    pub fn dependencies(&self, known: &std::collections::BTreeSet<String>) -> BTreeMap<String, std::collections::BTreeSet<String>> {
+    pub fn dependencies(
+        &self,
+        known: &std::collections::BTreeSet<String>,
+    ) -> BTreeMap<String, std::collections::BTreeSet<String>> {
         self.nodes
             .iter()
             .map(|(name, node)| {
-                let reads = node.reads.iter().map(|(r, _)| r.clone()).filter(|r| known.contains(r) || self.nodes.contains_key(r)).collect();
+                let reads = node
+                    .reads
+                    .iter()
+                    .map(|(r, _)| r.clone())
+                    .filter(|r| known.contains(r) || self.nodes.contains_key(r))
+                    .collect();
                 (name.clone(), reads)
             })
             .collect()
@@ -49,7 +57,8 @@ impl Graph {
     /// Orders the nodes (dependencies first) and reports every cycle.
     pub fn order(&self, out: &mut Vec<Diagnostic>) -> Order {
         let mut g: DiGraph<&str, Span> = DiGraph::new();
-        let index: BTreeMap<&str, NodeIndex> = self.nodes.keys().map(|k| (k.as_str(), g.add_node(k.as_str()))).collect();
+        let index: BTreeMap<&str, NodeIndex> =
+            self.nodes.keys().map(|k| (k.as_str(), g.add_node(k.as_str()))).collect();
         for (name, node) in &self.nodes {
             let Some(&from) = index.get(name.as_str()) else { continue };
             for (read, span) in &node.reads {
@@ -85,7 +94,11 @@ impl Graph {
         let mut current = start;
         for _ in 0..members.len() {
             let Some(node) = self.nodes.get(current) else { break };
-            let next = node.reads.iter().filter(|(r, _)| members.contains(&r.as_str())).find(|(r, _)| r == start || !path.contains(&r.as_str()));
+            let next = node
+                .reads
+                .iter()
+                .filter(|(r, _)| members.contains(&r.as_str()))
+                .find(|(r, _)| r == start || !path.contains(&r.as_str()));
             let Some((next, span)) = next else { break };
             edges.push(*span);
             if next == start {
@@ -98,8 +111,9 @@ impl Graph {
         let mut names: Vec<String> = path.iter().map(|n| display(n)).collect();
         names.push(display(start));
         let Some(first) = self.nodes.get(start) else { return };
-        let mut d = Diagnostic::error(codes::DEPENDENCY_CYCLE, first.span, format!("dependency cycle: {}", names.join(" → ")))
-            .with_label("this reads itself through the cycle");
+        let mut d =
+            Diagnostic::error(codes::DEPENDENCY_CYCLE, first.span, format!("dependency cycle: {}", names.join(" → ")))
+                .with_label("this reads itself through the cycle");
         for (i, span) in edges.iter().enumerate() {
             let reader = names.get(i).cloned().unwrap_or_default();
             let read = names.get(i + 1).cloned().unwrap_or_default();

@@ -29,7 +29,12 @@ pub(crate) fn reads(file: FileId, journey: &Journey) -> Vec<(String, Span)> {
     reads
 }
 
-pub(crate) fn check(ws: &Workspace, symbols: &Symbols<'_>, relations: &BTreeMap<String, Relation>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(
+    ws: &Workspace,
+    symbols: &Symbols<'_>,
+    relations: &BTreeMap<String, Relation>,
+    out: &mut Vec<Diagnostic>,
+) {
     for (file, journey) in symbols.journeys() {
         check_journey(ws, symbols, relations, file, journey, out);
     }
@@ -48,7 +53,8 @@ fn check_journey(
     let key = settings::get(&journey.settings, "key").and_then(|s| settings::word(&s.value));
     let profile = profiles.as_ref().and_then(|p| resolve(symbols, relations, file, p, "profiles", out));
 
-    let profile_cols: Vec<Col> = profile.map(|r| r.columns.iter().map(|c| Col::of_relation(&r.name, c)).collect()).unwrap_or_default();
+    let profile_cols: Vec<Col> =
+        profile.map(|r| r.columns.iter().map(|c| Col::of_relation(&r.name, c)).collect()).unwrap_or_default();
     if let (Some(key), Some(rel), Some(p)) = (&key, profile, &profiles) {
         key_column(rel, key, p, file, "profile relation", out);
     }
@@ -148,9 +154,13 @@ fn resolve<'r>(
         Some(decl) if matches!(decl.item, Item::Source(_) | Item::Model(_)) => None, // reported where it is declared
         Some(decl) => {
             out.push(
-                Diagnostic::error(codes::UNKNOWN_ITEM, span, format!("`{}` is a {}, not a table", name.text, decl.item.keyword()))
-                    .with_label(format!("`{setting}` names a source or model"))
-                    .with_secondary(decl.name_span(), "declared here"),
+                Diagnostic::error(
+                    codes::UNKNOWN_ITEM,
+                    span,
+                    format!("`{}` is a {}, not a table", name.text, decl.item.keyword()),
+                )
+                .with_label(format!("`{setting}` names a source or model"))
+                .with_secondary(decl.name_span(), "declared here"),
             );
             None
         }
@@ -172,14 +182,19 @@ fn key_column(rel: &Relation, key: &ast::Name, at: &ast::Name, file: FileId, wha
     if rel.column(&key.text).is_some() {
         return;
     }
-    let help = did_you_mean(&key.text, rel.columns.iter().map(|c| c.name.as_str()))
-        .unwrap_or_else(|| format!("every profile and event relation needs the key column; select it in `{}` or rename it", rel.name));
+    let help = did_you_mean(&key.text, rel.columns.iter().map(|c| c.name.as_str())).unwrap_or_else(|| {
+        format!("every profile and event relation needs the key column; select it in `{}` or rename it", rel.name)
+    });
     out.push(
-        Diagnostic::error(codes::JOURNEY_KEY, Span::new(file, at.range), format!("the {what} `{}` has no key column `{}`", rel.name, key.text))
-            .with_label(format!("has no column `{}`", key.text))
-            .with_secondary(Span::new(file, key.range), "the journey's key")
-            .with_secondary(rel.span, format!("`{}` declared here", rel.name))
-            .with_help(help),
+        Diagnostic::error(
+            codes::JOURNEY_KEY,
+            Span::new(file, at.range),
+            format!("the {what} `{}` has no key column `{}`", rel.name, key.text),
+        )
+        .with_label(format!("has no column `{}`", key.text))
+        .with_secondary(Span::new(file, key.range), "the journey's key")
+        .with_secondary(rel.span, format!("`{}` declared here", rel.name))
+        .with_help(help),
     );
 }
 
@@ -187,7 +202,9 @@ fn key_column(rel: &Relation, key: &ast::Name, at: &ast::Name, file: FileId, wha
 /// timestamp column.
 fn time_column(symbols: &Symbols<'_>, rel: &Relation, name: &ast::Name, file: FileId, out: &mut Vec<Diagnostic>) {
     let declared = symbols.get(&rel.name).and_then(|d| match d.item {
-        Item::Source(s) => settings::get(&s.settings, "time_column").and_then(|st| settings::word(&st.value)).map(|n| (d.file, n)),
+        Item::Source(s) => {
+            settings::get(&s.settings, "time_column").and_then(|st| settings::word(&st.value)).map(|n| (d.file, n))
+        }
         _ => None,
     });
     let span = Span::new(file, name.range);
@@ -196,9 +213,13 @@ fn time_column(symbols: &Symbols<'_>, rel: &Relation, name: &ast::Name, file: Fi
         match rel.column(&column.text) {
             Some(c) if c.ty == Ty::Timestamp || c.ty.is_open() => {}
             Some(c) => out.push(
-                Diagnostic::error(codes::NO_TIME_COLUMN, at, format!("the time column `{}` is {}, not a timestamp", column.text, c.ty))
-                    .with_label(format!("{}", c.ty))
-                    .with_help("an event's time is a timestamp: name a timestamp column, or convert it in a model"),
+                Diagnostic::error(
+                    codes::NO_TIME_COLUMN,
+                    at,
+                    format!("the time column `{}` is {}, not a timestamp", column.text, c.ty),
+                )
+                .with_label(format!("{}", c.ty))
+                .with_help("an event's time is a timestamp: name a timestamp column, or convert it in a model"),
             ),
             None => out.push(
                 Diagnostic::error(codes::NO_TIME_COLUMN, at, format!("`{}` has no column `{}`", rel.name, column.text))
@@ -219,11 +240,19 @@ fn time_column(symbols: &Symbols<'_>, rel: &Relation, name: &ast::Name, file: Fi
         )
     } else {
         (
-            format!("the event relation `{}` has several timestamp columns ({})", rel.name, timestamps.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")),
+            format!(
+                "the event relation `{}` has several timestamp columns ({})",
+                rel.name,
+                timestamps.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+            ),
             if rel.is_model() {
                 "select only the event's time as a timestamp in the model (cast the others to string, or leave them out)".to_string()
             } else {
-                format!("say which one is the event's time with the setting `time_column = {}` inside `source {} = \"…\" {{ … }}`", timestamps.first().unwrap_or(&"…"), rel.name)
+                format!(
+                    "say which one is the event's time with the setting `time_column = {}` inside `source {} = \"…\" {{ … }}`",
+                    timestamps.first().unwrap_or(&"…"),
+                    rel.name
+                )
             },
         )
     };

@@ -112,12 +112,17 @@ pub fn analyze(ws: &Workspace) -> Analysis {
         // A body the lexer could not close is not worth a second report.
         let broken = syntax_errors.iter().any(|s| s.file == file && body.range.contains(s.range.start));
         let p = if broken { sql::ParsedBody::default() } else { sql::parse(body, file, &mut out) };
-        let reads = p.tables.iter().map(|(t, span)| (tables.get(t).cloned().unwrap_or_else(|| t.clone()), *span)).collect();
+        let reads =
+            p.tables.iter().map(|(t, span)| (tables.get(t).cloned().unwrap_or_else(|| t.clone()), *span)).collect();
         graph.add(&model.name.text, cjo_diagnostics::Span::new(file, model.name.range), reads);
         parsed.insert(key, (file, model, p));
     }
     for (file, journey) in symbols.journeys() {
-        graph.add(&journey.name.text, cjo_diagnostics::Span::new(file, journey.name.range), journeys::reads(file, journey));
+        graph.add(
+            &journey.name.text,
+            cjo_diagnostics::Span::new(file, journey.name.range),
+            journeys::reads(file, journey),
+        );
     }
     let order = graph.order(&mut out);
 
@@ -138,7 +143,8 @@ pub fn analyze(ws: &Workspace) -> Analysis {
 
     // Where the parser had to guess, what it guessed is not worth a
     // second report: drop what we found on a line with a syntax error.
-    let line_of = |span: cjo_diagnostics::Span| ws.file(span.file).map(|f| (span.file, f.line_index.line_of(span.range.start)));
+    let line_of =
+        |span: cjo_diagnostics::Span| ws.file(span.file).map(|f| (span.file, f.line_index.line_of(span.range.start)));
     let broken_lines: BTreeSet<_> = syntax_errors.iter().filter_map(|s| line_of(*s)).collect();
     out.retain(|d| line_of(d.span()).is_none_or(|l| !broken_lines.contains(&l)));
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

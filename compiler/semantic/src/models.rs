@@ -16,27 +16,44 @@ pub(crate) fn builtin_params() -> Vec<(String, Ty)> {
 
 /// The model's parameters (built-in, then declared), with each default
 /// checked against its declared type.
-pub(crate) fn params(file: FileId, model: &ast::Model, functions: &Functions, out: &mut Vec<Diagnostic>) -> Vec<(String, Ty)> {
+pub(crate) fn params(
+    file: FileId,
+    model: &ast::Model,
+    functions: &Functions,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(String, Ty)> {
     let mut params = builtin_params();
     let builtins = params.clone();
     for p in &model.params {
         let ty = Ty::from_syntax(&p.ty, &[]);
         if let Some(default) = &p.default {
-            let mut cx = ExprCx { file, functions, scope: Vec::new(), params: &builtins, events: None, what: "a parameter's default", out: &mut *out };
+            let mut cx = ExprCx {
+                file,
+                functions,
+                scope: Vec::new(),
+                params: &builtins,
+                events: None,
+                what: "a parameter's default",
+                out: &mut *out,
+            };
             let v = cx.expr(default);
             if let (cjo_syntax::ast::ExprKind::Str(text), true) = (&default.kind, ty.is_temporal()) {
                 if !temporal_literal(text, &ty) {
                     let example = if ty == Ty::Date { "\"2026-01-31\"" } else { "\"2026-01-31 09:00:00\"" };
                     out.push(
-                        Diagnostic::error(codes::PARAMETER_TYPE, Span::new(file, default.range), format!("`{text}` is not a {ty}"))
-                            .with_label(format!("not a {ty}"))
-                            .with_help(format!("write the default as {example}")),
+                        Diagnostic::error(
+                            codes::PARAMETER_TYPE,
+                            Span::new(file, default.range),
+                            format!("`{text}` is not a {ty}"),
+                        )
+                        .with_label(format!("not a {ty}"))
+                        .with_help(format!("write the default as {example}")),
                     );
                 }
                 params.push((p.name.text.clone(), ty));
                 continue;
             }
-            if !v.ty.fits(&ty) && !(v.lit == crate::ops::Lit::String && ty.is_temporal()) {
+            if !(v.ty.fits(&ty) || (v.lit == crate::ops::Lit::String && ty.is_temporal())) {
                 out.push(
                     Diagnostic::error(
                         codes::PARAMETER_TYPE,
@@ -93,10 +110,14 @@ fn temporal_literal(text: &str, ty: &Ty) -> bool {
         Some(i) if *ty == Ty::Timestamp => (text.get(..i).unwrap_or(""), text.get(i + 1..)),
         _ => (text, None),
     };
-    let num = |s: &str, lo: u32, hi: u32| s.len() >= 2 && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n));
+    let num = |s: &str, lo: u32, hi: u32| {
+        s.len() >= 2 && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n))
+    };
     let mut parts = date.split('-');
     let date_ok = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(y), Some(m), Some(d), None) => y.len() == 4 && num(y, 1, 9999) && num(m, 1, 12) && num(d, 1, days_in(y, m)),
+        (Some(y), Some(m), Some(d), None) => {
+            y.len() == 4 && num(y, 1, 9999) && num(m, 1, 12) && num(d, 1, days_in(y, m))
+        }
         _ => false,
     };
     let time_ok = time.is_none_or(|t| {

@@ -136,7 +136,8 @@ pub(crate) fn binary(op: Op, l: &Ty, r: &Ty, l_lit: Lit, r_lit: Lit) -> Result<T
 fn comparison_help(l: &Ty, r: &Ty) -> String {
     match (l, r) {
         (Ty::Date, Ty::Timestamp) | (Ty::Timestamp, Ty::Date) => {
-            "a date is a day and a timestamp an instant: convert one, e.g. `cast(t as date)` or `to_date(t)`".to_string()
+            "a date is a day and a timestamp an instant: convert one, e.g. `cast(t as date)` or `to_date(t)`"
+                .to_string()
         }
         (Ty::String, n) | (n, Ty::String) if n.is_numeric() => {
             "a string is not a number: drop the quotes around the number, or `cast(… as int)`".to_string()

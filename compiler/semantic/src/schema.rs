@@ -23,7 +23,9 @@ pub struct Relation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RelationKind {
     /// A warehouse table: its name as written (`"raw.watch_events"`).
-    Source { table: String },
+    Source {
+        table: String,
+    },
     Model,
 }
 

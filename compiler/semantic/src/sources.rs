@@ -9,7 +9,12 @@ use crate::ty::Ty;
 
 /// The relation a source declares. A `from catalog` source whose table is
 /// not in the catalog is reported and has no columns (`None`).
-pub(crate) fn relation(ws: &Workspace, file: FileId, source: &ast::Source, out: &mut Vec<Diagnostic>) -> Option<Relation> {
+pub(crate) fn relation(
+    ws: &Workspace,
+    file: FileId,
+    source: &ast::Source,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Relation> {
     let table = source.table.value.clone();
     let span = Span::new(file, source.name.range);
     let columns = if source.from_catalog.is_some() {
@@ -22,9 +27,13 @@ pub(crate) fn relation(ws: &Workspace, file: FileId, source: &ast::Source, out: 
                 }
             });
             out.push(
-                Diagnostic::error(codes::NOT_IN_CATALOG, Span::new(file, source.table.range), format!("`{table}` is not in the catalog"))
-                    .with_label("no catalog file has this table")
-                    .with_help(help),
+                Diagnostic::error(
+                    codes::NOT_IN_CATALOG,
+                    Span::new(file, source.table.range),
+                    format!("`{table}` is not in the catalog"),
+                )
+                .with_label("no catalog file has this table")
+                .with_help(help),
             );
             return None;
         };

@@ -50,7 +50,11 @@ impl<'a> Symbols<'a> {
                         let key = f.name.text.to_ascii_lowercase();
                         if let Some((first, first_std)) = fn_spans.get(&key) {
                             let d = duplicate("fn", &f.name.text, span, *first, *first_std);
-                            out.push(if *first_std { d } else { d.with_help("two functions of one name cannot both be called: rename one") });
+                            out.push(if *first_std {
+                                d
+                            } else {
+                                d.with_help("two functions of one name cannot both be called: rename one")
+                            });
                             continue;
                         }
                         fn_spans.insert(key, (span, stdlib));

@@ -12,7 +12,10 @@ pub enum Ty {
     Bool,
     Int,
     Float,
-    Decimal { precision: u32, scale: u32 },
+    Decimal {
+        precision: u32,
+        scale: u32,
+    },
     String,
     Bytes,
     Date,
@@ -57,7 +60,9 @@ impl Ty {
 
     /// Whether values of this type can be ordered with `<`.
     pub fn is_orderable(&self) -> bool {
-        self.is_numeric() || matches!(self, Ty::String | Ty::Bytes | Ty::Date | Ty::Timestamp | Ty::Bool) || self.is_open()
+        self.is_numeric()
+            || matches!(self, Ty::String | Ty::Bytes | Ty::Date | Ty::Timestamp | Ty::Bool)
+            || self.is_open()
     }
 
     /// A column type from a warehouse catalog.
@@ -100,9 +105,9 @@ impl Ty {
             }
             TypeKind::Decimal { precision, scale } => Ty::Decimal { precision: *precision, scale: *scale },
             TypeKind::Array(element) => Ty::Array(Box::new(Ty::from_syntax_at(element, params, depth + 1))),
-            TypeKind::Struct(fields) => {
-                Ty::Struct(fields.iter().map(|f| (f.name.text.clone(), Ty::from_syntax_at(&f.ty, params, depth + 1))).collect())
-            }
+            TypeKind::Struct(fields) => Ty::Struct(
+                fields.iter().map(|f| (f.name.text.clone(), Ty::from_syntax_at(&f.ty, params, depth + 1))).collect(),
+            ),
             TypeKind::Error => Ty::Unknown,
         }
     }

@@ -4,15 +4,12 @@
 use std::collections::BTreeSet;
 
 use cjo_diagnostics::{self as codes, Diagnostic, Span, did_you_mean};
-use sqlparser::ast::{
-    Spanned, AccessExpr, BinaryOperator, CastKind, DateTimeField, Expr, Function, FunctionArg, FunctionArgExpr,
-    FunctionArguments, Ident, UnaryOperator, Value, WindowType,
-};
+use sqlparser::ast::{AccessExpr, BinaryOperator, CastKind, DateTimeField, Expr, Ident, Spanned, UnaryOperator, Value};
 
 use super::query::Cx;
 use super::scope::{Col, Lookup, Scope};
 use super::types::data_type;
-use crate::functions::{self, CallError, FnKind};
+use crate::functions;
 use crate::ops::{self, Lit, Op};
 use crate::schema::ColumnRef;
 use crate::ty::Ty;
@@ -46,7 +43,7 @@ impl Val {
     }
 
     /// Combines the facts of operands into a result of type `ty`.
-    fn from_parts<'v>(ty: Ty, parts: impl IntoIterator<Item = &'v Val>) -> Val {
+    pub(super) fn from_parts<'v>(ty: Ty, parts: impl IntoIterator<Item = &'v Val>) -> Val {
         let mut v = Val::of(ty, false);
         for p in parts {
             v.nullable |= p.nullable;
@@ -98,7 +95,9 @@ impl Cx<'_, '_> {
                 let v = self.expr(expr, scope, mode);
                 let ok = match op {
                     UnaryOperator::Not => v.ty.fits(&Ty::Bool),
-                    UnaryOperator::Minus | UnaryOperator::Plus => v.ty.is_numeric() || v.ty.is_open() || v.ty == Ty::Interval,
+                    UnaryOperator::Minus | UnaryOperator::Plus => {
+                        v.ty.is_numeric() || v.ty.is_open() || v.ty == Ty::Interval
+                    }
                     _ => return Val::from_parts(Ty::Unknown, [&v]),
                 };
                 if !ok {
@@ -108,8 +107,12 @@ impl Cx<'_, '_> {
                         (codes::TYPE_MISMATCH, op.to_string(), "a number")
                     };
                     self.error(
-                        Diagnostic::error(code, self.expr_span(expr.as_ref()), format!("`{word}` needs {want}, but this is {}", v.ty))
-                            .with_label(format!("{}", v.ty)),
+                        Diagnostic::error(
+                            code,
+                            self.expr_span(expr.as_ref()),
+                            format!("`{word}` needs {want}, but this is {}", v.ty),
+                        )
+                        .with_label(format!("{}", v.ty)),
                     );
                 }
                 let ty = if *op == UnaryOperator::Not { Ty::Bool } else { v.ty.clone() };
@@ -142,10 +145,14 @@ impl Cx<'_, '_> {
                     let iv = self.expr(item, scope, mode);
                     if Ty::common(&v.ty, &iv.ty).is_none() && !(iv.lit == Lit::String && v.ty.is_temporal()) {
                         self.error(
-                            Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(item), format!("cannot look for {} in a list holding {}", v.ty, iv.ty))
-                                .with_label(format!("{}", iv.ty))
-                                .with_secondary(self.expr_span(expr.as_ref()), format!("{}", v.ty))
-                                .with_help("every value of the list must have the type of the value looked for"),
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                self.expr_span(item),
+                                format!("cannot look for {} in a list holding {}", v.ty, iv.ty),
+                            )
+                            .with_label(format!("{}", iv.ty))
+                            .with_secondary(self.expr_span(expr.as_ref()), format!("{}", v.ty))
+                            .with_help("every value of the list must have the type of the value looked for"),
                         );
                     }
                     parts.push(iv);
@@ -175,23 +182,35 @@ impl Cx<'_, '_> {
                 for (x, val) in [(expr, &v), (pattern, &p)] {
                     if !val.ty.fits(&Ty::String) {
                         self.error(
-                            Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(x.as_ref()), format!("`like` matches strings, but this is {}", val.ty))
-                                .with_label(format!("{}", val.ty))
-                                .with_help("convert it with `cast(… as string)`"),
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                self.expr_span(x.as_ref()),
+                                format!("`like` matches strings, but this is {}", val.ty),
+                            )
+                            .with_label(format!("{}", val.ty))
+                            .with_help("convert it with `cast(… as string)`"),
                         );
                     }
                 }
                 Val::from_parts(Ty::Bool, [&v, &p])
             }
-            Expr::Case { operand, conditions, else_result, .. } => self.case(operand.as_deref(), conditions, else_result.as_deref(), scope, mode),
+            Expr::Case { operand, conditions, else_result, .. } => {
+                self.case(operand.as_deref(), conditions, else_result.as_deref(), scope, mode)
+            }
             Expr::Cast { kind, expr, data_type: dt, .. } => {
                 let v = self.expr(expr, scope, mode);
                 let target = data_type(dt);
                 if !v.ty.castable_to(&target) {
                     self.error(
-                        Diagnostic::error(codes::INVALID_CAST, self.expr_span(e), format!("cannot cast {} to {target}", v.ty))
-                            .with_label(format!("{} → {target}", v.ty))
-                            .with_help("the warehouses have no conversion between these types; compute the value another way"),
+                        Diagnostic::error(
+                            codes::INVALID_CAST,
+                            self.expr_span(e),
+                            format!("cannot cast {} to {target}", v.ty),
+                        )
+                        .with_label(format!("{} → {target}", v.ty))
+                        .with_help(
+                            "the warehouses have no conversion between these types; compute the value another way",
+                        ),
                     );
                 }
                 let mut r = Val::from_parts(target, [&v]);
@@ -203,20 +222,34 @@ impl Cx<'_, '_> {
                 let ok = v.ty.is_temporal() || v.ty.is_open() || (v.ty == Ty::Interval);
                 if !ok {
                     self.error(
-                        Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(expr.as_ref()), format!("`extract({field} from …)` needs a date or timestamp, not {}", v.ty))
-                            .with_label(format!("{}", v.ty)),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            self.expr_span(expr.as_ref()),
+                            format!("`extract({field} from …)` needs a date or timestamp, not {}", v.ty),
+                        )
+                        .with_label(format!("{}", v.ty)),
                     );
                 }
                 let ty = if matches!(field, DateTimeField::Epoch) { Ty::Float } else { Ty::Int };
                 Val::from_parts(ty, [&v])
             }
             // `substr(s, start, len)`: the standard library's, by its signature.
-            Expr::Substring { expr, substring_from, substring_for, shorthand: true, .. } if self.env.functions.get("substr").is_some() => {
-                let parts: Vec<&Expr> =
-                    std::iter::once(expr.as_ref()).chain(substring_from.as_deref()).chain(substring_for.as_deref()).collect();
-                let args: Vec<(Val, Option<&Expr>)> = parts.iter().map(|x| (self.expr(x, scope, mode), Some(*x))).collect();
+            Expr::Substring { expr, substring_from, substring_for, shorthand: true, .. }
+                if self.env.functions.get("substr").is_some() =>
+            {
+                let parts: Vec<&Expr> = std::iter::once(expr.as_ref())
+                    .chain(substring_from.as_deref())
+                    .chain(substring_for.as_deref())
+                    .collect();
+                let args: Vec<(Val, Option<&Expr>)> =
+                    parts.iter().map(|x| (self.expr(x, scope, mode), Some(*x))).collect();
                 let types: Vec<Ty> = args.iter().map(|(v, _)| v.ty.clone()).collect();
-                let ty = match self.env.functions.get("substr").map(|sig| (functions::call_declared(sig, &types), sig.display())) {
+                let ty = match self
+                    .env
+                    .functions
+                    .get("substr")
+                    .map(|sig| (functions::call_declared(sig, &types), sig.display()))
+                {
                     Some((Ok(t), _)) => t,
                     Some((Err(err), signature)) => {
                         let name_span = self.map.word_at(e.span().start);
@@ -298,14 +331,21 @@ impl Cx<'_, '_> {
                         Some(t) => element = t,
                         None => {
                             self.error(
-                                Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(x), format!("an array of {element} cannot hold {}", v.ty))
-                                    .with_label(format!("{}", v.ty)),
+                                Diagnostic::error(
+                                    codes::TYPE_MISMATCH,
+                                    self.expr_span(x),
+                                    format!("an array of {element} cannot hold {}", v.ty),
+                                )
+                                .with_label(format!("{}", v.ty)),
                             );
                             element = Ty::Unknown;
                         }
                     }
                 }
-                let mut r = Val::from_parts(Ty::Array(Box::new(if element == Ty::Null { Ty::Unknown } else { element })), &vals);
+                let mut r = Val::from_parts(
+                    Ty::Array(Box::new(if element == Ty::Null { Ty::Unknown } else { element })),
+                    &vals,
+                );
                 r.nullable = false;
                 r
             }
@@ -330,11 +370,15 @@ impl Cx<'_, '_> {
             Value::Number(n, _) => {
                 let ty = if n.contains(['.', 'e', 'E']) {
                     let digits = n.chars().filter(char::is_ascii_digit).count();
-                    let scale = n.split_once('.').map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count());
+                    let scale =
+                        n.split_once('.').map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count());
                     if n.contains(['e', 'E']) {
                         Ty::Float
                     } else {
-                        Ty::Decimal { precision: u32::try_from(digits.max(1)).unwrap_or(38), scale: u32::try_from(scale).unwrap_or(0) }
+                        Ty::Decimal {
+                            precision: u32::try_from(digits.max(1)).unwrap_or(38),
+                            scale: u32::try_from(scale).unwrap_or(0),
+                        }
                     }
                 } else {
                     Ty::Int
@@ -348,7 +392,9 @@ impl Cx<'_, '_> {
             | Value::NationalStringLiteral(_)
             | Value::DollarQuotedString(_) => Val { lit: Lit::String, ..Val::of(Ty::String, false) },
             Value::DoubleQuotedString(_) => Val { lit: Lit::String, ..Val::of(Ty::String, false) },
-            Value::SingleQuotedByteStringLiteral(_) | Value::DoubleQuotedByteStringLiteral(_) => Val::of(Ty::Bytes, false),
+            Value::SingleQuotedByteStringLiteral(_) | Value::DoubleQuotedByteStringLiteral(_) => {
+                Val::of(Ty::Bytes, false)
+            }
             Value::Boolean(_) => Val::of(Ty::Bool, false),
             Value::Null => Val::of(Ty::Null, true),
             Value::Placeholder(p) => self.param(p, e),
@@ -365,9 +411,13 @@ impl Cx<'_, '_> {
                 None => "declare a `param` in the model and write `$name`".to_string(),
             };
             self.error(
-                Diagnostic::error(codes::UNKNOWN_PARAMETER, self.expr_span(e), format!("`{placeholder}` is not a cjo parameter"))
-                    .with_label("parameters are written `$name`")
-                    .with_help(suggestion),
+                Diagnostic::error(
+                    codes::UNKNOWN_PARAMETER,
+                    self.expr_span(e),
+                    format!("`{placeholder}` is not a cjo parameter"),
+                )
+                .with_label("parameters are written `$name`")
+                .with_help(suggestion),
             );
             return Val::unknown();
         }
@@ -390,7 +440,10 @@ impl Cx<'_, '_> {
             [c] => (None, c, &[][..]),
             [q, c, rest @ ..] => {
                 // `t.col…` when `t` is a table here, else `col.field…` (a struct).
-                if scope.rel(&q.value).is_some() || matches!(scope.lookup(None, &q.value), Lookup::Missing | Lookup::NoRelation) && scope.outer.is_some_and(|o| o.rel(&q.value).is_some()) {
+                if scope.rel(&q.value).is_some()
+                    || matches!(scope.lookup(None, &q.value), Lookup::Missing | Lookup::NoRelation)
+                        && scope.outer.is_some_and(|o| o.rel(&q.value).is_some())
+                {
                     (Some(q), c, rest)
                 } else if !matches!(scope.lookup(None, &q.value), Lookup::Missing) {
                     (None, q, parts.get(1..).unwrap_or_default())
@@ -403,9 +456,13 @@ impl Cx<'_, '_> {
         if qualifier.is_none() && column.value.starts_with('@') && column.quote_style.is_none() {
             let name = column.value.trim_start_matches('@');
             self.error(
-                Diagnostic::error(codes::UNKNOWN_PARAMETER, self.ident_span(column), format!("`{}` is not a cjo parameter", column.value))
-                    .with_label("parameters are written `$name`")
-                    .with_help(format!("write `${name}` (and declare `param {name}` in the model if it is not built in)")),
+                Diagnostic::error(
+                    codes::UNKNOWN_PARAMETER,
+                    self.ident_span(column),
+                    format!("`{}` is not a cjo parameter", column.value),
+                )
+                .with_label("parameters are written `$name`")
+                .with_help(format!("write `${name}` (and declare `param {name}` in the model if it is not built in)")),
             );
             return Val::unknown();
         }
@@ -414,9 +471,13 @@ impl Cx<'_, '_> {
             Lookup::Open => Val::unknown(),
             Lookup::Ambiguous(candidates) => {
                 self.error(
-                    Diagnostic::error(codes::AMBIGUOUS_COLUMN, self.ident_span(column), format!("`{}` is ambiguous", column.value))
-                        .with_label(format!("could be {}", candidates.join(" or ")))
-                        .with_help(format!("qualify it: `{}`", candidates.first().map_or("t.column", String::as_str))),
+                    Diagnostic::error(
+                        codes::AMBIGUOUS_COLUMN,
+                        self.ident_span(column),
+                        format!("`{}` is ambiguous", column.value),
+                    )
+                    .with_label(format!("could be {}", candidates.join(" or ")))
+                    .with_help(format!("qualify it: `{}`", candidates.first().map_or("t.column", String::as_str))),
                 );
                 Val::unknown()
             }
@@ -442,8 +503,12 @@ impl Cx<'_, '_> {
                 t if t.is_open() => Ty::Unknown,
                 t => {
                     self.error(
-                        Diagnostic::error(codes::UNKNOWN_COLUMN, self.ident_span(field), format!("`{}` has no fields: it is {t}", column.value))
-                            .with_label("not a struct"),
+                        Diagnostic::error(
+                            codes::UNKNOWN_COLUMN,
+                            self.ident_span(field),
+                            format!("`{}` has no fields: it is {t}", column.value),
+                        )
+                        .with_label("not a struct"),
                     );
                     Ty::Unknown
                 }
@@ -456,12 +521,17 @@ impl Cx<'_, '_> {
         if let Some((_, t)) = fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(&field.value)) {
             return t.clone();
         }
-        let help = did_you_mean(&field.value, fields.iter().map(|(n, _)| n.as_str()))
-            .unwrap_or_else(|| format!("its fields are {}", fields.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+        let help = did_you_mean(&field.value, fields.iter().map(|(n, _)| n.as_str())).unwrap_or_else(|| {
+            format!("its fields are {}", fields.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+        });
         self.error(
-            Diagnostic::error(codes::UNKNOWN_COLUMN, self.ident_span(field), format!("the struct has no field `{}`", field.value))
-                .with_label("no such field")
-                .with_help(help),
+            Diagnostic::error(
+                codes::UNKNOWN_COLUMN,
+                self.ident_span(field),
+                format!("the struct has no field `{}`", field.value),
+            )
+            .with_label("no such field")
+            .with_help(help),
         );
         Ty::Unknown
     }
@@ -480,7 +550,11 @@ impl Cx<'_, '_> {
             None => "any table of this query".to_string(),
         };
         let elsewhere = qualifier.and_then(|_| {
-            scope.rels.iter().find(|r| r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&column.value))).map(|r| r.alias.clone())
+            scope
+                .rels
+                .iter()
+                .find(|r| r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&column.value)))
+                .map(|r| r.alias.clone())
         });
         let alias = self.select_aliases.iter().find(|a| a.eq_ignore_ascii_case(&column.value)).cloned();
         let help = elsewhere
@@ -497,13 +571,25 @@ impl Cx<'_, '_> {
             }
         });
         self.error(
-            Diagnostic::error(codes::UNKNOWN_COLUMN, self.ident_span(column), format!("unknown column `{}`", column.value))
-                .with_label(format!("not a column of {place}"))
-                .with_help(help),
+            Diagnostic::error(
+                codes::UNKNOWN_COLUMN,
+                self.ident_span(column),
+                format!("unknown column `{}`", column.value),
+            )
+            .with_label(format!("not a column of {place}"))
+            .with_help(help),
         );
     }
 
-    fn binary(&mut self, e: &Expr, left: &Expr, op: &BinaryOperator, right: &Expr, scope: &Scope<'_>, mode: &Mode<'_>) -> Val {
+    fn binary(
+        &mut self,
+        e: &Expr,
+        left: &Expr,
+        op: &BinaryOperator,
+        right: &Expr,
+        scope: &Scope<'_>,
+        mode: &Mode<'_>,
+    ) -> Val {
         let l = self.expr(left, scope, mode);
         let r = self.expr(right, scope, mode);
         let op = match op {
@@ -532,14 +618,19 @@ impl Cx<'_, '_> {
                     None => self.expr_span(e),
                 };
                 let code = if m.side.is_some() { codes::NOT_BOOLEAN } else { codes::TYPE_MISMATCH };
-                let mut d = Diagnostic::error(code, span, m.message).with_help_opt((!m.help.is_empty()).then_some(m.help));
+                let mut d =
+                    Diagnostic::error(code, span, m.message).with_help_opt((!m.help.is_empty()).then_some(m.help));
                 d = if m.side.is_some() {
                     d.with_label("not a condition")
                 } else {
                     d.with_label(format!("{} {} {}", l.ty, op.symbol(), r.ty))
                 };
                 self.error(d);
-                let ty = if matches!(op, Op::Equality(_) | Op::Ordering(_) | Op::And | Op::Or) { Ty::Bool } else { Ty::Unknown };
+                let ty = if matches!(op, Op::Equality(_) | Op::Ordering(_) | Op::And | Op::Or) {
+                    Ty::Bool
+                } else {
+                    Ty::Unknown
+                };
                 Val::from_parts(ty, [&l, &r])
             }
         }
@@ -598,9 +689,13 @@ impl Cx<'_, '_> {
                 t
             }
             None => {
-                let mut d = Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(at), format!("this `case` gives {so_far} in one branch and {} here", r.ty))
-                    .with_label(format!("{}", r.ty))
-                    .with_help("every branch of a `case` must have one type: cast the odd one");
+                let mut d = Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    self.expr_span(at),
+                    format!("this `case` gives {so_far} in one branch and {} here", r.ty),
+                )
+                .with_label(format!("{}", r.ty))
+                .with_help("every branch of a `case` must have one type: cast the odd one");
                 if let Some(f) = *first {
                     d = d.with_secondary(f, format!("{so_far}"));
                 }
@@ -610,149 +705,15 @@ impl Cx<'_, '_> {
         }
     }
 
-    fn call(&mut self, f: &Function, e: &Expr, scope: &Scope<'_>, mode: &Mode<'_>) -> Val {
-        let name = f.name.0.last().and_then(|p| p.as_ident()).map_or_else(|| f.name.to_string(), |i| i.value.clone());
-        let kind = functions::builtin_kind(&name).unwrap_or(FnKind::Scalar);
-        let windowed = f.over.is_some();
-        let name_span = self.span(&f.name);
-        if kind == FnKind::Aggregate && !windowed {
-            if mode.in_aggregate {
-                self.misplaced(name_span, &name, "inside another aggregate", "compute the inner aggregate in a subquery or CTE first");
-            } else if !mode.aggregates {
-                let help = if mode.clause == "where" { "filter groups with `having`, or aggregate in a subquery first" } else { "aggregate in a subquery or CTE first" };
-                self.misplaced(name_span, &name, &format!("in `{}`", mode.clause), help);
-            }
-        }
-        if windowed && mode.in_aggregate {
-            self.misplaced(name_span, &name, "inside an aggregate", "compute the window function in a subquery or CTE, then aggregate its result");
-        } else if windowed && !mode.windows {
-            self.misplaced(name_span, &name, &format!("with `over` in `{}`", mode.clause), "window functions belong in the select list, `qualify` or `order by`");
-        }
-        if kind == FnKind::Window && !windowed {
-            self.misplaced(name_span, &name, "without `over (…)`", &format!("`{name}` is a window function: add `over (partition by … order by …)`"));
-        }
-        let inner = Mode { in_aggregate: mode.in_aggregate || (kind == FnKind::Aggregate && !windowed), aggregates: mode.aggregates && !(kind == FnKind::Aggregate && !windowed), ..*mode };
-        let mut args: Vec<(Val, Option<&Expr>)> = Vec::new();
-        let mut star = false;
-        if let FunctionArguments::List(list) = &f.args {
-            for arg in &list.args {
-                let arg = match arg {
-                    FunctionArg::Unnamed(a) | FunctionArg::Named { arg: a, .. } | FunctionArg::ExprNamed { arg: a, .. } => a,
-                };
-                match arg {
-                    // `date_trunc(d, month)`, `datediff(day, a, b)`: a date part, not a column.
-                    FunctionArgExpr::Expr(Expr::Identifier(part))
-                        if self.native && is_date_part(&part.value) && matches!(scope.lookup(None, &part.value), Lookup::Missing) =>
-                    {
-                        args.push((Val::unknown(), None));
-                    }
-                    FunctionArgExpr::Expr(x) => args.push((self.expr(x, scope, &inner), Some(x))),
-                    _ => star = true,
-                }
-            }
-        }
-        if let Some(filter) = &f.filter {
-            let fv = self.expr(filter, scope, &Mode::clause("filter"));
-            self.want_bool(&fv, filter, "`filter (where …)`");
-        }
-        if let Some(WindowType::WindowSpec(spec)) = &f.over {
-            let window_mode = Mode { windows: false, in_aggregate: false, ..*mode };
-            for x in spec.partition_by.iter().chain(spec.order_by.iter().map(|o| &o.expr)) {
-                self.expr(x, scope, &window_mode);
-            }
-        }
-        if star && !name.eq_ignore_ascii_case("count") {
-            self.error(
-                Diagnostic::error(codes::WRONG_ARGUMENTS, self.map.call(name_span), format!("`{name}(*)`: only `count` takes `*`"))
-                    .with_label("`*` argument")
-                    .with_help(format!("pass a column: `{name}(amount)`")),
-            );
-            return Val::unknown();
-        }
-        let types: Vec<Ty> = args.iter().map(|(v, _)| v.ty.clone()).collect();
-        let typed = match functions::call_builtin(&name, &types) {
-            Some(r) => r,
-            None => match self.env.functions.get(&name) {
-                // In a dialect's own SQL the warehouse's function of that
-                // name (BigQuery's `format_date(fmt, d)`) may differ from ours.
-                Some(sig) if self.native => Ok(functions::call_declared(sig, &types).unwrap_or(Ty::Unknown)),
-                Some(sig) => functions::call_declared(sig, &types).map_err(|err| (err, Some(sig.display()))).map_err(|(err, s)| {
-                    self.call_error(&name, name_span, e, &args, err, s);
-                }).map_or(Ok(Ty::Unknown), Ok),
-                None => {
-                    if !self.native {
-                        let help = did_you_mean(&name, self.env.functions.names()).unwrap_or_else(|| {
-                            "the functions are SQL's aggregates and window functions and the standard library's (`cjoc explain E0304` lists where to look); declare your own with `fn`".to_string()
-                        });
-                        self.error(
-                            Diagnostic::error(codes::UNKNOWN_FUNCTION, name_span, format!("unknown function `{name}`"))
-                                .with_label("not a known function")
-                                .with_help(help),
-                        );
-                    }
-                    Ok(Ty::Unknown)
-                }
-            },
-        };
-        let ty = match typed {
-            Ok(t) => t,
-            Err(err) => {
-                self.call_error(&name, name_span, e, &args, err, None);
-                Ty::Unknown
-            }
-        };
-        let vals: Vec<Val> = args.into_iter().map(|(v, _)| v).collect();
-        let mut v = Val::from_parts(ty, &vals);
-        let lname = name.to_ascii_lowercase();
-        if kind == FnKind::Aggregate && !windowed {
-            v.aggregate = true;
-        }
-        if kind == FnKind::Window || windowed {
-            v.aggregate = vals.iter().any(|x| x.aggregate);
-        }
-        if matches!(lname.as_str(), "count" | "row_number" | "rank" | "dense_rank" | "ntile" | "percent_rank" | "cume_dist") {
-            v.nullable = false;
-        }
-        if lname == "coalesce" || lname == "ifnull" {
-            v.nullable = vals.iter().all(|x| x.nullable);
-        }
-        v
-    }
-
-    fn call_error(&mut self, name: &str, name_span: Span, call: &Expr, args: &[(Val, Option<&Expr>)], err: CallError, signature: Option<String>) {
-        let d = match err {
-            CallError::Arity { expected, found } => Diagnostic::error(
-                codes::WRONG_ARGUMENTS,
-                self.expr_span(call),
-                format!("`{name}` takes {expected}, but {found} {} given", if found == 1 { "was" } else { "were" }),
-            )
-            .with_label(format!("{found} argument{}", if found == 1 { "" } else { "s" })),
-            CallError::Argument { index, expected, found } => {
-                let span = args.get(index).and_then(|(_, x)| *x).map_or(name_span, |x| self.expr_span(x));
-                Diagnostic::error(
-                    codes::WRONG_ARGUMENTS,
-                    span,
-                    format!("argument {} of `{name}` must be {expected}, but this is {found}", index + 1),
-                )
-                .with_label(format!("{found}"))
-            }
-        };
-        self.error(d.with_help_opt(signature.map(|s| format!("the signature is `{s}`"))));
-    }
-
-    fn misplaced(&mut self, span: Span, name: &str, place: &str, help: &str) {
-        self.error(
-            Diagnostic::error(codes::MISPLACED_AGGREGATE, span, format!("`{name}` cannot be used {place}"))
-                .with_label("not allowed here")
-                .with_help(help),
-        );
-    }
-
     fn single_column(&mut self, items: &[super::query::Item], q: &sqlparser::ast::Query, what: &str) {
         if items.len() != 1 {
             self.error(
-                Diagnostic::error(codes::SET_OPERATION_MISMATCH, self.span(q), format!("{what} must select exactly one column, not {}", items.len()))
-                    .with_label(format!("{} columns", items.len())),
+                Diagnostic::error(
+                    codes::SET_OPERATION_MISMATCH,
+                    self.span(q),
+                    format!("{what} must select exactly one column, not {}", items.len()),
+                )
+                .with_label(format!("{} columns", items.len())),
             );
         }
     }
@@ -760,9 +721,13 @@ impl Cx<'_, '_> {
     pub fn want_bool(&mut self, v: &Val, at: &Expr, what: &str) {
         if !v.ty.fits(&Ty::Bool) {
             self.error(
-                Diagnostic::error(codes::NOT_BOOLEAN, self.expr_span(at), format!("{what} needs a condition, but this is {}", v.ty))
-                    .with_label(format!("{}", v.ty))
-                    .with_help("compare it with something: `x = …`, `x > …`, `x is not null`"),
+                Diagnostic::error(
+                    codes::NOT_BOOLEAN,
+                    self.expr_span(at),
+                    format!("{what} needs a condition, but this is {}", v.ty),
+                )
+                .with_label(format!("{}", v.ty))
+                .with_help("compare it with something: `x = …`, `x > …`, `x is not null`"),
             );
         }
     }
@@ -770,19 +735,13 @@ impl Cx<'_, '_> {
     fn want(&mut self, v: &Val, at: &Expr, ty: &Ty, what: &str) {
         if !v.ty.fits(ty) {
             self.error(
-                Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(at), format!("{what} takes {ty}, but this is {}", v.ty))
-                    .with_label(format!("{}", v.ty)),
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    self.expr_span(at),
+                    format!("{what} takes {ty}, but this is {}", v.ty),
+                )
+                .with_label(format!("{}", v.ty)),
             );
         }
     }
-}
-
-/// The date and time parts warehouses take as bare words.
-fn is_date_part(word: &str) -> bool {
-    const PARTS: &[&str] = &[
-        "microsecond", "millisecond", "second", "minute", "hour", "day", "dayofweek", "dayofyear", "week", "isoweek",
-        "month", "quarter", "year", "isoyear", "date", "time", "datetime", "epoch", "dow", "doy", "d", "dd", "mm", "yy",
-        "yyyy", "hh", "mi", "ss", "ms", "us", "wk", "qtr",
-    ];
-    PARTS.iter().any(|p| p.eq_ignore_ascii_case(word))
 }

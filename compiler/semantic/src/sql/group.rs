@@ -4,7 +4,6 @@
 use cjo_diagnostics::{self as codes, Diagnostic};
 use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, FunctionArguments};
 
-use super::expr::Val;
 use super::query::{Cx, Item};
 use super::scope::{ColumnId, Lookup, Scope};
 use crate::functions::{FnKind, builtin_kind};
@@ -53,13 +52,9 @@ fn column_id(e: &Expr, scope: &Scope<'_>) -> Option<ColumnId> {
     }
 }
 
-/// Reports the columns of `e` that are neither grouped nor aggregated.
+/// Reports the columns of `e` that are neither grouped nor aggregated. An
+/// output name (in `having`, `order by`) is not a column here: skipped.
 pub(crate) fn check(cx: &mut Cx<'_, '_>, e: &Expr, scope: &Scope<'_>, keys: &[Key]) {
-    check_with_aliases(cx, e, scope, keys, &[]);
-}
-
-/// Like [`check`], where output names may be used (`having`, `order by`).
-pub(crate) fn check_with_aliases(cx: &mut Cx<'_, '_>, e: &Expr, scope: &Scope<'_>, keys: &[Key], aliases: &[(String, Val)]) {
     if keys.contains(&Key::Expr(normalise(e))) {
         return;
     }
@@ -86,22 +81,22 @@ pub(crate) fn check_with_aliases(cx: &mut Cx<'_, '_>, e: &Expr, scope: &Scope<'_
                     if let FunctionArg::Unnamed(FunctionArgExpr::Expr(x))
                     | FunctionArg::Named { arg: FunctionArgExpr::Expr(x), .. } = arg
                     {
-                        check_with_aliases(cx, x, scope, keys, aliases);
+                        check(cx, x, scope, keys);
                     }
                 }
             }
             if let Some(sqlparser::ast::WindowType::WindowSpec(spec)) = &f.over {
                 for x in spec.partition_by.iter().chain(spec.order_by.iter().map(|o| &o.expr)) {
-                    check_with_aliases(cx, x, scope, keys, aliases);
+                    check(cx, x, scope, keys);
                 }
             }
         }
         // Subqueries see the group as a whole; their own columns are theirs.
         Expr::Subquery(_) | Expr::Exists { .. } => {}
-        Expr::InSubquery { expr, .. } => check_with_aliases(cx, expr, scope, keys, aliases),
+        Expr::InSubquery { expr, .. } => check(cx, expr, scope, keys),
         other => {
             for child in children(other) {
-                check_with_aliases(cx, child, scope, keys, aliases);
+                check(cx, child, scope, keys);
             }
         }
     }
@@ -114,9 +109,13 @@ pub(crate) fn check_expanded(cx: &mut Cx<'_, '_>, item: &Item, scope: &Scope<'_>
     });
     if let Some(id) = id.filter(|id| !keys.contains(&Key::Column(*id))) {
         cx.error(
-            Diagnostic::error(codes::NOT_AGGREGATED, item.span, format!("`*` includes `{}`, which is not grouped", item.col.name))
-                .with_label("not in `group by`")
-                .with_help("list the columns instead of `*`, each grouped or aggregated"),
+            Diagnostic::error(
+                codes::NOT_AGGREGATED,
+                item.span,
+                format!("`*` includes `{}`, which is not grouped", item.col.name),
+            )
+            .with_label("not in `group by`")
+            .with_help("list the columns instead of `*`, each grouped or aggregated"),
         );
         let _ = id;
     }
@@ -158,10 +157,13 @@ fn children(e: &Expr) -> Vec<&Expr> {
             .chain(conditions.iter().flat_map(|w| [&w.condition, &w.result]))
             .chain(else_result.iter().map(AsRef::as_ref))
             .collect(),
-        Expr::Substring { expr, substring_from, substring_for, .. } => {
-            std::iter::once(expr.as_ref()).chain(substring_from.iter().map(AsRef::as_ref)).chain(substring_for.iter().map(AsRef::as_ref)).collect()
+        Expr::Substring { expr, substring_from, substring_for, .. } => std::iter::once(expr.as_ref())
+            .chain(substring_from.iter().map(AsRef::as_ref))
+            .chain(substring_for.iter().map(AsRef::as_ref))
+            .collect(),
+        Expr::Trim { expr, trim_what, .. } => {
+            std::iter::once(expr.as_ref()).chain(trim_what.iter().map(AsRef::as_ref)).collect()
         }
-        Expr::Trim { expr, trim_what, .. } => std::iter::once(expr.as_ref()).chain(trim_what.iter().map(AsRef::as_ref)).collect(),
         Expr::Position { expr, r#in } => vec![expr, r#in],
         Expr::AtTimeZone { timestamp, time_zone } => vec![timestamp, time_zone],
         Expr::Tuple(items) => items.iter().collect(),

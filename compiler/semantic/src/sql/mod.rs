@@ -2,6 +2,7 @@
 //! resolved and every expression typed, with diagnostics placed on the
 //! exact token in the `.cjo` file.
 
+mod call;
 mod expr;
 mod group;
 mod query;
@@ -70,7 +71,8 @@ pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> 
         }
     };
     if statements.len() != 1 {
-        let message = if statements.is_empty() { "this SQL body is empty" } else { "a SQL body holds exactly one query" };
+        let message =
+            if statements.is_empty() { "this SQL body is empty" } else { "a SQL body holds exactly one query" };
         out.push(
             Diagnostic::error(codes::SQL_NOT_A_QUERY, map.whole(), message)
                 .with_label(format!("{} statements", statements.len()))
@@ -86,9 +88,15 @@ pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> 
         Some(other) => {
             let keyword = other.to_string().split_whitespace().next().unwrap_or("this").to_ascii_lowercase();
             out.push(
-                Diagnostic::error(codes::SQL_NOT_A_QUERY, map.whole(), format!("a model's SQL is a query, not `{keyword}`"))
-                    .with_label("not a `select`")
-                    .with_help("cjo writes the result into the model's table itself (see `materialized`): write only the `select`"),
+                Diagnostic::error(
+                    codes::SQL_NOT_A_QUERY,
+                    map.whole(),
+                    format!("a model's SQL is a query, not `{keyword}`"),
+                )
+                .with_label("not a `select`")
+                .with_help(
+                    "cjo writes the result into the model's table itself (see `materialized`): write only the `select`",
+                ),
             );
             ParsedBody { query: None, tables: Vec::new() }
         }
@@ -112,8 +120,10 @@ fn syntax_error(map: &BodyMap<'_>, e: &ParserError) -> Diagnostic {
         Some(loc) => map.word_at(loc),
         None => map.whole(),
     };
-    let message =
-        message.replace("Expected: ", "expected ").replace(", found: EOF", ", found the end of the body").replace(", found: ", ", found ");
+    let message = message
+        .replace("Expected: ", "expected ")
+        .replace(", found: EOF", ", found the end of the body")
+        .replace(", found: ", ", found ");
     Diagnostic::error(codes::SQL_SYNTAX, span, format!("SQL syntax error: {message}"))
         .with_label("here")
         .with_help("SQL bodies are portable SQL (ANSI, as sqlparser reads it) plus the standard library's functions")

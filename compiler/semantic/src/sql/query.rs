@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use cjo_diagnostics::{self as codes, Diagnostic, Span, did_you_mean};
 use sqlparser::ast::{
     Expr, GroupByExpr, Join, JoinConstraint, JoinOperator, OrderBy, OrderByKind, Query, Select, SelectItem,
-    SelectItemQualifiedWildcardKind, SetExpr, SetOperator, Spanned, TableAlias, TableFactor, TableWithJoins,
-    Value, WildcardAdditionalOptions,
+    SelectItemQualifiedWildcardKind, SetExpr, SetOperator, Spanned, TableAlias, TableFactor, TableWithJoins, Value,
+    WildcardAdditionalOptions,
 };
 
 use super::expr::{Mode, Val};
@@ -52,7 +52,9 @@ impl<'a> Cx<'a, '_> {
     pub fn expr_span(&self, e: &Expr) -> Span {
         match e {
             Expr::Function(f) => self.map.call(self.span(&f.name)),
-            Expr::Cast { kind, expr, .. } if *kind != sqlparser::ast::CastKind::DoubleColon => self.map.around(self.expr_span(expr)),
+            Expr::Cast { kind, expr, .. } if *kind != sqlparser::ast::CastKind::DoubleColon => {
+                self.map.around(self.expr_span(expr))
+            }
             Expr::Extract { expr, .. }
             | Expr::Substring { expr, .. }
             | Expr::Trim { expr, .. }
@@ -121,11 +123,17 @@ impl<'a> Cx<'a, '_> {
         let depth = self.ctes.len();
         for cte in q.with.iter().flat_map(|w| &w.cte_tables) {
             let name = &cte.alias.name;
-            if let Some((_, _)) = self.ctes.get(depth..).unwrap_or_default().iter().find(|(n, _)| n.eq_ignore_ascii_case(&name.value)) {
+            if let Some((_, _)) =
+                self.ctes.get(depth..).unwrap_or_default().iter().find(|(n, _)| n.eq_ignore_ascii_case(&name.value))
+            {
                 self.error(
-                    Diagnostic::error(codes::DUPLICATE_COLUMN, self.ident_span(name), format!("`{}` is defined twice in this `with`", name.value))
-                        .with_label("second definition")
-                        .with_help("give each CTE its own name"),
+                    Diagnostic::error(
+                        codes::DUPLICATE_COLUMN,
+                        self.ident_span(name),
+                        format!("`{}` is defined twice in this `with`", name.value),
+                    )
+                    .with_label("second definition")
+                    .with_help("give each CTE its own name"),
                 );
             }
             let items = self.query(&cte.query, None);
@@ -135,7 +143,8 @@ impl<'a> Cx<'a, '_> {
         let items = self.set_expr(&q.body, q.order_by.as_ref(), outer);
         if !matches!(*q.body, SetExpr::Select(_)) {
             if let Some(order_by) = &q.order_by {
-                let rel = Rel { alias: String::new(), columns: items.iter().map(|i| i.col.clone()).collect(), open: false };
+                let rel =
+                    Rel { alias: String::new(), columns: items.iter().map(|i| i.col.clone()).collect(), open: false };
                 let scope = Scope { rels: vec![rel], ..Scope::default() };
                 for e in order_exprs(order_by) {
                     if ordinal(e).is_some() {
@@ -160,7 +169,12 @@ impl<'a> Cx<'a, '_> {
                 Diagnostic::error(
                     codes::SET_OPERATION_MISMATCH,
                     self.ident_span(&alias.name),
-                    format!("`{}` names {} columns but its query has {}", alias.name.value, alias.columns.len(), cols.len()),
+                    format!(
+                        "`{}` names {} columns but its query has {}",
+                        alias.name.value,
+                        alias.columns.len(),
+                        cols.len()
+                    ),
                 )
                 .with_label("column list does not match the query"),
             );
@@ -189,7 +203,9 @@ impl<'a> Cx<'a, '_> {
                         let span = self.expr_span(e);
                         match items.get_mut(i) {
                             Some(item) => item.col.ty = Ty::common(&item.col.ty, &v.ty).unwrap_or(Ty::Unknown),
-                            None => items.push(Item { col: v.into_col(format!("column{}", i + 1)), span, named: false }),
+                            None => {
+                                items.push(Item { col: v.into_col(format!("column{}", i + 1)), span, named: false })
+                            }
                         }
                     }
                 }
@@ -343,10 +359,10 @@ impl<'a> Cx<'a, '_> {
                 }
             }
             if let Some(h) = &s.having {
-                group::check_with_aliases(self, h, &scope, &keys, &aliases);
+                group::check(self, h, &scope, &keys);
             }
             for e in order.iter().filter(|e| ordinal(e).is_none()) {
-                group::check_with_aliases(self, e, &scope, &keys, &aliases);
+                group::check(self, e, &scope, &keys);
             }
         }
         items
@@ -363,10 +379,14 @@ impl<'a> Cx<'a, '_> {
                     match exprs.get(index).copied().flatten() {
                         Some(target) if group::is_aggregate(target) => {
                             self.error(
-                                Diagnostic::error(codes::MISPLACED_AGGREGATE, self.expr_span(e), format!("`group by {n}` names an aggregate"))
-                                    .with_label(format!("item {n} is `{target}`"))
-                                    .with_secondary(self.expr_span(target), "aggregate")
-                                    .with_help("group by the columns the aggregate is computed from"),
+                                Diagnostic::error(
+                                    codes::MISPLACED_AGGREGATE,
+                                    self.expr_span(e),
+                                    format!("`group by {n}` names an aggregate"),
+                                )
+                                .with_label(format!("item {n} is `{target}`"))
+                                .with_secondary(self.expr_span(target), "aggregate")
+                                .with_help("group by the columns the aggregate is computed from"),
                             );
                         }
                         Some(target) => keys.push(group::key(self, target, scope)),
@@ -378,7 +398,9 @@ impl<'a> Cx<'a, '_> {
             // `group by day`: an output name, unless a column has it.
             if let Expr::Identifier(ident) = e {
                 if matches!(scope.lookup(None, &ident.value), Lookup::Missing) {
-                    if let Some(i) = items.iter().position(|it| it.named && it.col.name.eq_ignore_ascii_case(&ident.value)) {
+                    if let Some(i) =
+                        items.iter().position(|it| it.named && it.col.name.eq_ignore_ascii_case(&ident.value))
+                    {
                         if let Some(target) = exprs.get(i).copied().flatten() {
                             keys.push(group::key(self, target, scope));
                             continue;
@@ -463,7 +485,10 @@ impl<'a> Cx<'a, '_> {
                 self.error(
                     Diagnostic::error(codes::UNKNOWN_COLUMN, espan, format!("`except ({name})`: no such column"))
                         .with_label("not a column of the tables in `from`")
-                        .with_help_opt(did_you_mean(&name, scope.rels.iter().flat_map(|r| r.columns.iter().map(|c| c.name.as_str())))),
+                        .with_help_opt(did_you_mean(
+                            &name,
+                            scope.rels.iter().flat_map(|r| r.columns.iter().map(|c| c.name.as_str())),
+                        )),
                 );
             }
         }
@@ -507,8 +532,16 @@ impl<'a> Cx<'a, '_> {
                     let span = self.span(name);
                     let left = scope.rels.get(first..before).unwrap_or_default();
                     let right = scope.rels.get(before..).unwrap_or_default();
-                    let has = |rels: &[Rel]| rels.iter().any(|r| r.open || r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&column)));
-                    let side = if !has(left) { Some("left") } else if !has(right) { Some("right") } else { None };
+                    let has = |rels: &[Rel]| {
+                        rels.iter().any(|r| r.open || r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&column)))
+                    };
+                    let side = if !has(left) {
+                        Some("left")
+                    } else if !has(right) {
+                        Some("right")
+                    } else {
+                        None
+                    };
                     if let Some(side) = side {
                         self.error(
                             Diagnostic::error(
@@ -517,15 +550,29 @@ impl<'a> Cx<'a, '_> {
                                 format!("`using ({column})`: the {side} side of the join has no column `{column}`"),
                             )
                             .with_label("not on both sides")
-                            .with_help("`using` needs a column of the same name on both sides; use `on a.x = b.y` otherwise"),
+                            .with_help(
+                                "`using` needs a column of the same name on both sides; use `on a.x = b.y` otherwise",
+                            ),
                         );
                     }
                     scope.merged.insert(column);
                 }
             }
             Some(JoinConstraint::Natural) => {
-                let left_names: BTreeSet<String> = scope.rels.get(first..before).unwrap_or_default().iter().flat_map(|r| r.columns.iter().map(|c| c.name.to_ascii_lowercase())).collect();
-                let right_names: Vec<String> = scope.rels.get(before..).unwrap_or_default().iter().flat_map(|r| r.columns.iter().map(|c| c.name.to_ascii_lowercase())).collect();
+                let left_names: BTreeSet<String> = scope
+                    .rels
+                    .get(first..before)
+                    .unwrap_or_default()
+                    .iter()
+                    .flat_map(|r| r.columns.iter().map(|c| c.name.to_ascii_lowercase()))
+                    .collect();
+                let right_names: Vec<String> = scope
+                    .rels
+                    .get(before..)
+                    .unwrap_or_default()
+                    .iter()
+                    .flat_map(|r| r.columns.iter().map(|c| c.name.to_ascii_lowercase()))
+                    .collect();
                 scope.merged.extend(right_names.into_iter().filter(|n| left_names.contains(n)));
             }
             _ => {}
@@ -589,8 +636,12 @@ impl<'a> Cx<'a, '_> {
                         t if t.is_open() => Ty::Unknown,
                         t => {
                             self.error(
-                                Diagnostic::error(codes::TYPE_MISMATCH, self.expr_span(e), format!("`unnest` takes an array, not {t}"))
-                                    .with_label(format!("{t}")),
+                                Diagnostic::error(
+                                    codes::TYPE_MISMATCH,
+                                    self.expr_span(e),
+                                    format!("`unnest` takes an array, not {t}"),
+                                )
+                                .with_label(format!("{t}")),
                             );
                             Ty::Unknown
                         }
@@ -618,7 +669,14 @@ impl<'a> Cx<'a, '_> {
                 }
                 if *with_offset {
                     let name = with_offset_alias.as_ref().map_or_else(|| "offset".to_string(), |a| a.value.clone());
-                    columns.push(Col { name, ty: Ty::Int, nullable: false, doc: None, lineage: BTreeSet::new(), derived: false });
+                    columns.push(Col {
+                        name,
+                        ty: Ty::Int,
+                        nullable: false,
+                        doc: None,
+                        lineage: BTreeSet::new(),
+                        derived: false,
+                    });
                 }
                 let name = alias.as_ref().map_or_else(String::new, |a| a.name.value.clone());
                 scope.rels.push(Rel { alias: name, columns, open: false });
@@ -628,18 +686,16 @@ impl<'a> Cx<'a, '_> {
     }
 
     fn push_rel(&mut self, scope: &mut Scope<'_>, rel: Rel, span: Span) {
-        if !rel.alias.is_empty() {
-            if scope.rels.iter().any(|r| r.alias.eq_ignore_ascii_case(&rel.alias)) {
-                self.error(
-                    Diagnostic::error(
-                        codes::DUPLICATE_COLUMN,
-                        span,
-                        format!("`{}` appears twice in this `from`", rel.alias),
-                    )
-                    .with_label("second table with this name")
-                    .with_help("give one of them an alias: `join customers c2 on …`"),
-                );
-            }
+        if !rel.alias.is_empty() && scope.rels.iter().any(|r| r.alias.eq_ignore_ascii_case(&rel.alias)) {
+            self.error(
+                Diagnostic::error(
+                    codes::DUPLICATE_COLUMN,
+                    span,
+                    format!("`{}` appears twice in this `from`", rel.alias),
+                )
+                .with_label("second table with this name")
+                .with_help("give one of them an alias: `join customers c2 on …`"),
+            );
         }
         scope.rels.push(rel);
     }
@@ -686,7 +742,10 @@ impl<'a> Cx<'a, '_> {
             if aliases.is_empty() {
                 "this query reads no table".to_string()
             } else {
-                format!("the tables here are called {}", aliases.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "the tables here are called {}",
+                    aliases.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                )
             }
         });
         self.error(
@@ -701,9 +760,13 @@ impl<'a> Cx<'a, '_> {
         let v = self.expr(e, scope, &mode);
         if !v.ty.fits(&Ty::Bool) {
             self.error(
-                Diagnostic::error(codes::NOT_BOOLEAN, self.expr_span(e), format!("`{clause}` needs a condition, but this is {}", v.ty))
-                    .with_label(format!("{}", v.ty))
-                    .with_help("compare it with something: `x = …`, `x > …`, `x is not null`"),
+                Diagnostic::error(
+                    codes::NOT_BOOLEAN,
+                    self.expr_span(e),
+                    format!("`{clause}` needs a condition, but this is {}", v.ty),
+                )
+                .with_label(format!("{}", v.ty))
+                .with_help("compare it with something: `x = …`, `x > …`, `x is not null`"),
             );
         }
         v

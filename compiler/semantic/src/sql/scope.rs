@@ -92,7 +92,13 @@ impl<'o> Scope<'o> {
     fn lookup_here(&self, qualifier: Option<&str>, column: &str) -> Lookup<'_> {
         if let Some(q) = qualifier {
             let Some((ri, rel)) = self.rel(q) else { return Lookup::NoRelation };
-            let same: Vec<usize> = rel.columns.iter().enumerate().filter(|(_, c)| c.name.eq_ignore_ascii_case(column)).map(|(i, _)| i).collect();
+            let same: Vec<usize> = rel
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.name.eq_ignore_ascii_case(column))
+                .map(|(i, _)| i)
+                .collect();
             if same.len() > 1 {
                 return Lookup::Ambiguous(vec![format!("{q}.{column} ({} columns of this name)", same.len())]);
             }
@@ -112,7 +118,9 @@ impl<'o> Scope<'o> {
         match hits.as_slice() {
             [] if self.rels.iter().any(|r| r.open) => Lookup::Open,
             [] => Lookup::Missing,
-            [(ri, ci), ..] if hits.len() == 1 || merged => self.col(*ri, *ci).map_or(Lookup::Missing, |c| Lookup::Found((*ri, *ci), c)),
+            [(ri, ci), ..] if hits.len() == 1 || merged => {
+                self.col(*ri, *ci).map_or(Lookup::Missing, |c| Lookup::Found((*ri, *ci), c))
+            }
             _ => Lookup::Ambiguous(
                 hits.iter()
                     .filter_map(|(ri, ci)| Some(format!("{}.{}", self.rels.get(*ri)?.alias, self.col(*ri, *ci)?.name)))

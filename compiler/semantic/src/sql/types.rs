@@ -25,11 +25,17 @@ pub(crate) fn data_type(dt: &DataType) -> Ty {
         | DataType::Real
         | DataType::Double(_)
         | DataType::DoublePrecision => Ty::Float,
-        DataType::Decimal(info) | DataType::Numeric(info) | DataType::Dec(info) | DataType::BigNumeric(info) | DataType::BigDecimal(info) => {
+        DataType::Decimal(info)
+        | DataType::Numeric(info)
+        | DataType::Dec(info)
+        | DataType::BigNumeric(info)
+        | DataType::BigDecimal(info) => {
             let (p, s) = match info {
                 ExactNumberInfo::None => DEFAULT_DECIMAL,
                 ExactNumberInfo::Precision(p) => (u32::try_from(*p).unwrap_or(38), 0),
-                ExactNumberInfo::PrecisionAndScale(p, s) => (u32::try_from(*p).unwrap_or(38), u32::try_from(*s).unwrap_or(0)),
+                ExactNumberInfo::PrecisionAndScale(p, s) => {
+                    (u32::try_from(*p).unwrap_or(38), u32::try_from(*s).unwrap_or(0))
+                }
             };
             Ty::Decimal { precision: p, scale: s }
         }
@@ -41,15 +47,17 @@ pub(crate) fn data_type(dt: &DataType) -> Ty {
         | DataType::CharacterVarying(_)
         | DataType::Nvarchar(_)
         | DataType::Text => Ty::String,
-        DataType::Bytes(_) | DataType::Binary(_) | DataType::Varbinary(_) | DataType::Bytea | DataType::Blob(_) => Ty::Bytes,
+        DataType::Bytes(_) | DataType::Binary(_) | DataType::Varbinary(_) | DataType::Bytea | DataType::Blob(_) => {
+            Ty::Bytes
+        }
         DataType::Date => Ty::Date,
         DataType::Timestamp(..) | DataType::Datetime(_) | DataType::TimestampNtz(_) => Ty::Timestamp,
         DataType::JSON | DataType::JSONB => Ty::Json,
         DataType::Interval { .. } => Ty::Interval,
         DataType::Array(element) => match element {
-            ArrayElemTypeDef::AngleBracket(t) | ArrayElemTypeDef::SquareBracket(t, _) | ArrayElemTypeDef::Parenthesis(t) => {
-                Ty::Array(Box::new(data_type(t)))
-            }
+            ArrayElemTypeDef::AngleBracket(t)
+            | ArrayElemTypeDef::SquareBracket(t, _)
+            | ArrayElemTypeDef::Parenthesis(t) => Ty::Array(Box::new(data_type(t))),
             ArrayElemTypeDef::None | ArrayElemTypeDef::Qualified(..) => Ty::Array(Box::new(Ty::Unknown)),
         },
         DataType::Custom(name, _) => Ty::primitive(&name.to_string()).unwrap_or(Ty::Unknown),

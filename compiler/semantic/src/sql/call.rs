@@ -1,0 +1,241 @@
+//! Function calls in SQL bodies: aggregates and window functions where
+//! they may be, arguments checked against built-in and declared
+//! signatures.
+
+use cjo_diagnostics::{self as codes, Diagnostic, Span, did_you_mean};
+use sqlparser::ast::{Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, WindowType};
+
+use super::expr::{Mode, Val};
+use super::query::Cx;
+use super::scope::{Lookup, Scope};
+use crate::functions::{self, CallError, FnKind};
+use crate::ty::Ty;
+
+impl Cx<'_, '_> {
+    pub(super) fn call(&mut self, f: &Function, e: &Expr, scope: &Scope<'_>, mode: &Mode<'_>) -> Val {
+        let name = f.name.0.last().and_then(|p| p.as_ident()).map_or_else(|| f.name.to_string(), |i| i.value.clone());
+        let kind = functions::builtin_kind(&name).unwrap_or(FnKind::Scalar);
+        let windowed = f.over.is_some();
+        let name_span = self.span(&f.name);
+        if kind == FnKind::Aggregate && !windowed {
+            if mode.in_aggregate {
+                self.misplaced(
+                    name_span,
+                    &name,
+                    "inside another aggregate",
+                    "compute the inner aggregate in a subquery or CTE first",
+                );
+            } else if !mode.aggregates {
+                let help = if mode.clause == "where" {
+                    "filter groups with `having`, or aggregate in a subquery first"
+                } else {
+                    "aggregate in a subquery or CTE first"
+                };
+                self.misplaced(name_span, &name, &format!("in `{}`", mode.clause), help);
+            }
+        }
+        if windowed && mode.in_aggregate {
+            self.misplaced(
+                name_span,
+                &name,
+                "inside an aggregate",
+                "compute the window function in a subquery or CTE, then aggregate its result",
+            );
+        } else if windowed && !mode.windows {
+            self.misplaced(
+                name_span,
+                &name,
+                &format!("with `over` in `{}`", mode.clause),
+                "window functions belong in the select list, `qualify` or `order by`",
+            );
+        }
+        if kind == FnKind::Window && !windowed {
+            self.misplaced(
+                name_span,
+                &name,
+                "without `over (…)`",
+                &format!("`{name}` is a window function: add `over (partition by … order by …)`"),
+            );
+        }
+        let inner = Mode {
+            in_aggregate: mode.in_aggregate || (kind == FnKind::Aggregate && !windowed),
+            aggregates: mode.aggregates && (kind != FnKind::Aggregate || windowed),
+            ..*mode
+        };
+        let mut args: Vec<(Val, Option<&Expr>)> = Vec::new();
+        let mut star = false;
+        if let FunctionArguments::List(list) = &f.args {
+            for arg in &list.args {
+                let arg = match arg {
+                    FunctionArg::Unnamed(a)
+                    | FunctionArg::Named { arg: a, .. }
+                    | FunctionArg::ExprNamed { arg: a, .. } => a,
+                };
+                match arg {
+                    // `date_trunc(d, month)`, `datediff(day, a, b)`: a date part, not a column.
+                    FunctionArgExpr::Expr(Expr::Identifier(part))
+                        if self.native
+                            && is_date_part(&part.value)
+                            && matches!(scope.lookup(None, &part.value), Lookup::Missing) =>
+                    {
+                        args.push((Val::unknown(), None));
+                    }
+                    FunctionArgExpr::Expr(x) => args.push((self.expr(x, scope, &inner), Some(x))),
+                    _ => star = true,
+                }
+            }
+        }
+        if let Some(filter) = &f.filter {
+            let fv = self.expr(filter, scope, &Mode::clause("filter"));
+            self.want_bool(&fv, filter, "`filter (where …)`");
+        }
+        if let Some(WindowType::WindowSpec(spec)) = &f.over {
+            let window_mode = Mode { windows: false, in_aggregate: false, ..*mode };
+            for x in spec.partition_by.iter().chain(spec.order_by.iter().map(|o| &o.expr)) {
+                self.expr(x, scope, &window_mode);
+            }
+        }
+        if star && !name.eq_ignore_ascii_case("count") {
+            self.error(
+                Diagnostic::error(
+                    codes::WRONG_ARGUMENTS,
+                    self.map.call(name_span),
+                    format!("`{name}(*)`: only `count` takes `*`"),
+                )
+                .with_label("`*` argument")
+                .with_help(format!("pass a column: `{name}(amount)`")),
+            );
+            return Val::unknown();
+        }
+        let types: Vec<Ty> = args.iter().map(|(v, _)| v.ty.clone()).collect();
+        let typed = match functions::call_builtin(&name, &types) {
+            Some(r) => r,
+            None => match self.env.functions.get(&name) {
+                // In a dialect's own SQL the warehouse's function of that
+                // name (BigQuery's `format_date(fmt, d)`) may differ from ours.
+                Some(sig) if self.native => Ok(functions::call_declared(sig, &types).unwrap_or(Ty::Unknown)),
+                Some(sig) => functions::call_declared(sig, &types)
+                    .map_err(|err| (err, Some(sig.display())))
+                    .map_err(|(err, s)| {
+                        self.call_error(&name, name_span, e, &args, err, s);
+                    })
+                    .map_or(Ok(Ty::Unknown), Ok),
+                None => {
+                    if !self.native {
+                        let help = did_you_mean(&name, self.env.functions.names()).unwrap_or_else(|| {
+                            "the functions are SQL's aggregates and window functions and the standard library's (`cjoc explain E0304` lists where to look); declare your own with `fn`".to_string()
+                        });
+                        self.error(
+                            Diagnostic::error(codes::UNKNOWN_FUNCTION, name_span, format!("unknown function `{name}`"))
+                                .with_label("not a known function")
+                                .with_help(help),
+                        );
+                    }
+                    Ok(Ty::Unknown)
+                }
+            },
+        };
+        let ty = match typed {
+            Ok(t) => t,
+            Err(err) => {
+                self.call_error(&name, name_span, e, &args, err, None);
+                Ty::Unknown
+            }
+        };
+        let vals: Vec<Val> = args.into_iter().map(|(v, _)| v).collect();
+        let mut v = Val::from_parts(ty, &vals);
+        let lname = name.to_ascii_lowercase();
+        if kind == FnKind::Aggregate && !windowed {
+            v.aggregate = true;
+        }
+        if kind == FnKind::Window || windowed {
+            v.aggregate = vals.iter().any(|x| x.aggregate);
+        }
+        if matches!(
+            lname.as_str(),
+            "count" | "row_number" | "rank" | "dense_rank" | "ntile" | "percent_rank" | "cume_dist"
+        ) {
+            v.nullable = false;
+        }
+        if lname == "coalesce" || lname == "ifnull" {
+            v.nullable = vals.iter().all(|x| x.nullable);
+        }
+        v
+    }
+
+    pub(super) fn call_error(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        call: &Expr,
+        args: &[(Val, Option<&Expr>)],
+        err: CallError,
+        signature: Option<String>,
+    ) {
+        let d = match err {
+            CallError::Arity { expected, found } => Diagnostic::error(
+                codes::WRONG_ARGUMENTS,
+                self.expr_span(call),
+                format!("`{name}` takes {expected}, but {found} {} given", if found == 1 { "was" } else { "were" }),
+            )
+            .with_label(format!("{found} argument{}", if found == 1 { "" } else { "s" })),
+            CallError::Argument { index, expected, found } => {
+                let span = args.get(index).and_then(|(_, x)| *x).map_or(name_span, |x| self.expr_span(x));
+                Diagnostic::error(
+                    codes::WRONG_ARGUMENTS,
+                    span,
+                    format!("argument {} of `{name}` must be {expected}, but this is {found}", index + 1),
+                )
+                .with_label(format!("{found}"))
+            }
+        };
+        self.error(d.with_help_opt(signature.map(|s| format!("the signature is `{s}`"))));
+    }
+
+    fn misplaced(&mut self, span: Span, name: &str, place: &str, help: &str) {
+        self.error(
+            Diagnostic::error(codes::MISPLACED_AGGREGATE, span, format!("`{name}` cannot be used {place}"))
+                .with_label("not allowed here")
+                .with_help(help),
+        );
+    }
+}
+
+/// The date and time parts warehouses take as bare words.
+fn is_date_part(word: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "microsecond",
+        "millisecond",
+        "second",
+        "minute",
+        "hour",
+        "day",
+        "dayofweek",
+        "dayofyear",
+        "week",
+        "isoweek",
+        "month",
+        "quarter",
+        "year",
+        "isoyear",
+        "date",
+        "time",
+        "datetime",
+        "epoch",
+        "dow",
+        "doy",
+        "d",
+        "dd",
+        "mm",
+        "yy",
+        "yyyy",
+        "hh",
+        "mi",
+        "ss",
+        "ms",
+        "us",
+        "wk",
+        "qtr",
+    ];
+    PARTS.iter().any(|p| p.eq_ignore_ascii_case(word))
+}
