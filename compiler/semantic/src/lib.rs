@@ -53,6 +53,9 @@ pub struct Analysis {
     pub order: Vec<String>,
     /// Problems found, sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
+    /// The catalog tables (`qualified_name`, lowercase) that some
+    /// `source … from catalog` reads.
+    pub catalog_tables_used: BTreeSet<String>,
 }
 
 impl Analysis {
@@ -92,10 +95,16 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     let mut relations = BTreeMap::new();
     let mut tables = BTreeMap::new();
     let mut known = BTreeSet::new();
+    let mut catalog_tables_used = BTreeSet::new();
     for (file, source) in symbols.sources() {
         let key = source.name.text.to_ascii_lowercase();
         tables.entry(source.table.value.to_ascii_lowercase()).or_insert_with(|| key.clone());
         known.insert(key.clone());
+        if source.from_catalog.is_some() {
+            if let Some(table) = ws.catalog.find(&source.table.value) {
+                catalog_tables_used.insert(table.qualified_name.to_ascii_lowercase());
+            }
+        }
         if let Some(relation) = sources::relation(ws, file, source, &mut out) {
             relations.insert(key, relation);
         }
@@ -148,12 +157,34 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     let broken_lines: BTreeSet<_> = syntax_errors.iter().filter_map(|s| line_of(*s)).collect();
     out.retain(|d| line_of(d.span()).is_none_or(|l| !broken_lines.contains(&l)));
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Analysis { relations, dependencies, order: order.order, diagnostics: out }
+    Analysis { relations, dependencies, order: order.order, diagnostics: out, catalog_tables_used }
 }
 
 /// `ws`'s own diagnostics and the analysis', merged in one sorted list.
+///
+/// A catalog export describes every table of a schema; a warning about an
+/// approximate type (W0002) matters only for the tables the project reads,
+/// so the others' are left out.
 pub fn all_diagnostics(ws: &Workspace, analysis: &Analysis) -> Vec<Diagnostic> {
-    let mut all: Vec<Diagnostic> = ws.diagnostics.iter().chain(&analysis.diagnostics).cloned().collect();
+    let unused_catalog_warning = |d: &Diagnostic| {
+        d.code == cjo_diagnostics::CATALOG_APPROXIMATE_TYPE
+            && ws.file(d.span().file).is_some_and(|f| f.kind == cjo_project::FileKind::Catalog)
+            && catalog_table_of(ws, d.span()).is_some_and(|t| !analysis.catalog_tables_used.contains(&t))
+    };
+    let mut all: Vec<Diagnostic> =
+        ws.diagnostics.iter().filter(|d| !unused_catalog_warning(d)).chain(&analysis.diagnostics).cloned().collect();
     all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     all
+}
+
+/// The catalog table (lowercase qualified name) whose column is written
+/// nearest before `at`: the column a catalog diagnostic is about.
+fn catalog_table_of(ws: &Workspace, at: cjo_diagnostics::Span) -> Option<String> {
+    ws.catalog
+        .tables()
+        .iter()
+        .flat_map(|t| t.columns.iter().map(move |c| (t, c)))
+        .filter(|(_, c)| c.span.file == at.file && c.span.range.start <= at.range.start)
+        .max_by_key(|(_, c)| c.span.range.start)
+        .map(|(t, _)| t.qualified_name.to_ascii_lowercase())
 }
