@@ -18,7 +18,11 @@ pub(super) struct Cycle {
 /// at node 0, then at every node not yet visited, in order. Every cycle of
 /// the graph contains at least one of these back edges, so removing them
 /// makes the graph acyclic; there are at most as many as edges.
-pub(super) fn back_edge_cycles(successors: &[Vec<usize>]) -> Vec<Cycle> {
+///
+/// Only the first `limit` cycles are returned, with the number of further
+/// back edges: a cycle is as long as the search path, so returning all of
+/// them could take quadratic time and memory on a large tangled graph.
+pub(super) fn back_edge_cycles(successors: &[Vec<usize>], limit: usize) -> (Vec<Cycle>, usize) {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         New,
@@ -27,6 +31,7 @@ pub(super) fn back_edge_cycles(successors: &[Vec<usize>]) -> Vec<Cycle> {
     }
     let mut state = vec![State::New; successors.len()];
     let mut cycles = Vec::new();
+    let mut more = 0;
     for root in 0..successors.len() {
         if state.get(root) != Some(&State::New) {
             continue;
@@ -47,6 +52,7 @@ pub(super) fn back_edge_cycles(successors: &[Vec<usize>]) -> Vec<Cycle> {
                     set(&mut state, to, State::OnPath);
                     path.push((to, 0));
                 }
+                Some(State::OnPath) if cycles.len() >= limit => more += 1,
                 Some(State::OnPath) => {
                     let from = path.iter().position(|&(n, _)| n == to).unwrap_or(0);
                     let nodes = path.iter().skip(from).map(|&(n, _)| n).collect();
@@ -56,7 +62,7 @@ pub(super) fn back_edge_cycles(successors: &[Vec<usize>]) -> Vec<Cycle> {
             }
         }
     }
-    cycles
+    (cycles, more)
 }
 
 fn set<T>(v: &mut [T], i: usize, value: T) {
@@ -103,14 +109,23 @@ mod tests {
     fn finds_one_cycle_per_back_edge() {
         // 0 → 1 → 2 → 0, 2 → 2, 3 → 1.
         let g = vec![vec![1], vec![2], vec![0, 2], vec![1]];
-        let cycles = back_edge_cycles(&g);
+        let (cycles, more) = back_edge_cycles(&g, 10);
         assert_eq!(cycles, vec![Cycle { nodes: vec![0, 1, 2], closing: 0 }, Cycle { nodes: vec![2], closing: 1 }]);
+        assert_eq!(more, 0);
+    }
+
+    #[test]
+    fn cycles_past_the_limit_are_counted() {
+        // Every node leads back to node 0.
+        let g: Vec<Vec<usize>> = (0..100).map(|i| if i < 99 { vec![i + 1, 0] } else { vec![0] }).collect();
+        let (cycles, more) = back_edge_cycles(&g, 3);
+        assert_eq!((cycles.len(), more), (3, 97));
     }
 
     #[test]
     fn an_acyclic_graph_has_no_cycles() {
         let g = vec![vec![1, 2], vec![3], vec![3], vec![]];
-        assert!(back_edge_cycles(&g).is_empty());
+        assert_eq!(back_edge_cycles(&g, 10), (Vec::new(), 0));
     }
 
     #[test]
@@ -118,7 +133,7 @@ mod tests {
         let n = 100_000;
         let mut g: Vec<Vec<usize>> = (1..n).map(|i| vec![i]).collect();
         g.push(vec![0]);
-        let cycles = back_edge_cycles(&g);
+        let (cycles, _) = back_edge_cycles(&g, 10);
         assert_eq!(cycles.len(), 1);
         assert_eq!(cycles[0].nodes.len(), n);
         assert!(reachable(&g, 0).iter().all(|&r| r));

@@ -9,7 +9,7 @@ use cjo_project::{JourneyDefaults, Workspace};
 use cjo_syntax::ast::{Journey, Name, Stage, StepKind};
 
 use super::graph::back_edge_cycles;
-use super::{Cx, JourneyIndex, find_stage, name_list};
+use super::{Cx, JourneyIndex, MAX_CYCLES, cycle_path, find_stage, name_list, shown};
 
 /// Stages only move forward: what to do instead of jumping back.
 const FORWARD_ONLY: &str = "stages only move forward and each is entered at most once per instance: jump to a later \
@@ -182,25 +182,30 @@ pub(super) fn check_cycles(index: &JourneyIndex, out: &mut Vec<Diagnostic>) {
     }
     let successors: Vec<Vec<usize>> = edges.iter().map(|e| e.iter().map(|(to, _)| *to).collect()).collect();
     let name = |i: usize| nodes.get(i).map_or("?", |(_, j)| j.name.as_str());
-    for cycle in back_edge_cycles(&successors) {
+    let (cycles, more) = back_edge_cycles(&successors, MAX_CYCLES);
+    let count = cycles.len();
+    for (k, cycle) in cycles.iter().enumerate() {
         let (Some(&first), Some(&last)) = (cycle.nodes.first(), cycle.nodes.last()) else { continue };
         let Some(&(_, closing)) = edges.get(last).and_then(|e| e.get(cycle.closing)) else { continue };
-        let path: Vec<&str> = cycle.nodes.iter().chain([&first]).map(|&i| name(i)).collect();
+        let names: Vec<&str> = cycle.nodes.iter().map(|&i| name(i)).collect();
         let mut d = Diagnostic::error(
             diag::JUMP_CYCLE,
             closing,
-            format!("journeys jump to each other in a circle: {}", path.join(" -> ")),
+            format!("journeys jump to each other in a circle: {}", cycle_path(&names)),
         )
         .with_label(format!("`{}` jumps back to `{}`", name(last), name(first)))
         .with_help(
             "remove one of these jumps, e.g. finish with `end` and let the next journey's entry criteria bring \
              customers in: a jump skips entry criteria, so customers could go round the circle forever",
         );
-        for pair in cycle.nodes.windows(2) {
-            let &[from, to] = pair else { continue };
+        for k in shown(cycle.nodes.len().saturating_sub(1)) {
+            let (Some(&from), Some(&to)) = (cycle.nodes.get(k), cycle.nodes.get(k + 1)) else { continue };
             if let Some(&(_, span)) = edges.get(from).and_then(|e| e.iter().find(|(t, _)| *t == to)) {
                 d = d.with_secondary(span, format!("`{}` jumps to `{}`", name(from), name(to)));
             }
+        }
+        if more > 0 && k + 1 == count {
+            d = d.with_note(format!("there are {more} more circles of jumps, not shown"));
         }
         out.push(d);
     }

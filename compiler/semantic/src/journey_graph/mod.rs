@@ -23,6 +23,13 @@ use cjo_diagnostics::{Diagnostic, FileId, Span, TextRange};
 use cjo_project::Workspace;
 use cjo_syntax::ast::{Item, Journey, Stage};
 
+/// At most this many cycles are reported per stage, and circles of jumps
+/// per project; the last one reported says how many more there are.
+const MAX_CYCLES: usize = 10;
+
+/// A cycle longer than this is shown by its first and last links.
+const MAX_SHOWN: usize = 16;
+
 /// Checks the step graph of every journey of `ws`.
 pub(crate) fn check(ws: &Workspace, out: &mut Vec<Diagnostic>) {
     let index = JourneyIndex::new(ws);
@@ -129,6 +136,37 @@ fn name_list<'a>(names: impl IntoIterator<Item = &'a str>, max: usize) -> String
     }
 }
 
+/// The positions in a cycle of `len` links that are shown: all of them,
+/// or the first and last `MAX_SHOWN / 2` of a longer one.
+fn shown(len: usize) -> impl Iterator<Item = usize> {
+    let half = MAX_SHOWN / 2;
+    (0..len).filter(move |&k| len <= MAX_SHOWN || k < half || k >= len - half)
+}
+
+/// `a -> b -> c -> a` for the cycle through `names` (without the
+/// repeated first name), with `…` for the links not shown.
+fn cycle_path(names: &[&str]) -> String {
+    let mut out = String::new();
+    let mut last = None;
+    for k in shown(names.len()) {
+        if last.is_some_and(|l: usize| l + 1 != k) {
+            out.push_str(" -> …");
+        }
+        if let Some(name) = names.get(k) {
+            if !out.is_empty() {
+                out.push_str(" -> ");
+            }
+            out.push_str(name);
+        }
+        last = Some(k);
+    }
+    if let Some(first) = names.first() {
+        out.push_str(" -> ");
+        out.push_str(first);
+    }
+    out
+}
+
 /// The first stage of `journey` called `name`, with its position.
 fn find_stage<'a>(journey: &'a Journey, name: &str) -> Option<(usize, &'a Stage)> {
     journey.stages.iter().enumerate().find(|(_, s)| s.name.as_str() == name)
@@ -141,5 +179,17 @@ mod tests {
         assert_eq!(super::name_list(["a"], 5), "`a`");
         assert_eq!(super::name_list(["a", "b", "c"], 5), "`a`, `b` and `c`");
         assert_eq!(super::name_list(["a", "b", "c"], 2), "`a`, `b`, …");
+    }
+
+    #[test]
+    fn long_cycles_are_shortened() {
+        assert_eq!(super::cycle_path(&["a", "b", "c"]), "a -> b -> c -> a");
+        let names: Vec<String> = (0..20).map(|i| format!("s{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(
+            super::cycle_path(&names),
+            "s0 -> s1 -> s2 -> s3 -> s4 -> s5 -> s6 -> s7 -> … -> s12 -> s13 -> s14 -> s15 -> s16 -> s17 -> s18 \
+             -> s19 -> s0"
+        );
     }
 }

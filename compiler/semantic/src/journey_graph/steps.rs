@@ -16,7 +16,7 @@ use cjo_diagnostics::{self as diag, Diagnostic, TextRange};
 use cjo_syntax::ast::{Journey, Name, Stage, Step, StepKind};
 
 use super::graph::{Cycle, back_edge_cycles, claim, reachable};
-use super::{Cx, name_list};
+use super::{Cx, MAX_CYCLES, MAX_SHOWN, cycle_path, name_list, shown};
 
 /// How one step leads to another.
 #[derive(Clone, Copy)]
@@ -75,8 +75,11 @@ pub(super) fn check(cx: &mut Cx, journey: &Journey, stage: &Stage) {
         return; // Reported by the syntax stage.
     }
     let graph = build(cx, journey, stage);
-    for cycle in back_edge_cycles(&graph.successors()) {
-        report_cycle(cx, stage, &graph, &cycle);
+    let (cycles, more) = back_edge_cycles(&graph.successors(), MAX_CYCLES);
+    let count = cycles.len();
+    for (k, cycle) in cycles.iter().enumerate() {
+        let more = if k + 1 == count { more } else { 0 };
+        report_cycle(cx, stage, &graph, cycle, more);
     }
     if graph.complete {
         reachability(cx, stage, &graph);
@@ -199,14 +202,15 @@ fn unknown_step(cx: &mut Cx, journey: &Journey, stage: &Stage, name: &Name) {
     );
 }
 
-fn report_cycle(cx: &mut Cx, stage: &Stage, graph: &Graph, cycle: &Cycle) {
+/// Reports `cycle`, and that `more` were not reported.
+fn report_cycle(cx: &mut Cx, stage: &Stage, graph: &Graph, cycle: &Cycle, more: usize) {
     let (Some(&first), Some(&last)) = (cycle.nodes.first(), cycle.nodes.last()) else { return };
     let Some(closing) = graph.edges.get(last).and_then(|e| e.get(cycle.closing)).copied() else { return };
     let message = if cycle.nodes.len() == 1 {
         format!("step `{}` of stage `{}` leads back to itself", graph.name(first), stage.name.text)
     } else {
-        let path: Vec<&str> = cycle.nodes.iter().chain([&first]).map(|&i| graph.name(i)).collect();
-        format!("the steps of stage `{}` form a cycle: {}", stage.name.text, path.join(" -> "))
+        let names: Vec<&str> = cycle.nodes.iter().map(|&i| graph.name(i)).collect();
+        format!("the steps of stage `{}` form a cycle: {}", stage.name.text, cycle_path(&names))
     };
     let label = match closing.via {
         Via::Named(_) if first == last => format!("`{}` leads back to itself", graph.name(last)),
@@ -219,8 +223,9 @@ fn report_cycle(cx: &mut Cx, stage: &Stage, graph: &Graph, cycle: &Cycle) {
             "a customer passes each step of a stage at most once: lead the cycle on to a later step or to an `end` \
              instead (to do something again, declare it again as a later step)",
         );
-    for pair in cycle.nodes.windows(2) {
-        let &[from, to] = pair else { continue };
+    let links = cycle.nodes.len().saturating_sub(1);
+    for k in shown(links) {
+        let (Some(&from), Some(&to)) = (cycle.nodes.get(k), cycle.nodes.get(k + 1)) else { continue };
         if let Some(edge) = graph.edge(from, to) {
             let text = match edge.via {
                 Via::Named(_) => format!("`{}` leads to `{}`", graph.name(from), graph.name(to)),
@@ -228,6 +233,9 @@ fn report_cycle(cx: &mut Cx, stage: &Stage, graph: &Graph, cycle: &Cycle) {
             };
             d = d.with_secondary(cx.span(graph.edge_range(from, edge)), text);
         }
+    }
+    if more > 0 {
+        d = d.with_note(format!("stage `{}` has {more} more cycles, not shown", stage.name.text));
     }
     cx.push(d);
 }
@@ -260,8 +268,12 @@ fn reachability(cx: &mut Cx, stage: &Stage, graph: &Graph) {
             step.name.text,
             step.name.text
         ));
-        for other in behind.iter().filter(|&&j| j != i).filter_map(|&j| graph.steps.get(j)) {
+        let others: Vec<&Step> = behind.iter().filter(|&&j| j != i).filter_map(|&j| graph.steps.get(j)).collect();
+        for other in others.iter().take(MAX_SHOWN) {
             d = d.with_secondary(cx.span(other.name.range), "never reached either");
+        }
+        if others.len() > MAX_SHOWN {
+            d = d.with_note(format!("and {} more steps only reached through it", others.len() - MAX_SHOWN));
         }
         cx.push(d);
     }
