@@ -30,7 +30,10 @@ pub fn run(names: &[String], dir: &Path, format: Format) -> u8 {
             Some(r) => selected.push(r),
             None => {
                 let help = cjo_diagnostics::did_you_mean(name, analysis.relations.values().map(|r| r.name.as_str()));
-                eprintln!("error: no model or source `{name}` with a known schema{}", help.map(|h| format!(" ({h})")).unwrap_or_default());
+                eprintln!(
+                    "error: no model or source `{name}` with a known schema{}",
+                    help.map(|h| format!(" ({h})")).unwrap_or_default()
+                );
                 return PROBLEMS;
             }
         }
@@ -59,7 +62,10 @@ pub fn run(names: &[String], dir: &Path, format: Format) -> u8 {
         }
     }
     if errors > 0 {
-        eprintln!("note: the project has {errors} error{}; `cjoc check` shows them", if errors == 1 { "" } else { "s" });
+        eprintln!(
+            "note: the project has {errors} error{}; `cjoc check` shows them",
+            if errors == 1 { "" } else { "s" }
+        );
     }
     OK
 }
