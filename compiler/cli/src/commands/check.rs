@@ -4,20 +4,12 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{OK, PROBLEMS, USAGE};
-use crate::os_fs::{OsFs, find_project_root};
 use crate::{Format, render};
 
 pub fn run(dir: &Path, format: Format, deny_warnings: bool, color: bool) -> u8 {
-    let Some(root) = find_project_root(dir) else {
-        eprintln!("error: no cjo.toml in {} or any folder above it (create a project with `cjoc init`)", dir.display());
-        return USAGE;
-    };
-    let ws = match cjo_project::load(&OsFs, &root) {
+    let ws = match super::load_project(dir) {
         Ok(ws) => ws,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return USAGE;
-        }
+        Err(code) => return code,
     };
     let analysis = cjo_semantic::analyze(&ws);
     let diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);

@@ -9,19 +9,11 @@ use serde_json::json;
 
 use super::{OK, PROBLEMS, USAGE};
 use crate::Format;
-use crate::os_fs::{OsFs, find_project_root};
 
 pub fn run(names: &[String], dir: &Path, format: Format) -> u8 {
-    let Some(root) = find_project_root(dir) else {
-        eprintln!("error: no cjo.toml in {} or any folder above it (create a project with `cjoc init`)", dir.display());
-        return USAGE;
-    };
-    let ws = match cjo_project::load(&OsFs, &root) {
+    let ws = match super::load_project(dir) {
         Ok(ws) => ws,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return USAGE;
-        }
+        Err(code) => return code,
     };
     let analysis = cjo_semantic::analyze(&ws);
     let mut selected: Vec<&Relation> = Vec::new();

@@ -14,3 +14,16 @@ pub const PROBLEMS: u8 = 1;
 pub const USAGE: u8 = 2;
 /// A bug in cjoc itself (a panic, already printed).
 pub const INTERNAL: u8 = 101;
+
+/// Loads the project around `dir` (its folder or any above it), printing
+/// why it cannot be loaded and returning [`USAGE`] then.
+pub fn load_project(dir: &std::path::Path) -> Result<cjo_project::Workspace, u8> {
+    let Some(root) = crate::os_fs::find_project_root(dir) else {
+        eprintln!("error: no cjo.toml in {} or any folder above it (create a project with `cjoc init`)", dir.display());
+        return Err(USAGE);
+    };
+    cjo_project::load(&crate::os_fs::OsFs, &root).map_err(|e| {
+        eprintln!("error: {e}");
+        USAGE
+    })
+}
