@@ -559,7 +559,7 @@ impl Cx<'_, '_> {
         let alias = self.select_aliases.iter().find(|a| a.eq_ignore_ascii_case(&column.value)).cloned();
         let help = elsewhere
             .map(|t| format!("`{t}` has a column `{}`: write `{t}.{}`", column.value, column.value))
-            .or_else(|| alias.map(|a| format!("`{a}` is a name given in the select list, which this clause cannot see: repeat the expression, or select in a subquery and filter outside it")))
+            .or_else(|| alias.map(|a| format!("`{a}` is a name given in this select list, which this part of the query cannot use: repeat the expression, or compute it in a subquery and use it outside")))
             .or_else(|| did_you_mean(&column.value, candidates.iter().map(String::as_str)))
             .unwrap_or_else(|| {
             if candidates.is_empty() {

@@ -277,7 +277,6 @@ impl<'a> Cx<'a, '_> {
         if let Some(w) = &s.selection {
             self.condition(w, &scope, "where", Mode::clause("where"));
         }
-        self.select_aliases = saved;
         let mut items = Vec::new();
         let mut exprs: Vec<Option<&Expr>> = Vec::new();
         let mut aggregating = false;
@@ -331,6 +330,7 @@ impl<'a> Cx<'a, '_> {
             }
         }
 
+        self.select_aliases = saved;
         let keys = self.group_by(&s.group_by, &scope, &items, &exprs);
         aggregating |= !keys.is_empty() || matches!(s.group_by, GroupByExpr::All(_));
         let aliases: Vec<(String, Val)> = items.iter().map(|i| (i.col.name.clone(), Val::of_col(&i.col))).collect();
