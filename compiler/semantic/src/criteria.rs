@@ -181,7 +181,7 @@ impl ExprCx<'_, '_> {
                 }
                 Val::of(Ty::Bool, false)
             }
-            ExprKind::Call { name, args, star, .. } => self.call(e, name, args, *star),
+            ExprKind::Call { name, args, .. } => self.call(e, name, args),
             ExprKind::Case { operand, whens, otherwise } => {
                 let subject = operand.as_ref().map(|o| self.expr(o));
                 let mut result = Ty::Null;
@@ -344,7 +344,7 @@ impl ExprCx<'_, '_> {
         Val::unknown()
     }
 
-    fn call(&mut self, e: &Expr, name: &Name, args: &[Expr], star: bool) -> Val {
+    fn call(&mut self, e: &Expr, name: &Name, args: &[Expr]) -> Val {
         let kind = functions::builtin_kind(&name.text);
         if matches!(kind, Some(FnKind::Aggregate | FnKind::Window)) {
             self.out.push(
@@ -363,7 +363,6 @@ impl ExprCx<'_, '_> {
         }
         let vals: Vec<Val> = args.iter().map(|a| self.expr(a)).collect();
         let types: Vec<Ty> = vals.iter().map(|v| v.ty.clone()).collect();
-        let _ = star;
         let (result, signature) = match functions::call_builtin(&name.text, &types) {
             Some(r) => (r, None),
             None => match self.functions.get(&name.text) {

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use cjo_diagnostics::{self as codes, Diagnostic, FileId, Span, did_you_mean};
-use cjo_project::Workspace;
 use cjo_syntax::ast::{self, Item, Journey, StepKind};
 
 use crate::criteria::ExprCx;
@@ -29,26 +28,19 @@ pub(crate) fn reads(file: FileId, journey: &Journey) -> Vec<(String, Span)> {
     reads
 }
 
-pub(crate) fn check(
-    ws: &Workspace,
-    symbols: &Symbols<'_>,
-    relations: &BTreeMap<String, Relation>,
-    out: &mut Vec<Diagnostic>,
-) {
+pub(crate) fn check(symbols: &Symbols<'_>, relations: &BTreeMap<String, Relation>, out: &mut Vec<Diagnostic>) {
     for (file, journey) in symbols.journeys() {
-        check_journey(ws, symbols, relations, file, journey, out);
+        check_journey(symbols, relations, file, journey, out);
     }
 }
 
 fn check_journey(
-    _ws: &Workspace,
     symbols: &Symbols<'_>,
     relations: &BTreeMap<String, Relation>,
     file: FileId,
     journey: &Journey,
     out: &mut Vec<Diagnostic>,
 ) {
-    let span = |range| Span::new(file, range);
     let profiles = settings::get(&journey.settings, "profiles").and_then(|s| settings::word(&s.value));
     let key = settings::get(&journey.settings, "key").and_then(|s| settings::word(&s.value));
     let profile = profiles.as_ref().and_then(|p| resolve(symbols, relations, file, p, "profiles", out));
@@ -134,7 +126,6 @@ fn check_journey(
             }
         }
     }
-    let _ = span;
 }
 
 /// A relation named by `profiles` or `events`.

@@ -145,7 +145,7 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     }
 
     let dependencies = graph.dependencies(&known);
-    journeys::check(ws, &symbols, &relations, &mut out);
+    journeys::check(&symbols, &relations, &mut out);
     checks::check(&symbols, &relations, &mut out);
     pipelines::check(&symbols, &mut out);
     journey_graph::check(ws, &mut out);

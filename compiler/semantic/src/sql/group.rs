@@ -16,7 +16,7 @@ pub(crate) enum Key {
     Expr(String),
 }
 
-pub(crate) fn key(_cx: &Cx<'_, '_>, e: &Expr, scope: &Scope<'_>) -> Key {
+pub(crate) fn key(e: &Expr, scope: &Scope<'_>) -> Key {
     match column_id(e, scope) {
         Some(id) => Key::Column(id),
         None => Key::Expr(normalise(e)),
@@ -107,7 +107,7 @@ pub(crate) fn check_expanded(cx: &mut Cx<'_, '_>, item: &Item, scope: &Scope<'_>
     let id = scope.rels.iter().enumerate().find_map(|(ri, r)| {
         r.columns.iter().position(|c| c.name == item.col.name && c.lineage == item.col.lineage).map(|ci| (ri, ci))
     });
-    if let Some(id) = id.filter(|id| !keys.contains(&Key::Column(*id))) {
+    if id.is_some_and(|id| !keys.contains(&Key::Column(id))) {
         cx.error(
             Diagnostic::error(
                 codes::NOT_AGGREGATED,
@@ -117,7 +117,6 @@ pub(crate) fn check_expanded(cx: &mut Cx<'_, '_>, item: &Item, scope: &Scope<'_>
             .with_label("not in `group by`")
             .with_help("list the columns instead of `*`, each grouped or aggregated"),
         );
-        let _ = id;
     }
 }
 

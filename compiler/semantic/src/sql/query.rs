@@ -389,7 +389,7 @@ impl<'a> Cx<'a, '_> {
                                 .with_help("group by the columns the aggregate is computed from"),
                             );
                         }
-                        Some(target) => keys.push(group::key(self, target, scope)),
+                        Some(target) => keys.push(group::key(target, scope)),
                         None => keys.push(Key::Expr(String::new())),
                     }
                 }
@@ -402,14 +402,14 @@ impl<'a> Cx<'a, '_> {
                         items.iter().position(|it| it.named && it.col.name.eq_ignore_ascii_case(&ident.value))
                     {
                         if let Some(target) = exprs.get(i).copied().flatten() {
-                            keys.push(group::key(self, target, scope));
+                            keys.push(group::key(target, scope));
                             continue;
                         }
                     }
                 }
             }
             self.expr(e, scope, &Mode::clause("group by"));
-            keys.push(group::key(self, e, scope));
+            keys.push(group::key(e, scope));
         }
         keys
     }
