@@ -11,7 +11,7 @@ use crate::criteria::ExprCx;
 use crate::models::builtin_params;
 use crate::schema::Relation;
 use crate::sql::{Col, Val};
-use crate::symbols::Symbols;
+use crate::symbols::{self, RelationLookup, Symbols};
 use crate::ty::Ty;
 
 pub(crate) fn check(symbols: &Symbols<'_>, relations: &BTreeMap<String, Relation>, out: &mut Vec<Diagnostic>) {
@@ -27,30 +27,34 @@ fn check_one(
     c: &Check,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(rel) = relations.get(&c.target.text.to_ascii_lowercase()) else {
-        match symbols.get(&c.target.text) {
-            // Declared but without known columns: reported where declared.
-            Some(d) if matches!(d.item, cjo_syntax::ast::Item::Source(_) | cjo_syntax::ast::Item::Model(_)) => {}
-            Some(d) => out.push(
+    let span = Span::new(file, c.target.range);
+    let rel = match symbols::relation(symbols, relations, &c.target.text) {
+        RelationLookup::Found(rel) => rel,
+        RelationLookup::Unresolved => return,
+        RelationLookup::NotATable(d) => {
+            out.push(
                 Diagnostic::error(
                     codes::UNKNOWN_ITEM,
-                    Span::new(file, c.target.range),
+                    span,
                     format!("`{}` is a {}: checks test models and sources", c.target.text, d.item.keyword()),
                 )
                 .with_label("not a table")
                 .with_secondary(d.name_span(), "declared here"),
-            ),
-            None => out.push(
+            );
+            return;
+        }
+        RelationLookup::Unknown => {
+            out.push(
                 Diagnostic::error(
                     codes::UNKNOWN_ITEM,
-                    Span::new(file, c.target.range),
+                    span,
                     format!("`check {}`: no model or source of this name", c.target.text),
                 )
                 .with_label("unknown")
-                .with_help_opt(did_you_mean(&c.target.text, relations.values().map(|r| r.name.as_str()))),
-            ),
+                .with_help_opt(did_you_mean(&c.target.text, symbols::relation_names(relations))),
+            );
+            return;
         }
-        return;
     };
     let cols: Vec<Col> = rel.columns.iter().map(|col| Col::of_relation(&rel.name, col)).collect();
     let params = builtin_params();
@@ -158,8 +162,9 @@ fn references(
     col: &Name,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(target) = relations.get(&table.text.to_ascii_lowercase()) else {
-        if symbols.get(&table.text).is_none() {
+    let target = match symbols::relation(symbols, relations, &table.text) {
+        RelationLookup::Found(rel) => rel,
+        RelationLookup::Unknown => {
             out.push(
                 Diagnostic::error(
                     codes::UNKNOWN_TABLE,
@@ -167,10 +172,12 @@ fn references(
                     format!("unknown table `{}`", table.text),
                 )
                 .with_label("not a source or model")
-                .with_help_opt(did_you_mean(&table.text, relations.values().map(|r| r.name.as_str()))),
+                .with_help_opt(did_you_mean(&table.text, symbols::relation_names(relations))),
             );
+            return;
         }
-        return;
+        // Not a table: like an unresolved one, left to other reports.
+        RelationLookup::Unresolved | RelationLookup::NotATable(_) => return,
     };
     let Some(to) = column_of(target, col, file, out) else { return };
     if Ty::common(&from.ty, &to.ty).is_none() {

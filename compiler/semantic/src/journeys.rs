@@ -12,7 +12,7 @@ use crate::models::builtin_params;
 use crate::schema::Relation;
 use crate::settings;
 use crate::sql::Col;
-use crate::symbols::Symbols;
+use crate::symbols::{self, RelationLookup, Symbols};
 use crate::ty::Ty;
 
 /// The relations a journey reads (for the dependency graph).
@@ -137,13 +137,11 @@ fn resolve<'r>(
     setting: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<&'r Relation> {
-    if let Some(rel) = relations.get(&name.text.to_ascii_lowercase()) {
-        return Some(rel);
-    }
     let span = Span::new(file, name.range);
-    match symbols.get(&name.text) {
-        Some(decl) if matches!(decl.item, Item::Source(_) | Item::Model(_)) => None, // reported where it is declared
-        Some(decl) => {
+    match symbols::relation(symbols, relations, &name.text) {
+        RelationLookup::Found(rel) => Some(rel),
+        RelationLookup::Unresolved => None,
+        RelationLookup::NotATable(decl) => {
             out.push(
                 Diagnostic::error(
                     codes::UNKNOWN_ITEM,
@@ -155,9 +153,8 @@ fn resolve<'r>(
             );
             None
         }
-        None => {
-            let candidates: Vec<&str> = relations.values().map(|r| r.name.as_str()).collect();
-            let help = did_you_mean(&name.text, candidates.iter().copied())
+        RelationLookup::Unknown => {
+            let help = did_you_mean(&name.text, symbols::relation_names(relations))
                 .unwrap_or_else(|| format!("`{setting}` names a source or a model of the project"));
             out.push(
                 Diagnostic::error(codes::UNKNOWN_TABLE, span, format!("unknown table `{}`", name.text))

@@ -8,6 +8,7 @@ use cjo_project::{FileKind, Workspace};
 use cjo_syntax::ast::{self, Item};
 
 use crate::functions::{Functions, Signature};
+use crate::schema::Relation;
 
 /// A declaration and the file it is in.
 #[derive(Clone, Copy, Debug)]
@@ -108,6 +109,40 @@ impl<'a> Symbols<'a> {
             _ => None,
         })
     }
+}
+
+/// What a name used as a table (a check's target, `profiles`, `events`,
+/// a `references` target) stands for.
+#[derive(Debug)]
+pub(crate) enum RelationLookup<'r, 'a> {
+    Found(&'r Relation),
+    /// A source or model whose columns are unknown (its own declaration
+    /// was reported): nothing more to say here.
+    Unresolved,
+    /// Declared, but not as a table (a journey, a pipeline).
+    NotATable(Decl<'a>),
+    Unknown,
+}
+
+/// Looks `name` up among the relations, then among all declarations.
+pub(crate) fn relation<'r, 'a>(
+    symbols: &Symbols<'a>,
+    relations: &'r BTreeMap<String, Relation>,
+    name: &str,
+) -> RelationLookup<'r, 'a> {
+    if let Some(rel) = relations.get(&name.to_ascii_lowercase()) {
+        return RelationLookup::Found(rel);
+    }
+    match symbols.get(name) {
+        Some(d) if matches!(d.item, Item::Source(_) | Item::Model(_)) => RelationLookup::Unresolved,
+        Some(d) => RelationLookup::NotATable(d),
+        None => RelationLookup::Unknown,
+    }
+}
+
+/// The relations' names, for "did you mean".
+pub(crate) fn relation_names(relations: &BTreeMap<String, Relation>) -> impl Iterator<Item = &str> {
+    relations.values().map(|r| r.name.as_str())
 }
 
 fn duplicate(keyword: &str, name: &str, span: Span, first: Span, first_in_stdlib: bool) -> Diagnostic {
