@@ -40,6 +40,29 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Checks a project and writes its SQL per warehouse and its manifest
+    /// into `target/` (or `--out`); exits 1 on errors, leaving the previous
+    /// output untouched.
+    Build {
+        /// The project folder (or any folder inside it).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The output folder (default: `target/` in the project).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        lowering: LoweringArgs,
+    },
+    /// Draws the task DAG (models, checks, journeys and their edges).
+    Graph {
+        /// The project folder (or any folder inside it).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = commands::build::GraphFormat::Dot)]
+        format: commands::build::GraphFormat,
+        #[command(flatten)]
+        lowering: LoweringArgs,
+    },
     /// Parses and checks a project; exits 1 when it has errors.
     Check {
         /// The project folder (or any folder inside it).
@@ -98,6 +121,41 @@ enum Command {
     },
 }
 
+/// The options that decide what is built.
+#[derive(Debug, clap::Args)]
+struct LoweringArgs {
+    /// Compile every portable model for each of these warehouses (comma
+    /// separated) instead of each model's own target.
+    #[arg(long, value_delimiter = ',')]
+    target: Option<Vec<String>>,
+    /// The start of the run interval (`$run_start`), e.g. 2026-11-21 or
+    /// 2026-11-21T03:00:00Z. Default: the day before today, in UTC.
+    #[arg(long, requires = "run_end")]
+    run_start: Option<String>,
+    /// The end of the run interval (`$run_end`), exclusive.
+    #[arg(long, requires = "run_start")]
+    run_end: Option<String>,
+    /// Run over one whole UTC day: `$run_start` its midnight, `$run_end` the next.
+    #[arg(long, conflicts_with_all = ["run_start", "run_end"])]
+    run_date: Option<String>,
+    /// A value for a model's `param`, as `name=value` (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+}
+
+impl LoweringArgs {
+    fn request(self, dir: PathBuf) -> commands::build::Request {
+        commands::build::Request {
+            dir,
+            targets: self.target,
+            run_start: self.run_start,
+            run_end: self.run_end,
+            run_date: self.run_date,
+            params: self.params,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum SchemaCommand {
     /// Prints `source` declarations for the tables of exported schemas:
@@ -129,6 +187,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     let color = render::use_color(cli.color);
     let code = match cli.command {
+        Command::Build { dir, out, lowering } => commands::build::build(&lowering.request(dir), out.as_deref(), color),
+        Command::Graph { dir, format, lowering } => commands::build::graph(&lowering.request(dir), format, color),
         Command::Check { dir, format, deny_warnings } => commands::check::run(&dir, format, deny_warnings, color),
         Command::Describe { names, dir, format } => commands::describe::run(&names, &dir, format),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),

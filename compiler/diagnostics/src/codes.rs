@@ -164,11 +164,25 @@ codes! {
     /// A quantifier over a relation not listed in the journey's `events`.
     UNKNOWN_EVENT = "E0510" "unknown-event";
 
+    // Code generation.
+    /// A construct the target warehouse cannot express.
+    UNSUPPORTED_CONSTRUCT = "E0600" "unsupported-construct";
+    /// A warehouse used without its `[targets.*]` section in `cjo.toml`.
+    MISSING_TARGET = "E0601" "missing-target";
+    /// An incremental model's column of unknown type.
+    UNTYPED_INCREMENTAL_COLUMN = "E0602" "untyped-incremental-column";
+    /// A parameter without a usable value.
+    PARAMETER_VALUE = "E0603" "parameter-value";
+    /// A model reading a model that is built in another warehouse.
+    CROSS_TARGET_READ = "E0604" "cross-target-read";
+
     // Warnings.
     /// A `///` doc comment that documents nothing.
     DANGLING_DOC_COMMENT = "W0001" "dangling-doc-comment";
     /// A catalog column whose warehouse type has no exact cjo equivalent.
     CATALOG_APPROXIMATE_TYPE = "W0002" "catalog-approximate-type";
+    /// `--target` names a warehouse that `cjo.toml` does not configure.
+    UNCONFIGURED_TARGET = "W0003" "unconfigured-target";
 }
 
 /// Finds a code by its id, case-insensitively (`e0001` works).

@@ -16,6 +16,7 @@ mod criteria;
 mod describe;
 mod functions;
 mod graph;
+mod hints;
 mod journey_graph;
 mod journeys;
 mod models;
@@ -35,7 +36,10 @@ use cjo_project::Workspace;
 
 pub use describe::describe;
 pub use functions::Signature;
+pub use hints::{Hint, Hints};
 pub use schema::{ColumnRef, OutputColumn, Relation, RelationKind};
+pub use sql::spans::BodyMap;
+pub use sql::types::data_type as sql_data_type;
 pub use ty::Ty;
 
 use crate::graph::Graph;
@@ -56,6 +60,17 @@ pub struct Analysis {
     /// The catalog tables (`qualified_name`, lowercase) that some
     /// `source … from catalog` reads.
     pub catalog_tables_used: BTreeSet<String>,
+    /// Each model's parsed and checked query (by lowercase name), for the
+    /// SQL emitters: parsing is the slowest stage, so it happens once.
+    pub queries: BTreeMap<String, CheckedQuery>,
+}
+
+/// A model's SQL body as parsed, with what the checker found that the
+/// emitters need.
+#[derive(Debug)]
+pub struct CheckedQuery {
+    pub query: Box<sqlparser::ast::Query>,
+    pub hints: Hints,
 }
 
 impl Analysis {
@@ -135,12 +150,16 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     }
     let order = graph.order(&mut out);
 
+    let mut queries = BTreeMap::new();
     for name in &order.order {
-        let Some((file, model, p)) = parsed.get(name) else { continue };
-        let params = models::params(*file, model, &symbols.functions, &mut out);
+        let Some((file, model, p)) = parsed.remove(name) else { continue };
+        let params = models::params(file, model, &symbols.functions, &mut out);
         let env = sql::Env { relations: &relations, tables: &tables, known: &known, functions: &symbols.functions };
-        if let Some(relation) = models::relation(&env, *file, model, p, &params, &mut out) {
+        if let Some((relation, hints)) = models::relation(&env, file, model, &p, &params, &mut out) {
             relations.insert(name.clone(), relation);
+            if let Some(query) = p.query {
+                queries.insert(name.clone(), CheckedQuery { query, hints });
+            }
         }
     }
 
@@ -157,7 +176,7 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     let broken_lines: BTreeSet<_> = syntax_errors.iter().filter_map(|s| line_of(*s)).collect();
     out.retain(|d| line_of(d.span()).is_none_or(|l| !broken_lines.contains(&l)));
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Analysis { relations, dependencies, order: order.order, diagnostics: out, catalog_tables_used }
+    Analysis { relations, dependencies, order: order.order, diagnostics: out, catalog_tables_used, queries }
 }
 
 /// `ws`'s own diagnostics and the analysis', merged in one sorted list.

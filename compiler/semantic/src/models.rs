@@ -5,6 +5,7 @@ use cjo_syntax::ast;
 
 use crate::criteria::ExprCx;
 use crate::functions::Functions;
+use crate::hints::Hints;
 use crate::schema::{OutputColumn, Relation, RelationKind};
 use crate::sql::{self, Env, ParsedBody};
 use crate::ty::Ty;
@@ -71,7 +72,8 @@ pub(crate) fn params(
     params
 }
 
-/// Type-checks a model's parsed body and returns its relation.
+/// Type-checks a model's parsed body and returns its relation, with the
+/// hints its SQL's emitters need.
 pub(crate) fn relation(
     env: &Env<'_>,
     file: FileId,
@@ -79,10 +81,11 @@ pub(crate) fn relation(
     parsed: &ParsedBody,
     params: &[(String, Ty)],
     out: &mut Vec<Diagnostic>,
-) -> Option<Relation> {
+) -> Option<(Relation, Hints)> {
     let body = model.bodies.first()?;
     let query = parsed.query.as_ref()?;
-    let columns = sql::check(env, body, query, file, params, out)
+    let (columns, hints) = sql::check(env, body, query, file, params, out);
+    let columns = columns
         .into_iter()
         .map(|(col, span)| OutputColumn {
             name: col.name,
@@ -93,13 +96,14 @@ pub(crate) fn relation(
             span,
         })
         .collect();
-    Some(Relation {
+    let relation = Relation {
         name: model.name.text.clone(),
         kind: RelationKind::Model,
         span: Span::new(file, model.name.range),
         doc: model.doc.as_ref().map(|d| d.text.clone()),
         columns,
-    })
+    };
+    Some((relation, hints))
 }
 
 /// Whether `text` is a date (`2026-01-31`) or, for a timestamp, a date

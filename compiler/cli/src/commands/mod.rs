@@ -1,6 +1,7 @@
 //! One module per subcommand. Each returns the process exit code: 0 done,
 //! 1 problems found in the input, 2 usage or I/O errors.
 
+pub mod build;
 pub mod check;
 pub mod describe;
 pub mod explain;

@@ -10,6 +10,7 @@ use super::query::Cx;
 use super::scope::{Col, Lookup, Scope};
 use super::types::data_type;
 use crate::functions;
+use crate::hints::Hint;
 use crate::ops::{self, Lit, Op};
 use crate::schema::ColumnRef;
 use crate::ty::Ty;
@@ -157,6 +158,9 @@ impl Cx<'_, '_> {
                     }
                     parts.push(iv);
                 }
+                if let Some(h) = string_as_temporal(&parts) {
+                    self.hints.record(e, h);
+                }
                 Val::from_parts(Ty::Bool, &parts)
             }
             Expr::InSubquery { expr, subquery, .. } => {
@@ -174,6 +178,9 @@ impl Cx<'_, '_> {
                 let hi = self.expr(high, scope, mode);
                 self.compare(low, &v, &lo, Op::Ordering("between"));
                 self.compare(high, &v, &hi, Op::Ordering("between"));
+                if let Some(h) = string_as_temporal([&v, &lo, &hi]) {
+                    self.hints.record(e, h);
+                }
                 Val::from_parts(Ty::Bool, [&v, &lo, &hi])
             }
             Expr::Like { expr, pattern, .. } | Expr::ILike { expr, pattern, .. } => {
@@ -609,6 +616,7 @@ impl Cx<'_, '_> {
             BinaryOperator::Or => Op::Or,
             _ => return Val::from_parts(Ty::Unknown, [&l, &r]),
         };
+        self.hint_binary(e, op, &l, &r);
         match ops::binary(op, &l.ty, &r.ty, l.lit, r.lit) {
             Ok(ty) => Val::from_parts(ty, [&l, &r]),
             Err(m) => {
@@ -633,6 +641,22 @@ impl Cx<'_, '_> {
                 };
                 Val::from_parts(ty, [&l, &r])
             }
+        }
+    }
+
+    /// Records what the emitters must know about `e`: see [`Hint`].
+    fn hint_binary(&mut self, e: &Expr, op: Op, l: &Val, r: &Val) {
+        let hint = match op {
+            Op::Div if l.ty == Ty::Int && r.ty == Ty::Int => Some(Hint::IntDivision),
+            Op::Add | Op::Sub if r.ty == Ty::Interval && l.ty.is_temporal() => {
+                Some(Hint::TemporalArithmetic(l.ty.clone()))
+            }
+            Op::Add if l.ty == Ty::Interval && r.ty.is_temporal() => Some(Hint::TemporalArithmetic(r.ty.clone())),
+            Op::Equality(_) | Op::Ordering(_) => string_as_temporal([l, r]),
+            _ => None,
+        };
+        if let Some(h) = hint {
+            self.hints.record(e, h);
         }
     }
 
@@ -744,4 +768,12 @@ impl Cx<'_, '_> {
             );
         }
     }
+}
+
+/// When some of `vals` are dates or timestamps and others string
+/// literals, the hint that those literals stand for that type.
+fn string_as_temporal<'v>(vals: impl IntoIterator<Item = &'v Val>) -> Option<Hint> {
+    let vals: Vec<&Val> = vals.into_iter().collect();
+    let temporal = vals.iter().find(|v| v.ty.is_temporal())?;
+    vals.iter().any(|v| v.lit == Lit::String).then(|| Hint::StringAsTemporal(temporal.ty.clone()))
 }

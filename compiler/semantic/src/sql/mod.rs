@@ -7,8 +7,8 @@ mod expr;
 mod group;
 mod query;
 mod scope;
-mod spans;
-mod types;
+pub(crate) mod spans;
+pub(crate) mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
@@ -171,7 +171,8 @@ pub(crate) fn object_name(name: &ObjectName) -> String {
         .to_ascii_lowercase()
 }
 
-/// Type-checks a parsed body and returns its output columns.
+/// Type-checks a parsed body and returns its output columns, with the
+/// hints the SQL emitters need.
 pub(crate) fn check(
     env: &Env<'_>,
     body: &SqlBody,
@@ -179,7 +180,7 @@ pub(crate) fn check(
     file: FileId,
     params: &[(String, Ty)],
     out: &mut Vec<Diagnostic>,
-) -> Vec<(Col, Option<Span>)> {
+) -> (Vec<(Col, Option<Span>)>, crate::hints::Hints) {
     let mut cx = query::Cx {
         env,
         map: BodyMap::new(file, &body.text, body.text_range.start),
@@ -187,7 +188,9 @@ pub(crate) fn check(
         native: body.dialect.is_some(),
         ctes: Vec::new(),
         select_aliases: Vec::new(),
+        hints: crate::hints::Hints::default(),
         out,
     };
-    cx.top_query(query)
+    let columns = cx.top_query(query);
+    (columns, cx.hints)
 }

@@ -30,6 +30,8 @@ pub(crate) struct Cx<'a, 'o> {
     /// The output names of the `select` whose `where`/`on` is being
     /// checked: an unknown column of one of these names gets a better help.
     pub select_aliases: Vec<String>,
+    /// Types the SQL emitters will need (see `hints`).
+    pub hints: crate::hints::Hints,
     pub out: &'o mut Vec<Diagnostic>,
 }
 

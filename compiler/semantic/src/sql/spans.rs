@@ -7,7 +7,7 @@ use sqlparser::tokenizer::{Location, Span as SqlSpan};
 
 /// The place of one SQL body in its file.
 #[derive(Debug)]
-pub(crate) struct BodyMap<'a> {
+pub struct BodyMap<'a> {
     pub file: FileId,
     text: &'a str,
     /// Where the body's text starts in the file.

@@ -6,7 +6,7 @@ use crate::ty::{DEFAULT_DECIMAL, Ty};
 
 /// The cjo type a SQL type name stands for; unknown for the types cjo
 /// does not have (the structural checks of the target dialect report them).
-pub(crate) fn data_type(dt: &DataType) -> Ty {
+pub fn data_type(dt: &DataType) -> Ty {
     match dt {
         DataType::Boolean | DataType::Bool => Ty::Bool,
         DataType::TinyInt(_)

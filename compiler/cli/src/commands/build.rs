@@ -1,0 +1,254 @@
+//! `cjoc build` and `cjoc graph`: lower a checked project into its task
+//! DAG and SQL, and write the output folder atomically.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use cjo_codegen::time::Instant;
+use cjo_codegen::{Literals, RunInterval};
+use cjo_project::{Dialect, Workspace};
+use cjo_semantic::Analysis;
+
+use super::{OK, PROBLEMS, USAGE};
+use crate::render;
+
+/// What `cjoc build` and `cjoc graph` were asked for.
+#[derive(Debug, Default)]
+pub struct Request {
+    pub dir: PathBuf,
+    /// `--target a,b`.
+    pub targets: Option<Vec<String>>,
+    pub run_start: Option<String>,
+    pub run_end: Option<String>,
+    pub run_date: Option<String>,
+    /// `--param name=value`.
+    pub params: Vec<String>,
+}
+
+/// A project checked and lowered, or the exit code after printing why not.
+struct Lowered {
+    ws: Workspace,
+    analysis: Analysis,
+    build: cjo_codegen::Build,
+    run: RunInterval,
+}
+
+fn lower(req: &Request, color: bool) -> Result<Lowered, u8> {
+    let targets = match &req.targets {
+        None => None,
+        Some(list) => {
+            let mut out = Vec::new();
+            for name in list.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+                match Dialect::parse(&name.to_ascii_lowercase()) {
+                    Some(d) if !out.contains(&d) => out.push(d),
+                    Some(_) => {}
+                    None => {
+                        eprintln!("error: `{name}` is not a target: use bigquery, redshift or trino");
+                        return Err(USAGE);
+                    }
+                }
+            }
+            out.sort();
+            Some(out)
+        }
+    };
+    let run = run_interval(req)?;
+    let mut values = BTreeMap::new();
+    for p in &req.params {
+        let Some((k, v)) = p.split_once('=') else {
+            eprintln!("error: `--param {p}`: write `--param name=value`");
+            return Err(USAGE);
+        };
+        values.insert(k.trim().trim_start_matches('$').to_string(), v.to_string());
+    }
+    let ws = super::load_project(&req.dir)?;
+    let analysis = cjo_semantic::analyze(&ws);
+    let diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+    if report(&ws, &diagnostics, color)? {
+        return Err(PROBLEMS);
+    }
+    let binder = Literals { run, values };
+    let build = cjo_codegen::build(&ws, &analysis, &cjo_codegen::Options { targets, binder: &binder });
+    if report(&ws, &build.diagnostics, color)? {
+        return Err(PROBLEMS);
+    }
+    Ok(Lowered { ws, analysis, build, run })
+}
+
+/// Prints the diagnostics; whether any is an error.
+fn report(ws: &Workspace, diagnostics: &[cjo_diagnostics::Diagnostic], color: bool) -> Result<bool, u8> {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let mut err = std::io::stderr().lock();
+    let written = render::human(&mut err, ws, diagnostics, color).and_then(|()| {
+        if errors > 0 {
+            let summary = render::counts(errors, diagnostics.len() - errors);
+            writeln!(err, "error: could not build `{}`: {summary}; the output was not changed", ws.config.project.name)
+        } else {
+            Ok(())
+        }
+    });
+    if written.is_err() {
+        return Err(USAGE);
+    }
+    Ok(errors > 0)
+}
+
+/// The interval `$run_start`/`$run_end` stand for: given, or the day of
+/// `--run-date`, or the day before today (UTC; `SOURCE_DATE_EPOCH` stands
+/// for now when set, for reproducible builds).
+fn run_interval(req: &Request) -> Result<RunInterval, u8> {
+    let parse = |flag: &str, text: &str| {
+        Instant::parse(text).ok_or_else(|| {
+            eprintln!("error: `--{flag} {text}` is not a date or time: write `2026-11-21` or `2026-11-21T03:00:00Z`");
+            USAGE
+        })
+    };
+    match (&req.run_start, &req.run_end, &req.run_date) {
+        (Some(s), Some(e), None) => {
+            let (start, end) = (parse("run-start", s)?, parse("run-end", e)?);
+            if end <= start {
+                eprintln!("error: `--run-end` must be after `--run-start`");
+                return Err(USAGE);
+            }
+            Ok(RunInterval { start, end })
+        }
+        (None, None, Some(d)) => {
+            let start = parse("run-date", d)?;
+            Ok(RunInterval { start, end: start.plus_seconds(86_400) })
+        }
+        (None, None, None) => {
+            let now = std::env::var("SOURCE_DATE_EPOCH")
+                .ok()
+                .and_then(|s| s.trim().parse::<i64>().ok())
+                .or_else(|| {
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .ok()
+                        .and_then(|d| i64::try_from(d.as_secs()).ok())
+                })
+                .unwrap_or(0);
+            Ok(RunInterval::day_before(Instant(now)))
+        }
+        _ => {
+            eprintln!("error: give `--run-start` and `--run-end` together, or `--run-date` alone");
+            Err(USAGE)
+        }
+    }
+}
+
+pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
+    let lowered = match lower(req, color) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let Lowered { ws, analysis, build, run } = lowered;
+    let files = cjo_codegen::output::files(&ws, &analysis, &build, Some(run));
+    let out_dir = out.map_or_else(|| ws.root.join("target"), Path::to_path_buf);
+    if let Err(e) = write_atomically(&out_dir, &files) {
+        eprintln!("error: cannot write {}: {e}; the previous output was left as it was", out_dir.display());
+        return USAGE;
+    }
+    let count = |k| build.dag.tasks.values().filter(|t| t.kind == k).count();
+    let dialects: Vec<String> = build.dialects.iter().map(|d| d.to_string()).collect();
+    eprintln!(
+        "built `{}`: {} models, {} checks, {} journeys for {} → {} ({} files)",
+        ws.config.project.name,
+        count(cjo_codegen::TaskKind::Model),
+        count(cjo_codegen::TaskKind::Check),
+        count(cjo_codegen::TaskKind::Journey),
+        if dialects.is_empty() { "no warehouse".into() } else { dialects.join(", ") },
+        out_dir.display(),
+        files.len()
+    );
+    OK
+}
+
+/// Writes `files` into a fresh folder beside `out`, then swaps it in: a
+/// reader sees the old output or the new one, never half of one. A folder
+/// that is not a previous build (no cjoc `manifest.json`) is not replaced.
+fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "target".into());
+    if out.exists() && !is_previous_build(out) {
+        return Err(std::io::Error::other(format!(
+            "{} exists and is not a cjoc build (it has no manifest.json written by cjoc): choose another --out, or remove it",
+            out.display()
+        )));
+    }
+    std::fs::create_dir_all(&parent)?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.cjo-new-{pid}"));
+    let old = parent.join(format!(".{name}.cjo-old-{pid}"));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let written = (|| {
+        for (rel, text) in files {
+            let path = tmp.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&path, text)?;
+        }
+        Ok::<(), std::io::Error>(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if out.exists() {
+        std::fs::rename(out, &old).inspect_err(|_| {
+            let _ = std::fs::remove_dir_all(&tmp);
+        })?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, out) {
+        // Put the previous output back.
+        let _ = std::fs::rename(&old, out);
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn is_previous_build(dir: &Path) -> bool {
+    if std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false) {
+        return true; // empty
+    }
+    std::fs::read_to_string(dir.join("manifest.json")).is_ok_and(|t| t.contains("\"generator\": \"cjoc"))
+}
+
+/// How `cjoc graph` draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz: `cjoc graph | dot -Tsvg > dag.svg`.
+    Dot,
+    /// Mermaid: paste into Markdown (GitHub renders it).
+    Mermaid,
+    /// Nodes and edges, for tools.
+    Json,
+}
+
+pub fn graph(req: &Request, format: GraphFormat, color: bool) -> u8 {
+    let lowered = match lower(req, color) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let dag = &lowered.build.dag;
+    let text = match format {
+        GraphFormat::Dot => cjo_codegen::graph::dot(dag),
+        GraphFormat::Mermaid => cjo_codegen::graph::mermaid(dag),
+        GraphFormat::Json => serde_json::to_string_pretty(&cjo_codegen::graph::json(dag)).unwrap_or_default() + "\n",
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()) {
+        Ok(()) => OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
+        Err(e) => {
+            eprintln!("error: cannot write the graph: {e}");
+            USAGE
+        }
+    }
+}

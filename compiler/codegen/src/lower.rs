@@ -1,0 +1,484 @@
+//! The build: every model, check and journey of a checked project as
+//! tasks, each with its SQL per dialect.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cjo_diagnostics::{self as codes, Diagnostic, Span};
+use cjo_project::{Dialect, Workspace};
+use cjo_semantic::{Analysis, BodyMap};
+use cjo_syntax::ast;
+
+use crate::dag::{Dag, Task, TaskKind, TaskSql};
+use crate::items::{self, Materialized, ModelSpec};
+use crate::materialize::{self, Destination, Problem};
+use crate::params::{Binder, Param};
+use crate::rewrite::{self, Context};
+use crate::templates::{self, Template};
+use crate::warehouse::{self, Location};
+use crate::{checks, ident};
+
+/// What to build.
+pub struct Options<'a> {
+    /// `None`: each item for its own target. `Some(list)`: every portable
+    /// item for each dialect of the list (items written in one dialect
+    /// only for theirs).
+    pub targets: Option<Vec<Dialect>>,
+    /// How `$params` become SQL.
+    pub binder: &'a dyn Binder,
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options").field("targets", &self.targets).finish_non_exhaustive()
+    }
+}
+
+/// A build's result.
+#[derive(Debug, Default)]
+pub struct Build {
+    pub dag: Dag,
+    /// The dialects some task has SQL for.
+    pub dialects: BTreeSet<Dialect>,
+    /// Each model's warehouse table per dialect (lowercase model name).
+    pub tables: BTreeMap<String, BTreeMap<Dialect, Vec<String>>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct Lowering<'a> {
+    ws: &'a Workspace,
+    analysis: &'a Analysis,
+    options: &'a Options<'a>,
+    specs: BTreeMap<String, ModelSpec<'a>>,
+    templates: BTreeMap<String, Template>,
+    locations: BTreeMap<Dialect, Location>,
+    /// Per dialect: every name a body may use for a table → its parts.
+    tables: BTreeMap<Dialect, BTreeMap<String, Vec<String>>>,
+    /// Each model's dialects.
+    model_dialects: BTreeMap<String, Vec<Dialect>>,
+    out: std::cell::RefCell<Vec<Diagnostic>>,
+}
+
+/// Lowers a checked project. Run it only on a project without errors:
+/// what the checker could not type is left out.
+pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Build {
+    let specs = items::models(ws);
+    let default = ws.config.project.default_target;
+    let asked = options.targets.as_deref();
+    let model_dialects: BTreeMap<String, Vec<Dialect>> =
+        specs.iter().map(|(k, s)| (k.clone(), s.dialects(asked, default))).collect();
+    let mut lowering = Lowering {
+        ws,
+        analysis,
+        options,
+        templates: templates::collect(ws),
+        locations: BTreeMap::new(),
+        tables: BTreeMap::new(),
+        model_dialects,
+        specs,
+        out: std::cell::RefCell::new(Vec::new()),
+    };
+    lowering.locate();
+    let mut tasks = BTreeMap::new();
+    lowering.models(&mut tasks);
+    lowering.checks(&mut tasks);
+    lowering.journeys(&mut tasks);
+    lowering.pipelines(&mut tasks);
+    let mut dialects = BTreeSet::new();
+    for t in tasks.values() {
+        dialects.extend(t.sql.keys().copied());
+    }
+    let tables = lowering
+        .specs
+        .iter()
+        .map(|(k, spec)| {
+            let per: BTreeMap<Dialect, Vec<String>> = lowering
+                .model_dialects
+                .get(k)
+                .into_iter()
+                .flatten()
+                .filter_map(|d| lowering.locations.get(d).map(|l| (*d, l.model_table(spec))))
+                .collect();
+            (k.clone(), per)
+        })
+        .collect();
+    let mut diagnostics = lowering.out.into_inner();
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.span() == b.span() && a.message == b.message);
+    Build { dag: Dag::new(tasks), dialects, tables, diagnostics }
+}
+
+impl Lowering<'_> {
+    /// The dialects in use, their locations, and the table names bodies
+    /// may use in each.
+    fn locate(&mut self) {
+        let mut used: BTreeMap<Dialect, Vec<&str>> = BTreeMap::new();
+        for (k, ds) in &self.model_dialects {
+            for d in ds {
+                used.entry(*d).or_default().push(k);
+            }
+        }
+        let sources = items::source_tables(self.ws);
+        for (dialect, models) in used {
+            let loc = match warehouse::location(&self.ws.config, dialect) {
+                Some(loc) => loc,
+                None if self.options.targets.as_ref().is_some_and(|t| t.contains(&dialect)) => {
+                    self.unconfigured(dialect)
+                }
+                None => {
+                    self.missing_target(dialect, &models);
+                    continue;
+                }
+            };
+            let mut names = BTreeMap::new();
+            for (key, written) in &sources {
+                let parts = loc.source_table(written);
+                names.insert(key.clone(), parts.clone());
+                names.entry(written.join(".").to_ascii_lowercase()).or_insert(parts);
+            }
+            for (key, spec) in &self.specs {
+                names.insert(key.clone(), loc.model_table(spec));
+            }
+            self.tables.insert(dialect, names);
+            self.locations.insert(dialect, loc);
+        }
+    }
+
+    /// `--target` asked for a warehouse `cjo.toml` does not configure:
+    /// names stay relative to the session's defaults, in the default
+    /// target's schema.
+    fn unconfigured(&self, dialect: Dialect) -> Location {
+        let default = self.ws.config.project.default_target;
+        let schema = warehouse::location(&self.ws.config, default)
+            .map_or_else(|| self.ws.config.project.name.clone(), |l| l.schema);
+        let section = section_example(dialect);
+        self.out.borrow_mut().push(
+            Diagnostic::warning(
+                codes::UNCONFIGURED_TARGET,
+                Span::new(self.ws.config.file, Default::default()),
+                format!("cjo.toml has no [targets.{dialect}]: tables are named `{schema}.<name>`, in the session's default {}", match dialect {
+                    Dialect::BigQuery => "project",
+                    Dialect::Redshift => "database",
+                    Dialect::Trino => "catalog",
+                }),
+            )
+            .with_help(format!("to build for {dialect} for real, say where it keeps what cjo builds:\n{section}")),
+        );
+        Location { container: None, schema }
+    }
+
+    fn missing_target(&self, dialect: Dialect, models: &[&str]) {
+        let first = models.first().and_then(|m| self.specs.get(*m));
+        let span = first
+            .map(|s| s.target.filter(|(d, _)| *d == dialect).map_or_else(|| s.span(), |(_, sp)| sp))
+            .unwrap_or_else(|| Span::new(self.ws.config.file, Default::default()));
+        let example = section_example(dialect);
+        self.out.borrow_mut().push(
+            Diagnostic::error(
+                codes::MISSING_TARGET,
+                span,
+                format!("{} model(s) are built on {dialect}, but cjo.toml has no [targets.{dialect}]", models.len()),
+            )
+            .with_label(format!("built on {dialect}"))
+            .with_help(format!("say where {dialect} keeps what cjo builds, in cjo.toml:\n{example}")),
+        );
+    }
+
+    fn models(&self, tasks: &mut BTreeMap<String, Task>) {
+        for key in &self.analysis.order {
+            let Some(spec) = self.specs.get(key) else { continue }; // a journey
+            let dialects = self.model_dialects.get(key).cloned().unwrap_or_default();
+            let deps: BTreeSet<String> = self
+                .analysis
+                .dependencies
+                .get(key)
+                .into_iter()
+                .flatten()
+                .filter(|d| self.specs.contains_key(*d))
+                .cloned()
+                .collect();
+            let mut sql = BTreeMap::new();
+            for dialect in dialects {
+                for dep in &deps {
+                    let built = self.model_dialects.get(dep).is_some_and(|ds| ds.contains(&dialect));
+                    if !built {
+                        self.cross_target(spec, dep, dialect);
+                    }
+                }
+                if let Some(statements) = self.model_sql(spec, key, dialect) {
+                    let path = format!("{dialect}/model.{}.sql", spec.name);
+                    sql.insert(dialect, TaskSql { path, statements });
+                }
+            }
+            let id = format!("model.{}", spec.name);
+            tasks.insert(
+                id.clone(),
+                Task {
+                    id,
+                    kind: TaskKind::Model,
+                    name: spec.name.clone(),
+                    description: spec.ast.doc.as_ref().map(|d| d.text.clone()),
+                    sql,
+                    depends_on: deps
+                        .iter()
+                        .filter_map(|d| self.specs.get(d))
+                        .map(|s| format!("model.{}", s.name))
+                        .collect(),
+                    pipelines: BTreeSet::new(),
+                },
+            );
+        }
+    }
+
+    fn cross_target(&self, spec: &ModelSpec<'_>, dep: &str, dialect: Dialect) {
+        let Some(other) = self.specs.get(dep) else { return };
+        let theirs: Vec<String> = self.model_dialects.get(dep).into_iter().flatten().map(|d| d.to_string()).collect();
+        self.out.borrow_mut().push(
+            Diagnostic::error(
+                codes::CROSS_TARGET_READ,
+                spec.span(),
+                format!(
+                    "`{}` is built on {dialect} but reads `{}`, which is built on {}",
+                    spec.name,
+                    other.name,
+                    theirs.join(", ")
+                ),
+            )
+            .with_label(format!("runs on {dialect}"))
+            .with_secondary(other.span(), format!("built on {}", theirs.join(", ")))
+            .with_help(format!(
+                "a query runs in one warehouse: give both the same `target`, or copy `{}` into {dialect} with a source",
+                other.name
+            )),
+        );
+    }
+
+    /// The statements that build `spec` on `dialect`.
+    fn model_sql(&self, spec: &ModelSpec<'_>, key: &str, dialect: Dialect) -> Option<Vec<String>> {
+        let checked = self.analysis.queries.get(key)?;
+        let relation = self.analysis.relation(key)?;
+        let loc = self.locations.get(&dialect)?.clone();
+        let tables = self.tables.get(&dialect)?;
+        let lookback = match &spec.materialized {
+            Materialized::Incremental { lookback, .. } => lookback.unwrap_or(0),
+            _ => 0,
+        };
+        let mut params = BTreeMap::new();
+        for name in ["run_start", "run_end", "run_date"]
+            .into_iter()
+            .map(str::to_string)
+            .chain(spec.params.iter().map(|p| p.name.clone()))
+        {
+            if let Some(p) = Param::find(&name, &spec.params, lookback) {
+                params.insert(name, self.options.binder.bind(&p, dialect));
+            }
+        }
+        let mut query = checked.query.as_ref().clone();
+        let cx = Context {
+            dialect,
+            tables,
+            templates: &self.templates,
+            hints: &checked.hints,
+            params: &params,
+            native: spec.native.is_some(),
+        };
+        let problems = rewrite::rewrite(&mut query, &cx);
+        let body = spec.ast.bodies.first()?;
+        let map = BodyMap::new(spec.file, &body.text, body.text_range.start);
+        let failed = !problems.is_empty();
+        for p in problems {
+            let span = map.span(p.span);
+            let parameter = p.construct.starts_with("the parameter");
+            let (code, message) = if parameter {
+                (codes::PARAMETER_VALUE, format!("{} has no value for {dialect}: {}", p.construct, p.help))
+            } else {
+                (codes::UNSUPPORTED_CONSTRUCT, format!("{} cannot be expressed on {dialect}", p.construct))
+            };
+            let d = Diagnostic::error(code, span, message).with_label(format!("not on {dialect}"));
+            self.out.borrow_mut().push(if parameter {
+                d.with_help("give the parameter a default, or a value with `--param name=value`")
+            } else {
+                d.with_help(p.help)
+            });
+        }
+        if failed {
+            return None;
+        }
+        let columns: Vec<(String, cjo_semantic::Ty)> =
+            relation.columns.iter().map(|c| (c.name.clone(), c.ty.clone())).collect();
+        let schema = loc.model_schema(spec);
+        let table = loc.model_table(spec);
+        let location = match dialect {
+            Dialect::BigQuery => self.ws.config.targets.bigquery.as_ref().and_then(|t| t.location.as_deref()),
+            _ => None,
+        };
+        let dest = Destination { dialect, schema: &schema, table: &table, columns: &columns, location };
+        match materialize::statements(&dest, &spec.materialized, &format!("{query:#}")) {
+            Ok(s) => Some(s),
+            Err(Problem::UntypedColumn(col)) => {
+                let span = relation.column(&col).and_then(|c| c.span).unwrap_or_else(|| spec.span());
+                self.out.borrow_mut().push(
+                    Diagnostic::error(
+                        codes::UNTYPED_INCREMENTAL_COLUMN,
+                        span,
+                        format!("the type of `{col}` is not known, so the incremental table cannot be declared"),
+                    )
+                    .with_label("type unknown")
+                    .with_help(format!("write its type: `cast(… as <type>) as {col}`")),
+                );
+                None
+            }
+        }
+    }
+
+    fn checks(&self, tasks: &mut BTreeMap<String, Task>) {
+        let default = self.ws.config.project.default_target;
+        for module in self.ws.user_modules() {
+            for item in &module.ast.items {
+                let ast::Item::Check(check) = item else { continue };
+                let key = check.target.text.to_ascii_lowercase();
+                let Some(relation) = self.analysis.relation(&key) else { continue };
+                let dialects = match self.model_dialects.get(&key) {
+                    Some(ds) => ds.clone(),
+                    None => self.options.targets.clone().unwrap_or_else(|| vec![default]),
+                };
+                let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+                for entry in &check.entries {
+                    let mut sql = BTreeMap::new();
+                    let mut first: Option<checks::CheckQuery> = None;
+                    for &dialect in &dialects {
+                        let Some(names) = self.tables.get(&dialect) else { continue };
+                        let Some(table) = names.get(&key).map(|p| ident::path(p, dialect)) else { continue };
+                        let table_of = |k: &str| names.get(k).map(|p| ident::path(p, dialect));
+                        match checks::query(entry, relation, &table, &self.templates, dialect, &table_of) {
+                            Ok(q) => {
+                                let statement = checks::statement(&q, &relation.name, dialect);
+                                sql.insert(dialect, statement);
+                                first.get_or_insert(q);
+                            }
+                            Err(f) => self.out.borrow_mut().push(
+                                Diagnostic::error(
+                                    codes::UNSUPPORTED_CONSTRUCT,
+                                    Span::new(module.file, f.range),
+                                    format!("this check cannot be written for {dialect}: {}", f.message),
+                                )
+                                .with_label(format!("not on {dialect}")),
+                            ),
+                        }
+                    }
+                    let Some(q) = first else { continue };
+                    let n = seen.entry(q.slug.clone()).or_insert(0);
+                    *n += 1;
+                    let slug = if *n == 1 { q.slug.clone() } else { format!("{}_{n}", q.slug) };
+                    let id = format!("check.{}.{slug}", relation.name);
+                    let mut depends_on = BTreeSet::new();
+                    for k in std::iter::once(&key).chain(q.references.as_ref()) {
+                        if let Some(s) = self.specs.get(k) {
+                            depends_on.insert(format!("model.{}", s.name));
+                        }
+                    }
+                    let sql = sql
+                        .into_iter()
+                        .map(|(d, st)| (d, TaskSql { path: format!("{d}/{id}.sql"), statements: vec![st] }))
+                        .collect();
+                    tasks.insert(
+                        id.clone(),
+                        Task {
+                            id,
+                            kind: TaskKind::Check,
+                            name: relation.name.clone(),
+                            description: Some(q.description),
+                            sql,
+                            depends_on,
+                            pipelines: BTreeSet::new(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// Journeys are tasks of the DAG after the models they read; their
+    /// tick SQL is lowered by the journey compiler.
+    fn journeys(&self, tasks: &mut BTreeMap<String, Task>) {
+        for module in self.ws.user_modules() {
+            for item in &module.ast.items {
+                let ast::Item::Journey(j) = item else { continue };
+                let key = j.name.text.to_ascii_lowercase();
+                let depends_on = self
+                    .analysis
+                    .dependencies
+                    .get(&key)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| self.specs.get(d))
+                    .map(|s| format!("model.{}", s.name))
+                    .collect();
+                let id = format!("journey.{}", j.name.text);
+                tasks.insert(
+                    id.clone(),
+                    Task {
+                        id,
+                        kind: TaskKind::Journey,
+                        name: j.name.text.clone(),
+                        description: j.doc.as_ref().map(|d| d.text.clone()),
+                        sql: BTreeMap::new(),
+                        depends_on,
+                        pipelines: BTreeSet::new(),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Marks each task with the pipelines that run it: the models and
+    /// journeys a pipeline names, everything upstream of them, and the
+    /// checks of every model it builds.
+    fn pipelines(&self, tasks: &mut BTreeMap<String, Task>) {
+        let by_name: BTreeMap<String, String> = tasks
+            .values()
+            .filter(|t| t.kind != TaskKind::Check)
+            .map(|t| (t.name.to_ascii_lowercase(), t.id.clone()))
+            .collect();
+        for module in self.ws.user_modules() {
+            for item in &module.ast.items {
+                let ast::Item::Pipeline(p) = item else { continue };
+                let run = p.settings.iter().find(|s| s.key.as_str() == "run");
+                let names: Vec<String> = match run.map(|s| &s.value.kind) {
+                    Some(ast::ValueKind::List(items)) => items
+                        .iter()
+                        .filter_map(|v| match &v.kind {
+                            ast::ValueKind::Word(w) => Some(w.to_ascii_lowercase()),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let mut todo: Vec<String> = names.iter().filter_map(|n| by_name.get(n).cloned()).collect();
+                let mut included = BTreeSet::new();
+                while let Some(id) = todo.pop() {
+                    if included.insert(id.clone())
+                        && let Some(t) = tasks.get(&id)
+                    {
+                        todo.extend(t.depends_on.iter().cloned());
+                    }
+                }
+                for t in tasks.values_mut() {
+                    let checked_model_included =
+                        t.kind == TaskKind::Check && t.depends_on.iter().all(|d| included.contains(d));
+                    if included.contains(&t.id) || (checked_model_included && !t.depends_on.is_empty()) {
+                        t.pipelines.insert(p.name.text.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A `[targets.*]` section to copy into `cjo.toml`.
+fn section_example(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::BigQuery => "[targets.bigquery]\nproject = \"my-project\"\ndataset = \"analytics\"",
+        Dialect::Redshift => "[targets.redshift]\nschema = \"analytics\"",
+        Dialect::Trino => "[targets.trino]\ncatalog = \"hive\"\nschema = \"analytics\"",
+    }
+}

@@ -1,0 +1,190 @@
+//! `manifest.json`: every node (sources, models, checks, journeys) with
+//! its SQL per dialect, columns, lineage and edges, and every pipeline.
+//! Keys are sorted and lists ordered, so a rebuild is byte-identical.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use cjo_project::Workspace;
+use cjo_semantic::{Analysis, RelationKind};
+use cjo_syntax::ast;
+
+use crate::dag::TaskKind;
+use crate::ident;
+use crate::items;
+use crate::lower::Build;
+use crate::params::RunInterval;
+use crate::warehouse;
+
+/// The manifest's format version: raised when a field changes meaning or
+/// disappears (adding fields keeps it).
+pub const VERSION: u32 = 1;
+
+pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<RunInterval>) -> Value {
+    let mut nodes = serde_json::Map::new();
+    let specs = items::models(ws);
+    let source_tables = items::source_tables(ws);
+    for (key, relation) in &analysis.relations {
+        let columns: Vec<Value> = relation
+            .columns
+            .iter()
+            .map(|c| {
+                json!({
+                    "name": c.name,
+                    "type": c.ty.to_string(),
+                    "nullable": c.nullable,
+                    "doc": c.doc,
+                    "lineage": c.lineage.iter().map(|l| format!("{}.{}", l.relation, l.column)).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        match &relation.kind {
+            RelationKind::Source { .. } => {
+                let tables: BTreeMap<String, String> = build
+                    .dialects
+                    .iter()
+                    .filter_map(|d| {
+                        let loc = warehouse::location(&ws.config, *d)?;
+                        let written = source_tables.get(key)?;
+                        Some((d.to_string(), ident::path(&loc.source_table(written), *d)))
+                    })
+                    .collect();
+                nodes.insert(
+                    format!("source.{}", relation.name),
+                    json!({
+                        "id": format!("source.{}", relation.name),
+                        "kind": "source",
+                        "name": relation.name,
+                        "doc": relation.doc,
+                        "relation": tables,
+                        "columns": columns,
+                    }),
+                );
+            }
+            RelationKind::Model => {
+                let id = format!("model.{}", relation.name);
+                let Some(task) = build.dag.tasks.get(&id) else { continue };
+                let spec = specs.get(key);
+                let materialized = spec.map(|s| match &s.materialized {
+                    items::Materialized::Incremental { unique_key, lookback, strategy } => json!({
+                        "kind": "incremental",
+                        "unique_key": unique_key,
+                        "lookback_seconds": lookback,
+                        "strategy": strategy.map(|s| s.as_str()),
+                    }),
+                    other => json!({ "kind": other.as_str() }),
+                });
+                let relations: BTreeMap<String, String> = build
+                    .tables
+                    .get(key)
+                    .into_iter()
+                    .flatten()
+                    .map(|(d, parts)| (d.to_string(), ident::path(parts, *d)))
+                    .collect();
+                let mut depends_on: Vec<String> = task.depends_on.iter().cloned().collect();
+                for dep in analysis.dependencies.get(key).into_iter().flatten() {
+                    if let Some(r) = analysis.relation(dep).filter(|r| !r.is_model()) {
+                        depends_on.push(format!("source.{}", r.name));
+                    }
+                }
+                depends_on.sort();
+                nodes.insert(
+                    id.clone(),
+                    json!({
+                        "id": id,
+                        "kind": "model",
+                        "name": relation.name,
+                        "doc": relation.doc,
+                        "file": spec.and_then(|s| ws.file(s.file)).map(|f| f.path.to_string_lossy().replace('\\', "/")),
+                        "materialized": materialized,
+                        "tags": spec.map(|s| s.tags.clone()).unwrap_or_default(),
+                        "relation": relations,
+                        "sql": task.sql.iter().map(|(d, s)| (d.to_string(), s.path.clone())).collect::<BTreeMap<_, _>>(),
+                        "depends_on": depends_on,
+                        "pipelines": task.pipelines,
+                        "columns": columns,
+                    }),
+                );
+            }
+        }
+    }
+    for task in build.dag.tasks.values().filter(|t| t.kind != TaskKind::Model) {
+        nodes.insert(
+            task.id.clone(),
+            json!({
+                "id": task.id,
+                "kind": task.kind.as_str(),
+                "name": task.name,
+                "description": task.description,
+                "sql": task.sql.iter().map(|(d, s)| (d.to_string(), s.path.clone())).collect::<BTreeMap<_, _>>(),
+                "depends_on": task.depends_on,
+                "pipelines": task.pipelines,
+            }),
+        );
+    }
+    let mut child_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut parent_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, node) in &nodes {
+        let deps: Vec<String> = node
+            .get("depends_on")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        for d in &deps {
+            child_map.entry(d.clone()).or_default().push(id.clone());
+        }
+        parent_map.insert(id.clone(), deps);
+        child_map.entry(id.clone()).or_default();
+    }
+    json!({
+        "manifest_version": VERSION,
+        "generator": format!("cjoc {}", env!("CARGO_PKG_VERSION")),
+        "project": {
+            "name": ws.config.project.name,
+            "default_target": ws.config.project.default_target.to_string(),
+            "timezone": ws.config.project.timezone,
+        },
+        "run": run.map(|r| json!({
+            "run_start": r.start.rfc3339(),
+            "run_end": r.end.rfc3339(),
+            "run_date": r.start.date().to_string(),
+        })),
+        "dialects": build.dialects.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        "order": build.dag.order,
+        "nodes": nodes,
+        "pipelines": pipelines(ws, build),
+        "parent_map": parent_map,
+        "child_map": child_map,
+    })
+}
+
+fn pipelines(ws: &Workspace, build: &Build) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    for module in ws.user_modules() {
+        let text = ws.file(module.file).map(|f| f.text.as_str()).unwrap_or("");
+        for item in &module.ast.items {
+            let ast::Item::Pipeline(p) = item else { continue };
+            let settings: BTreeMap<String, String> = p
+                .settings
+                .iter()
+                .map(|s| {
+                    let r = s.value.range;
+                    let value = text.get(r.start as usize..r.end as usize).unwrap_or("").to_string();
+                    (s.key.text.clone(), value)
+                })
+                .collect();
+            let tasks: Vec<&String> = build
+                .dag
+                .order
+                .iter()
+                .filter(|id| build.dag.tasks.get(*id).is_some_and(|t| t.pipelines.contains(&p.name.text)))
+                .collect();
+            out.insert(
+                p.name.text.clone(),
+                json!({ "name": p.name.text, "doc": p.doc.as_ref().map(|d| d.text.clone()), "settings": settings, "tasks": tasks }),
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,55 @@
+//! What the SQL emitters need to know about an expression that its syntax
+//! does not say: the types the checker found, recorded only where a
+//! dialect's SQL depends on them.
+
+use std::collections::BTreeMap;
+
+use sqlparser::ast::{Expr, Spanned};
+
+use crate::ty::Ty;
+
+/// A fact about one expression of a SQL body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hint {
+    /// `a / b` where both are ints: cjo's `/` gives a float (as BigQuery),
+    /// Trino and Redshift truncate unless told otherwise.
+    IntDivision,
+    /// `t + interval …` or `t - interval …`, where `t` has this type (date
+    /// or timestamp): each warehouse adds intervals to dates its own way.
+    TemporalArithmetic(Ty),
+    /// A comparison (`=`, `<`, `between`, `in (…)`) in which a string
+    /// literal stands for a value of this type (date or timestamp).
+    StringAsTemporal(Ty),
+}
+
+/// Hints by the position of their expression in the body (sqlparser's
+/// line and column span, which the emitters compute the same way).
+#[derive(Clone, Debug, Default)]
+pub struct Hints(BTreeMap<SpanKey, Hint>);
+
+type SpanKey = (u64, u64, u64, u64);
+
+fn key(e: &Expr) -> Option<SpanKey> {
+    let s = e.span();
+    (s.start.line != 0).then_some((s.start.line, s.start.column, s.end.line, s.end.column))
+}
+
+impl Hints {
+    pub(crate) fn record(&mut self, e: &Expr, hint: Hint) {
+        if let Some(k) = key(e) {
+            self.0.insert(k, hint);
+        }
+    }
+
+    /// The hint recorded for `e`, an expression of the body as parsed.
+    pub fn get(&self, e: &Expr) -> Option<&Hint> {
+        if self.0.is_empty() {
+            return None; // the common case, without computing a span
+        }
+        key(e).and_then(|k| self.0.get(&k))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
