@@ -76,6 +76,16 @@ fn lower(req: &Request, color: bool) -> Result<Lowered, u8> {
     Ok(Lowered { ws, analysis, build, run })
 }
 
+/// What `cjoc build` would report for each model's own target, but for
+/// missing parameter values (given at build time): `cjoc check` reports
+/// these too, so that a project that checks clean builds.
+pub fn lowering_problems(ws: &Workspace, analysis: &Analysis) -> Vec<cjo_diagnostics::Diagnostic> {
+    let run = RunInterval::day_before(Instant(0));
+    let binder = Literals { run, values: BTreeMap::new() };
+    let build = cjo_codegen::build(ws, analysis, &cjo_codegen::Options { targets: None, binder: &binder });
+    build.diagnostics.into_iter().filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect()
+}
+
 /// Prints the diagnostics; whether any is an error.
 fn report(ws: &Workspace, diagnostics: &[cjo_diagnostics::Diagnostic], color: bool) -> Result<bool, u8> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

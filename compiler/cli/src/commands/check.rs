@@ -12,7 +12,11 @@ pub fn run(dir: &Path, format: Format, deny_warnings: bool, color: bool) -> u8 {
         Err(code) => return code,
     };
     let analysis = cjo_semantic::analyze(&ws);
-    let diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+    let mut diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+    if !diagnostics.iter().any(cjo_diagnostics::Diagnostic::is_error) {
+        diagnostics.extend(super::build::lowering_problems(&ws, &analysis));
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let written = match format {
