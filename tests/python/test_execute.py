@@ -89,44 +89,12 @@ RUN_DATE = "2026-11-20"
 # reported as blocked.
 KNOWN: dict[tuple[str, str, str, str], tuple[str, str]] = {}
 
-# Bug (example + cjoc): onboarding_funnel_daily's unique_key includes
-# acquisition_channel, which is nullable (crm.customers.signup_channel).
-# MERGE (BigQuery) and delete+insert (Redshift, Trino) compare keys with `=`,
-# so the (2026-11-13, NULL) row never matches and every run inserts it again.
-# cjoc accepts a nullable unique_key column without a word (docs/build.md
-# only says "declare unique_key columns not null").
-for _d in DIALECTS:
-    KNOWN[("onboarding", _d, "model.onboarding_funnel_daily", "idempotent")] = (
-        "nullable unique_key column acquisition_channel: a NULL key is inserted again on every run",
-        "a second run changed the table: 11 rows before, 12 after\n  after only: 2026-11-13, , 2, 2, 1, 1",
-    )
-
-# Bug (cjoc types): `avg(least(1.0 * max_position_seconds / nullif(duration_seconds, 0), 1.0))`
-# is typed decimal(2, 1) (the literal 1.0's type, kept through `*`, `/`,
-# least and avg; the manifest says so too), and the incremental table is
-# created with avg_progress DECIMAL(2, 1) / NUMERIC(2, 1) / decimal(2, 1):
-# every average is stored rounded to one decimal (0.666667 -> 0.7,
-# 0.25 -> 0.3). On Redshift also: LEAST ignores NULLs there (BigQuery's and
-# Trino's return NULL), so lecture 104 (duration 0) gets progress 1, not NULL.
-_STATS = "16 rows, expected 16; columns: watch_date, lecture_id, course_id, subject, grade, viewers, completions, watch_seconds, avg_progress"
-_ROUNDED = (
-    "\n  expected, not in the table: 2026-11-19, 101, 11, math, 高1, 2, 1, 475, 0.666667"
-    "{null_expected}"
-    "\n  expected, not in the table: 2026-11-20, 105, 12, english, 高2, 1, 0, 180, 0.25"
-    "\n  in the table, not expected: 2026-11-19, 101, 11, math, 高1, 2, 1, 475, 0.7"
-    "{null_actual}"
-    "\n  in the table, not expected: 2026-11-20, 105, 12, english, 高2, 1, 0, 180, 0.3"
-)
-for _d in DIALECTS:
-    _rs = _d == "redshift"
-    KNOWN[("video_watch", _d, "model.lecture_daily_stats", "expected")] = (
-        "avg_progress column created as decimal(2, 1): averages rounded to one decimal"
-        + ("; and Redshift's LEAST ignores NULLs: a lecture of duration 0 gets progress 1, not NULL" if _rs else ""),
-        _STATS + _ROUNDED.format(
-            null_expected="\n  expected, not in the table: 2026-11-20, 104, 13, physics, 高3, 1, 0, 60, " if _rs else "",
-            null_actual="\n  in the table, not expected: 2026-11-20, 104, 13, physics, 高3, 1, 0, 60, 1" if _rs else "",
-        ),
-    )
+# Fixed, and now proven here: a nullable unique_key column
+# (onboarding_funnel_daily.acquisition_channel) is matched null-safely, so
+# a re-run replaces the NULL-key row instead of inserting it again; and
+# `1.0 * a / b` is a float on every warehouse (it was typed decimal(2, 1),
+# and Redshift's LEAST skipped NULLs), so lecture_daily_stats.avg_progress
+# keeps its digits and is NULL for a lecture of duration 0.
 
 # Bug (sqlglot, not cjoc): BigQuery's DATE_TRUNC(d, ISOWEEK) and Trino's
 # date_trunc('week', d) on a DATE give a DATE; sqlglot writes DuckDB's

@@ -41,6 +41,9 @@ pub struct Build {
     pub dialects: BTreeSet<Dialect>,
     /// Each model's warehouse table per dialect (lowercase model name).
     pub tables: BTreeMap<String, BTreeMap<Dialect, Vec<String>>>,
+    /// Where each dialect in use keeps tables (configured, or the
+    /// fallback of an unconfigured `--target`).
+    pub locations: BTreeMap<Dialect, Location>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -104,7 +107,7 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
     let mut diagnostics = lowering.out.into_inner();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.code == b.code && a.span() == b.span() && a.message == b.message);
-    Build { dag: Dag::new(tasks), dialects, tables, diagnostics }
+    Build { dag: Dag::new(tasks), dialects, tables, locations: lowering.locations, diagnostics }
 }
 
 impl Lowering<'_> {
@@ -303,8 +306,8 @@ impl Lowering<'_> {
         if failed {
             return None;
         }
-        let columns: Vec<(String, cjo_semantic::Ty)> =
-            relation.columns.iter().map(|c| (c.name.clone(), c.ty.clone())).collect();
+        let columns: Vec<(String, cjo_semantic::Ty, bool)> =
+            relation.columns.iter().map(|c| (c.name.clone(), c.ty.clone(), c.nullable)).collect();
         let schema = loc.model_schema(spec);
         let table = loc.model_table(spec);
         let location = match dialect {

@@ -15,7 +15,6 @@ use crate::ident;
 use crate::items;
 use crate::lower::Build;
 use crate::params::RunInterval;
-use crate::warehouse;
 
 /// The manifest's format version: raised when a field changes meaning or
 /// disappears (adding fields keeps it).
@@ -45,7 +44,7 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
                     .dialects
                     .iter()
                     .filter_map(|d| {
-                        let loc = warehouse::location(&ws.config, *d)?;
+                        let loc = build.locations.get(d)?;
                         let written = source_tables.get(key)?;
                         Some((d.to_string(), ident::path(&loc.source_table(written), *d)))
                     })

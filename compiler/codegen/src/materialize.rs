@@ -17,7 +17,8 @@ pub struct Destination<'a> {
     pub schema: &'a [String],
     /// `[container.]schema.table`.
     pub table: &'a [String],
-    pub columns: &'a [(String, Ty)],
+    /// Name, type and whether it may be null.
+    pub columns: &'a [(String, Ty, bool)],
     /// BigQuery's dataset location, for a dataset created here.
     pub location: Option<&'a str>,
 }
@@ -93,7 +94,7 @@ fn create_schema(d: &Destination<'_>) -> String {
 
 fn create_table(d: &Destination<'_>) -> Result<String, Problem> {
     let mut cols = Vec::with_capacity(d.columns.len());
-    for (name, ty) in d.columns {
+    for (name, ty, _) in d.columns {
         let ty = type_name(ty, d.dialect).ok_or_else(|| Problem::UntypedColumn(name.clone()))?;
         cols.push(format!("  {} {ty}", ident(name, d.dialect)));
     }
@@ -113,13 +114,26 @@ fn incremental(d: &Destination<'_>, keys: &[String], strategy: Strategy, query: 
     let dialect = d.dialect;
     let table = path(d.table, dialect);
     let q = |c: &str| ident(c, dialect).to_string();
-    let cols: Vec<String> = d.columns.iter().map(|(c, _)| q(c)).collect();
+    let cols: Vec<String> = d.columns.iter().map(|(c, ..)| q(c)).collect();
     let col_list = cols.join(", ");
+    // A key that may be null matches null: a null key is a value of the
+    // key (a group `group by` made), not an unknown.
+    let nullable = |k: &str| d.columns.iter().any(|(c, _, n)| *n && c.eq_ignore_ascii_case(k));
     let on = |t: &str, s: &str| {
-        keys.iter().map(|k| format!("{t}.{} = {s}.{}", q(k), q(k))).collect::<Vec<_>>().join(" AND ")
+        keys.iter()
+            .map(|k| {
+                let (a, b) = (format!("{t}.{}", q(k)), format!("{s}.{}", q(k)));
+                match (nullable(k), dialect) {
+                    (false, _) => format!("{a} = {b}"),
+                    (true, Dialect::Redshift) => format!("({a} = {b} OR ({a} IS NULL AND {b} IS NULL))"),
+                    (true, _) => format!("{a} IS NOT DISTINCT FROM {b}"),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
     };
     let non_keys: Vec<&String> =
-        d.columns.iter().map(|(c, _)| c).filter(|c| !keys.iter().any(|k| k.eq_ignore_ascii_case(c))).collect();
+        d.columns.iter().map(|(c, ..)| c).filter(|c| !keys.iter().any(|k| k.eq_ignore_ascii_case(c))).collect();
     // Redshift's MERGE needs an update clause; updating a key to itself is
     // harmless when every column is a key.
     let updated: Vec<&String> =
@@ -128,7 +142,7 @@ fn incremental(d: &Destination<'_>, keys: &[String], strategy: Strategy, query: 
         let sets: Vec<String> = updated.iter().map(|c| format!("{} = source.{}", q(c), q(c))).collect();
         format!("\nWHEN MATCHED THEN UPDATE SET {}", sets.join(", "))
     });
-    let values: Vec<String> = d.columns.iter().map(|(c, _)| format!("source.{}", q(c))).collect();
+    let values: Vec<String> = d.columns.iter().map(|(c, ..)| format!("source.{}", q(c))).collect();
     let merge = |source: &str| {
         format!(
             "MERGE INTO {table} AS target\nUSING {source} AS source\nON {}{}\nWHEN NOT MATCHED THEN INSERT ({col_list}) VALUES ({})",

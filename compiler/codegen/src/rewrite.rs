@@ -576,10 +576,16 @@ impl VisitorMut for Rewriter<'_, '_> {
             _ => {}
         }
         match hint {
-            Some(Hint::IntDivision) if dialect != Dialect::BigQuery => {
-                if let Expr::BinaryOp { left, .. } = e {
-                    let double = if dialect == Dialect::Trino { "DOUBLE" } else { "DOUBLE PRECISION" };
-                    **left = raw(format!("CAST({left:#} AS {double})"));
+            Some(Hint::Division(a, b)) => {
+                let decimal = matches!(a, Ty::Decimal { .. }) || matches!(b, Ty::Decimal { .. });
+                let float = match dialect {
+                    Dialect::BigQuery if decimal => Some("FLOAT64"),
+                    Dialect::BigQuery => None, // int / int is a FLOAT64 already
+                    Dialect::Redshift => Some("DOUBLE PRECISION"),
+                    Dialect::Trino => Some("DOUBLE"),
+                };
+                if let (Some(float), Expr::BinaryOp { left, .. }) = (float, &mut *e) {
+                    **left = raw(format!("CAST({left:#} AS {float})"));
                 }
             }
             Some(Hint::TemporalArithmetic(ty)) => self.temporal_arithmetic(e, &ty),

@@ -11,9 +11,10 @@ use crate::ty::Ty;
 /// A fact about one expression of a SQL body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Hint {
-    /// `a / b` where both are ints: cjo's `/` gives a float (as BigQuery),
-    /// Trino and Redshift truncate unless told otherwise.
-    IntDivision,
+    /// `a / b` of these types, neither a float: cjo's `/` gives a float.
+    /// Trino and Redshift truncate ints and keep a decimal's scale;
+    /// BigQuery gives a decimal for decimals.
+    Division(Ty, Ty),
     /// `t + interval …` or `t - interval …`, where `t` has this type (date
     /// or timestamp): each warehouse adds intervals to dates its own way.
     TemporalArithmetic(Ty),

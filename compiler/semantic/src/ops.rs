@@ -53,6 +53,28 @@ pub(crate) struct Mismatch {
     pub side: Option<usize>,
 }
 
+/// The type of `a * b`: a decimal product has the precisions and the
+/// scales added (an int counts as `decimal(19, 0)`), at most 38 digits
+/// (the most Trino and Redshift hold).
+fn product(a: &Ty, b: &Ty) -> Ty {
+    let as_decimal = |t: &Ty| match t {
+        Ty::Decimal { precision, scale } => Some((*precision, *scale)),
+        Ty::Int => Some((19, 0)),
+        _ => None,
+    };
+    match (a, b) {
+        (Ty::Int, Ty::Int) => Ty::Int,
+        (Ty::Float, _) | (_, Ty::Float) => Ty::Float,
+        _ => match (as_decimal(a), as_decimal(b)) {
+            (Some((p1, s1)), Some((p2, s2))) => {
+                let scale = (s1 + s2).min(38);
+                Ty::Decimal { precision: (p1 + p2).clamp(scale, 38), scale }
+            }
+            _ => Ty::common(a, b).unwrap_or(Ty::Unknown),
+        },
+    }
+}
+
 /// The type of `l op r`.
 pub(crate) fn binary(op: Op, l: &Ty, r: &Ty, l_lit: Lit, r_lit: Lit) -> Result<Ty, Mismatch> {
     let sym = op.symbol();
@@ -111,12 +133,13 @@ pub(crate) fn binary(op: Op, l: &Ty, r: &Ty, l_lit: Lit, r_lit: Lit) -> Result<T
             _ => Err(mismatch("")),
         },
         Op::Mul | Op::Div => match (l, r) {
-            (a, b) if (a.is_numeric() || a.is_open()) && (b.is_numeric() || b.is_open()) => {
-                // Division is typed as the warehouses that do not truncate
-                // (BigQuery): the emitters make the others agree.
-                let common = Ty::common(a, b).unwrap_or(Ty::Unknown);
-                Ok(if op == Op::Div && common == Ty::Int { Ty::Float } else { common })
-            }
+            (a, b) if a.is_open() || b.is_open() => Ok(if a.is_open() { b.clone() } else { a.clone() }),
+            // Division gives a float, whatever the operands: the warehouses
+            // disagree on int / int (Trino and Redshift truncate) and on the
+            // scale of a decimal quotient, so the emitters cast to make them
+            // all agree with this.
+            (a, b) if a.is_numeric() && b.is_numeric() && op == Op::Div => Ok(Ty::Float),
+            (a, b) if a.is_numeric() && b.is_numeric() => Ok(product(a, b)),
             _ => Err(mismatch("both sides must be numbers")),
         },
         Op::Mod => match (l, r) {

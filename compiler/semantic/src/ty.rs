@@ -144,7 +144,14 @@ impl Ty {
                 let integer = p1.saturating_sub(*s1).max(p2.saturating_sub(*s2));
                 Some(Ty::Decimal { precision: integer.saturating_add(scale).min(MAX_DECIMAL_PRECISION), scale })
             }
-            (Ty::Int, d @ Ty::Decimal { .. }) | (d @ Ty::Decimal { .. }, Ty::Int) => Some(d.clone()),
+            // An int has up to 19 digits.
+            (Ty::Int, Ty::Decimal { precision, scale }) | (Ty::Decimal { precision, scale }, Ty::Int) => {
+                let integer = precision.saturating_sub(*scale).max(19);
+                Some(Ty::Decimal {
+                    precision: integer.saturating_add(*scale).min(MAX_DECIMAL_PRECISION),
+                    scale: *scale,
+                })
+            }
             (Ty::Array(x), Ty::Array(y)) => Ty::common(x, y).map(|t| Ty::Array(Box::new(t))),
             (Ty::Struct(xs), Ty::Struct(ys)) if xs.len() == ys.len() => {
                 let mut fields = Vec::with_capacity(xs.len());
@@ -162,6 +169,10 @@ impl Ty {
 
     /// Whether a value of type `self` may be used where `target` is wanted.
     pub fn fits(&self, target: &Ty) -> bool {
+        // An int fits any decimal, as SQL converts it implicitly.
+        if *self == Ty::Int && matches!(target, Ty::Decimal { .. }) {
+            return true;
+        }
         Ty::common(self, target).is_some_and(|c| c == *target || c == Ty::Unknown)
     }
 
@@ -233,7 +244,8 @@ mod tests {
     #[test]
     fn numbers_widen() {
         assert_eq!(Ty::common(&Ty::Int, &Ty::Float), Some(Ty::Float));
-        assert_eq!(Ty::common(&Ty::Int, &dec(10, 2)), Some(dec(10, 2)));
+        assert_eq!(Ty::common(&Ty::Int, &dec(10, 2)), Some(dec(21, 2)));
+        assert!(Ty::Int.fits(&dec(10, 2)));
         assert_eq!(Ty::common(&dec(10, 2), &dec(5, 4)), Some(dec(12, 4)));
         assert!(Ty::Int.fits(&Ty::Float));
         assert!(!Ty::Float.fits(&Ty::Int));

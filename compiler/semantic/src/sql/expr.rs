@@ -647,7 +647,9 @@ impl Cx<'_, '_> {
     /// Records what the emitters must know about `e`: see [`Hint`].
     fn hint_binary(&mut self, e: &Expr, op: Op, l: &Val, r: &Val) {
         let hint = match op {
-            Op::Div if l.ty == Ty::Int && r.ty == Ty::Int => Some(Hint::IntDivision),
+            Op::Div if l.ty.is_numeric() && r.ty.is_numeric() && l.ty != Ty::Float && r.ty != Ty::Float => {
+                Some(Hint::Division(l.ty.clone(), r.ty.clone()))
+            }
             Op::Add | Op::Sub if r.ty == Ty::Interval && l.ty.is_temporal() => {
                 Some(Hint::TemporalArithmetic(l.ty.clone()))
             }
