@@ -18,6 +18,10 @@ pub enum Hint {
     /// `t + interval …` or `t - interval …`, where `t` has this type (date
     /// or timestamp): each warehouse adds intervals to dates its own way.
     TemporalArithmetic(Ty),
+    /// A cast between date and timestamp, from this type. cjo's
+    /// timestamps are instants read in UTC (as BigQuery does); Trino and
+    /// Redshift would use the session's time zone.
+    TemporalCast(Ty),
     /// A comparison (`=`, `<`, `between`, `in (…)`) in which a string
     /// literal stands for a value of this type (date or timestamp).
     StringAsTemporal(Ty),

@@ -220,6 +220,9 @@ impl Cx<'_, '_> {
                         ),
                     );
                 }
+                if matches!((&v.ty, &target), (Ty::Date, Ty::Timestamp) | (Ty::Timestamp, Ty::Date)) {
+                    self.hints.record(e, Hint::TemporalCast(v.ty.clone()));
+                }
                 let mut r = Val::from_parts(target, [&v]);
                 r.nullable |= matches!(kind, CastKind::TryCast | CastKind::SafeCast);
                 r
