@@ -1,12 +1,19 @@
 //! Every diagnostic code's documentation page shows an example that really
-//! produces the code, and a fixed version that produces no error.
+//! produces the code, and a fixed version that produces no error (nor the
+//! page's own code, when it is a warning).
+//!
+//! A `cjo` example is the only file of a project ([`load_single`]); a
+//! `toml` example is a project's `cjo.toml`. A `toml` example whose first
+//! line is `# cjoc build`, optionally with `--target a,b`, is built as
+//! that command would build it: its project also holds one model
+//! ([`MODEL`]), and code generation runs for the targets given.
 
 // Test code: failing loudly is its job.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::Path;
 
-use cjo_project::MemoryFs;
+use cjo_project::{Dialect, MemoryFs};
 use cjo_tests::load_single;
 
 /// The fenced blocks of the page's "## Example" section: (language, text).
@@ -26,6 +33,23 @@ fn example_blocks(doc: &str) -> Vec<(String, String)> {
 /// The exported schema in every `cjo.toml` example's project.
 const SCHEMA: &str = r#"[{"name": "customer_id", "type": "STRING", "mode": "REQUIRED"}]"#;
 
+/// The model beside a `toml` example that says `# cjoc build`: it names
+/// no `target`, so it is built on the project's `default_target`, or on
+/// every warehouse `--target` lists.
+const MODEL: &str = "source customers = \"crm.customers\" {\n  customer_id: string not null\n}\n\nmodel customer_ids {\n  sql { select customer_id from customers }\n}\n";
+
+/// The `# cjoc build [--target a,b]` first line of a `toml` example: `None`
+/// without one, else the targets asked for (`None`: each model's own).
+fn build_command(text: &str) -> Option<Option<Vec<Dialect>>> {
+    let command = text.lines().next()?.strip_prefix('#')?.trim().strip_prefix("cjoc build")?.trim();
+    if command.is_empty() {
+        return Some(None);
+    }
+    let list = command.strip_prefix("--target").unwrap_or_else(|| panic!("cannot read `# cjoc build {command}`"));
+    let dialect = |d: &str| Dialect::parse(d.trim()).unwrap_or_else(|| panic!("`{d}` is not a target"));
+    Some(Some(list.split(',').map(dialect).collect()))
+}
+
 fn codes_of(lang: &str, text: &str) -> Vec<(String, bool)> {
     let ws = match lang {
         "toml" => {
@@ -33,7 +57,11 @@ fn codes_of(lang: &str, text: &str) -> Vec<(String, bool)> {
             // `[catalog]` example has a file to match.
             let mut fs = MemoryFs::new();
             fs.insert("p/cjo.toml", text).insert("p/schemas/crm.customers.json", SCHEMA);
-            cjo_tests::checked(cjo_project::load(&fs, Path::new("p")).unwrap())
+            let command = build_command(text);
+            if command.is_some() {
+                fs.insert("p/models.cjo", MODEL);
+            }
+            cjo_tests::lowered(cjo_project::load(&fs, Path::new("p")).unwrap(), command.flatten())
         }
         _ => load_single("example.cjo", text),
     };
@@ -61,9 +89,12 @@ fn every_example_produces_its_code() {
             failures.push(format!("{}: the example does not produce it (got {found:?})", code.id));
         }
         if let Some((_, fixed)) = blocks.get(1) {
-            let errors: Vec<_> = codes_of(lang, fixed).into_iter().filter(|(_, e)| *e).collect();
+            let found = codes_of(lang, fixed);
+            let errors: Vec<_> = found.iter().filter(|(_, e)| *e).collect();
             if !errors.is_empty() {
                 failures.push(format!("{}: the fixed example still has errors {errors:?}", code.id));
+            } else if found.iter().any(|(c, _)| c == code.id) {
+                failures.push(format!("{}: the fixed example still produces it", code.id));
             }
         }
     }

@@ -8,11 +8,14 @@
 
 pub mod generate;
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use cjo_codegen::time::Instant;
+use cjo_codegen::{Literals, Options, RunInterval};
 use cjo_diagnostics::{Diagnostic, FileId};
-use cjo_project::{FileKind, MemoryFs, Workspace};
+use cjo_project::{Dialect, FileKind, MemoryFs, Workspace};
 
 /// The `cjo.toml` used for single-file fixtures.
 ///
@@ -25,16 +28,22 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// Loads a single `.cjo` text as the only file of a project.
+/// The `cjo.toml` of [`load_single`]: [`DEFAULT_CONFIG`] (Trino by
+/// default) with BigQuery and Redshift configured too, so that a fixture's
+/// model may say `target = bigquery` or `sql redshift { … }` and build.
+pub const FIXTURE_CONFIG: &str = "[project]\nname = \"fixture\"\ndefault_target = \"trino\"\n\n[targets.trino]\ncatalog = \"hive\"\nschema = \"analytics\"\n\n[targets.bigquery]\nproject = \"cjo-fixture\"\ndataset = \"analytics\"\n\n[targets.redshift]\nschema = \"analytics\"\n\n[catalog]\npaths = [\"catalog/*.csv\"]\n";
+
+/// Loads a single `.cjo` text as the only file of a project whose
+/// `cjo.toml` is [`FIXTURE_CONFIG`], and checks it (see [`checked`]).
 pub fn load_single(name: &str, text: &str) -> Workspace {
     let mut fs = MemoryFs::new();
-    fs.insert("p/cjo.toml", DEFAULT_CONFIG).insert(format!("p/{name}"), text);
+    fs.insert("p/cjo.toml", FIXTURE_CONFIG).insert(format!("p/{name}"), text);
     insert_fixture_catalog(&mut fs);
     checked(cjo_project::load(&fs, Path::new("p")).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// Puts `tests/fixtures/catalog/*` into `p/catalog/`, where
-/// [`DEFAULT_CONFIG`] looks for it.
+/// [`DEFAULT_CONFIG`] and [`FIXTURE_CONFIG`] look for it.
 pub fn insert_fixture_catalog(fs: &mut MemoryFs) {
     let catalog = repo_root().join("tests/fixtures/catalog");
     for entry in std::fs::read_dir(&catalog).unwrap_or_else(|e| panic!("{}: {e}", catalog.display())) {
@@ -62,11 +71,33 @@ pub fn load_dir(dir: &Path) -> Workspace {
     checked(cjo_project::load(&fs, Path::new("p")).unwrap_or_else(|e| panic!("{e}")))
 }
 
-/// `ws` with the names-and-types diagnostics merged into its own.
-pub fn checked(mut ws: Workspace) -> Workspace {
+/// `ws` with the names-and-types diagnostics merged into its own and, when
+/// there are no errors, those of code generation for each model's own
+/// target (as `cjoc build` without `--target`).
+pub fn checked(ws: Workspace) -> Workspace {
+    lowered(ws, None)
+}
+
+/// [`checked`], with code generation for `targets` (as `cjoc build
+/// --target a,b`; `None`: each model's own target). The run interval is
+/// fixed, 2026-11-20 to 2026-11-21, and no `--param` is given.
+pub fn lowered(mut ws: Workspace, targets: Option<Vec<Dialect>>) -> Workspace {
     let analysis = cjo_semantic::analyze(&ws);
-    ws.diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+    let mut all = cjo_semantic::all_diagnostics(&ws, &analysis);
+    if !all.iter().any(Diagnostic::is_error) {
+        let binder = Literals { run: run_interval(), values: BTreeMap::new() };
+        let build = cjo_codegen::build(&ws, &analysis, &Options { targets, binder: &binder });
+        all.extend(build.diagnostics);
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    ws.diagnostics = all;
     ws
+}
+
+/// The run interval of [`checked`]: the UTC day 2026-11-20.
+pub fn run_interval() -> RunInterval {
+    let start = Instant::parse("2026-11-20").expect("a date");
+    RunInterval { start, end: start.plus_seconds(86_400) }
 }
 
 /// An expected or actual diagnostic position: code and 1-based
