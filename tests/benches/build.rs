@@ -1,0 +1,89 @@
+//! Code generation speed on the generated 10,000-model project (see
+//! `frontend.rs`), for BigQuery, Redshift and Trino at once:
+//! `cargo bench -p cjo-tests --bench build`.
+//!
+//! - `codegen`: `cjo_codegen::build` on a project already loaded and
+//!   analysed: every model's SQL rewritten and materialized per dialect,
+//!   every check's query, the task DAG and its order;
+//! - `files`: `cjo_codegen::output::files` on that build: every file's
+//!   text and `manifest.json`;
+//! - `pipeline`: what `cjoc build --target bigquery,redshift,trino` does
+//!   short of the disk: load, analyse, gather the diagnostics, build and
+//!   make the files.
+
+// Test code: failing loudly is its job.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::Path;
+
+use cjo_codegen::time::Instant;
+use cjo_codegen::{Literals, Options, RunInterval};
+use cjo_diagnostics::Diagnostic;
+use cjo_project::{Dialect, MemoryFs};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const MODELS: usize = 10_000;
+
+/// [`cjo_tests::DEFAULT_CONFIG`] with the two other warehouses configured,
+/// so that building for all three gives no warnings.
+fn config() -> String {
+    format!(
+        "{}\n[targets.bigquery]\nproject = \"bench-project\"\ndataset = \"analytics\"\nlocation = \"US\"\n\n[targets.redshift]\nschema = \"analytics\"\n",
+        cjo_tests::DEFAULT_CONFIG
+    )
+}
+
+fn first_error(diagnostics: &[Diagnostic]) -> Option<&Diagnostic> {
+    diagnostics.iter().find(|d| d.is_error())
+}
+
+fn build(c: &mut Criterion) {
+    let mut fs = MemoryFs::new();
+    fs.insert("p/cjo.toml", config());
+    cjo_tests::insert_fixture_catalog(&mut fs);
+    for (name, text) in cjo_tests::generate::project_files(MODELS, 100) {
+        fs.insert(format!("p/{name}"), text);
+    }
+    let binder = Literals {
+        run: RunInterval { start: Instant::from_date(2026, 11, 20), end: Instant::from_date(2026, 11, 21) },
+        values: BTreeMap::new(),
+    };
+    let options = Options { targets: Some(Dialect::ALL.to_vec()), binder: &binder };
+
+    // Once, outside the timing: the project builds cleanly for all three.
+    let ws = cjo_project::load(&fs, Path::new("p")).unwrap();
+    let analysis = cjo_semantic::analyze(&ws);
+    let diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+    assert!(first_error(&diagnostics).is_none(), "{:?}", first_error(&diagnostics));
+    let built = cjo_codegen::build(&ws, &analysis, &options);
+    assert!(built.diagnostics.is_empty(), "{:?}", built.diagnostics.first());
+    assert_eq!(built.dialects.len(), 3);
+    let files = cjo_codegen::output::files(&ws, &analysis, &built, Some(binder.run));
+    // Per dialect: a model file per model, a check file per check entry.
+    assert!(files.len() > 3 * MODELS, "{} files", files.len());
+
+    let mut group = c.benchmark_group("build_10k_models_3_dialects");
+    group.sample_size(10);
+    group.bench_function("codegen", |b| b.iter(|| black_box(cjo_codegen::build(&ws, &analysis, black_box(&options)))));
+    group.bench_function("files", |b| {
+        b.iter(|| black_box(cjo_codegen::output::files(&ws, &analysis, black_box(&built), Some(binder.run))))
+    });
+    group.bench_function("pipeline", |b| {
+        b.iter(|| {
+            let ws = cjo_project::load(&fs, Path::new("p")).unwrap();
+            let analysis = cjo_semantic::analyze(&ws);
+            let diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+            assert!(first_error(&diagnostics).is_none());
+            let built = cjo_codegen::build(&ws, &analysis, &options);
+            assert!(first_error(&built.diagnostics).is_none());
+            let files = cjo_codegen::output::files(&ws, &analysis, &built, Some(binder.run));
+            black_box((ws, analysis, built, files))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, build);
+criterion_main!(benches);
