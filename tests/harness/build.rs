@@ -145,24 +145,15 @@ fn parse_with(sql: &str, dialect: Dialect, unescape: bool) -> Result<Statement, 
 const EXPECTED_ERRORS: &[(&str, &str, &str)] = &[
     ("ok/names_ok_sql_edge_cases.cjo", "E0600", "`array_agg` cannot be expressed on redshift"),
     ("ok/names_ok_sql_edge_cases.cjo", "E0600", "`try_cast` cannot be expressed on redshift"),
+    ("ok/names_ok_sql_edge_cases.cjo", "E0600", "an aggregate's `filter (where …)` cannot be expressed on bigquery"),
+    ("ok/names_ok_sql_edge_cases.cjo", "E0600", "an aggregate's `filter (where …)` cannot be expressed on redshift"),
 ];
 
 /// Compiler bugs this file found: (project, file, why). Their failures are
 /// printed, not asserted, so that the suite stays green until they are
 /// fixed; a case that no longer fails makes the test fail until it is
 /// removed from here.
-const KNOWN_BAD_SQL: &[(&str, &str, &str)] = &[
-    (
-        "ok/names_ok_sql_edge_cases.cjo",
-        "bigquery/model.aggregate_filter.sql",
-        "`count(*) filter (where …)` is emitted as it is; BigQuery has no FILTER clause (COUNTIF or CASE)",
-    ),
-    (
-        "ok/names_ok_sql_edge_cases.cjo",
-        "redshift/model.aggregate_filter.sql",
-        "`count(*) filter (where …)` is emitted as it is; Redshift has no FILTER clause (CASE)",
-    ),
-];
+const KNOWN_BAD_SQL: &[(&str, &str, &str)] = &[];
 
 /// Splits `failures` (each keyed) into those a known entry explains and
 /// the rest; returns the rest, plus a failure for each known entry that no
@@ -449,32 +440,12 @@ fn literal_values(sql: &str, dialect: Dialect) -> Result<Vec<String>, String> {
 
 /// `$param` values whose literal loses its value because of a compiler
 /// bug: (dialect, the value, why). See [`sort_out`].
-const KNOWN_BAD_PARAMS: &[(Dialect, &str, &str)] = &[
-    (Dialect::Redshift, "it's \\ a\nb'; drop table t; --", NEWLINE_BUG),
-    (Dialect::Trino, "it's \\ a\nb'; drop table t; --", NEWLINE_BUG),
-    (Dialect::Redshift, "a\r\nb", NEWLINE_BUG),
-];
+const KNOWN_BAD_PARAMS: &[(Dialect, &str, &str)] = &[];
 
 /// Tasks of [`literals_in_bodies_and_checks_keep_their_value`] whose
 /// literals lose their value because of a compiler bug: (dialect, task,
 /// why). See [`sort_out`].
-const KNOWN_BAD_BODY_LITERALS: &[(Dialect, &str, &str)] = &[
-    (Dialect::Redshift, "model.texts", NEWLINE_BUG),
-    (Dialect::Trino, "model.texts", NEWLINE_BUG),
-    (Dialect::Redshift, "check.texts.accepted_values_multi", NEWLINE_BUG),
-    (Dialect::Trino, "check.texts.accepted_values_multi", NEWLINE_BUG),
-    (Dialect::BigQuery, "model.native_bigquery", NATIVE_BUG),
-    (Dialect::Redshift, "model.native_redshift", NATIVE_BUG),
-];
-
-const NATIVE_BUG: &str = "string literals of a body written in the target's own dialect (`sql bigquery { }`, \
-     `sql redshift { }`) are printed back by sqlparser from their unescaped value: BigQuery gets `'it''s'` (a syntax \
-     error there), `'a\\\\b'` becomes `'a\\b'` (a backspace on BigQuery and Redshift), and `'x\\ny'` becomes a raw \
-     newline (not allowed in a BigQuery '…' string), then indented";
-
-const NEWLINE_BUG: &str = "a newline is written as itself in a Redshift or Trino string literal, and the statement is then \
-     indented line by line (materialize::indent, checks::statement), which adds two spaces after the newline \
-     inside the literal (and drops a \\r before it)";
+const KNOWN_BAD_BODY_LITERALS: &[(Dialect, &str, &str)] = &[];
 
 /// A string `$param` given any value is one string literal holding exactly
 /// that value, in every dialect: no quote, backslash, newline or control

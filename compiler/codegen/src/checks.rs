@@ -164,7 +164,9 @@ pub fn query(
 
 /// The statement a check task runs.
 pub fn statement(check: &CheckQuery, model: &str, dialect: Dialect) -> String {
-    let indented = check.failing_rows.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n");
+    // Not indented: a line break inside a string literal is part of its
+    // value.
+    let indented = &check.failing_rows;
     match dialect {
         Dialect::BigQuery => format!(
             "ASSERT (\n  SELECT COUNT(*) FROM (\n{indented}\n  ) AS failing_rows\n) = 0 AS {}",

@@ -120,6 +120,15 @@ impl Lowering<'_> {
                 used.entry(*d).or_default().push(k);
             }
         }
+        // Checks on sources run on the asked targets, else the default one,
+        // even where no model is built.
+        let source_targets =
+            self.options.targets.clone().unwrap_or_else(|| vec![self.ws.config.project.default_target]);
+        for d in source_targets {
+            if warehouse::location(&self.ws.config, d).is_some() || self.options.targets.is_some() {
+                used.entry(d).or_default();
+            }
+        }
         let sources = items::source_tables(self.ws);
         for (dialect, models) in used {
             let loc = match warehouse::location(&self.ws.config, dialect) {
@@ -305,6 +314,31 @@ impl Lowering<'_> {
         }
         if failed {
             return None;
+        }
+        if let Materialized::Incremental { unique_key, .. } = &spec.materialized {
+            let missing: Vec<&String> = unique_key.iter().filter(|k| relation.column(k).is_none()).collect();
+            if let Some(k) = missing.first() {
+                let span = spec
+                    .ast
+                    .settings
+                    .iter()
+                    .find(|s| s.key.as_str() == "materialized")
+                    .map_or_else(|| spec.span(), |s| Span::new(spec.file, s.value.range));
+                let names: Vec<&str> = relation.columns.iter().map(|c| c.name.as_str()).collect();
+                self.out.borrow_mut().push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_COLUMN,
+                        span,
+                        format!("the unique_key column `{k}` is not a column of `{}`", spec.name),
+                    )
+                    .with_label("not an output column")
+                    .with_help(format!(
+                        "a key identifies a row of the model's output: choose among {}",
+                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    )),
+                );
+                return None;
+            }
         }
         let columns: Vec<(String, cjo_semantic::Ty, bool)> =
             relation.columns.iter().map(|c| (c.name.clone(), c.ty.clone(), c.nullable)).collect();

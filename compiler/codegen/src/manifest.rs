@@ -95,7 +95,11 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
                         "kind": "model",
                         "name": relation.name,
                         "doc": relation.doc,
-                        "file": spec.and_then(|s| ws.file(s.file)).map(|f| f.path.to_string_lossy().replace('\\', "/")),
+                        // Relative to the project, so that the manifest does not
+                        // depend on how the folder was named on the command line.
+                        "file": spec.and_then(|s| ws.file(s.file)).map(|f| {
+                            f.path.strip_prefix(&ws.root).unwrap_or(&f.path).to_string_lossy().replace('\\', "/")
+                        }),
                         "materialized": materialized,
                         "tags": spec.map(|s| s.tags.clone()).unwrap_or_default(),
                         "relation": relations,

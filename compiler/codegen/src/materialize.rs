@@ -46,14 +46,16 @@ pub fn default_strategy(dialect: Dialect) -> Strategy {
 pub fn statements(d: &Destination<'_>, how: &Materialized, query: &str) -> Result<Vec<String>, Problem> {
     let mut out = vec![create_schema(d)];
     let table = path(d.table, d.dialect);
-    let query = indent(query);
+    // Not indented: a line break inside a string literal is part of its
+    // value.
+    let query = query.to_string();
     match how {
         Materialized::View => out.push(format!("CREATE OR REPLACE VIEW {table} AS\n{query}")),
         Materialized::Table if d.dialect == Dialect::Redshift => {
             // Redshift has no `create or replace table`: build beside it and
             // swap in one transaction, so readers see the old or the new.
             let new = sibling(d, "cjo_new");
-            let name = ident(&format!("{}", d.table.last().map_or("", String::as_str)), d.dialect);
+            let name = ident(d.table.last().map_or("", String::as_str), d.dialect);
             out.push("BEGIN".into());
             out.push(format!("DROP TABLE IF EXISTS {new}"));
             out.push(format!("CREATE TABLE {new} AS\n{query}"));
@@ -199,8 +201,4 @@ fn incremental(d: &Destination<'_>, keys: &[String], strategy: Strategy, query: 
             ]
         }
     }
-}
-
-fn indent(query: &str) -> String {
-    query.lines().map(|l| if l.is_empty() { String::new() } else { format!("  {l}") }).collect::<Vec<_>>().join("\n")
 }

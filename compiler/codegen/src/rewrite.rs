@@ -555,10 +555,20 @@ impl VisitorMut for Rewriter<'_, '_> {
             self.param(e, &name, span);
             return ControlFlow::Continue(());
         }
+        let dialect = self.cx.dialect;
         if self.cx.native {
+            // A native body's strings were unescaped by its dialect's parser:
+            // print them back with that dialect's escapes.
+            if let Expr::Value(v) = e
+                && let Value::SingleQuotedString(s) = &v.value
+            {
+                let ours = literal::string(s, dialect);
+                if ours != v.to_string() {
+                    *e = raw(ours);
+                }
+            }
             return ControlFlow::Continue(());
         }
-        let dialect = self.cx.dialect;
         match e {
             Expr::Value(v) => {
                 // sqlparser prints `''`, which BigQuery does not read, and
@@ -572,7 +582,19 @@ impl VisitorMut for Rewriter<'_, '_> {
             }
             Expr::Identifier(id) => self.requote(id),
             Expr::CompoundIdentifier(ids) => ids.iter_mut().for_each(|id| self.requote(id)),
+            Expr::Function(f) if f.filter.is_some() && dialect != Dialect::Trino => {
+                let span = sqlparser::ast::Spanned::span(&f.name);
+                self.unsupported(
+                    span,
+                    "an aggregate's `filter (where …)`",
+                    "write the condition inside the aggregate: `count(case when … then 1 end)`, `sum(case when … then x end)`",
+                );
+            }
             Expr::Function(_) => self.call(e),
+            Expr::BinaryOp { left, op: BinaryOperator::Modulo, right } if dialect == Dialect::BigQuery => {
+                let sql = format!("MOD({left:#}, {right:#})");
+                *e = raw(sql);
+            }
             Expr::Cast { .. } => self.cast(e),
             Expr::Interval(_) => {
                 if let Some((amount, unit)) = interval_parts(e) {
