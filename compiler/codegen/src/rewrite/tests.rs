@@ -405,6 +405,9 @@ fn an_interval_of_several_units_is_rewritten_or_reported() {
 
 #[test]
 fn cast_types_per_dialect() {
+    // Without the checker's types: see
+    // `casts_between_dates_and_timestamps_read_timestamps_in_utc` for what
+    // a cast of a date or timestamp column becomes.
     each(
         "select cast(name as string) as a, cast(qty as int) as b, cast(order_date as timestamp) as c, cast(qty as float) as d, cast(qty as decimal(10, 2)) as e, cast(ordered_at as date) as f, cast(qty as bool) as g from orders",
         "SELECT CAST(name AS STRING) AS a, CAST(qty AS INT64) AS b, CAST(order_date AS TIMESTAMP) AS c, CAST(qty AS FLOAT64) AS d, CAST(qty AS NUMERIC(10, 2)) AS e, CAST(ordered_at AS DATE) AS f, CAST(qty AS BOOL) AS g FROM `acme-prod`.shop.orders",
@@ -417,6 +420,17 @@ fn cast_types_per_dialect() {
         "SELECT CAST(qty AS STRING) AS a, CAST(qty AS INT64) AS b, CAST(qty AS INT64) AS c, CAST(qty AS FLOAT64) AS d FROM `acme-prod`.shop.orders",
         "SELECT CAST(qty AS VARCHAR(65535)) AS a, CAST(qty AS BIGINT) AS b, CAST(qty AS BIGINT) AS c, CAST(qty AS DOUBLE PRECISION) AS d FROM shop.orders",
         "SELECT CAST(qty AS varchar) AS a, CAST(qty AS bigint) AS b, CAST(qty AS bigint) AS c, CAST(qty AS double) AS d FROM hive.shop.orders",
+    );
+}
+
+#[test]
+fn casts_between_dates_and_timestamps_read_timestamps_in_utc() {
+    // BigQuery always does; Trino keeps its plain date-to-timestamp cast.
+    each_checked(
+        "select cast(ordered_at as date) as d, cast(order_date as timestamp) as t, cast(name as date) as n from orders",
+        "SELECT CAST(ordered_at AS DATE) AS d, CAST(order_date AS TIMESTAMP) AS t, CAST(name AS DATE) AS n FROM `acme-prod`.shop.orders",
+        "SELECT CAST(ordered_at AT TIME ZONE 'UTC' AS DATE) AS d, (CAST(order_date AS TIMESTAMP) AT TIME ZONE 'UTC') AS t, CAST(name AS DATE) AS n FROM shop.orders",
+        "SELECT CAST(ordered_at AT TIME ZONE 'UTC' AS date) AS d, CAST(order_date AS timestamp(6) with time zone) AS t, CAST(name AS date) AS n FROM hive.shop.orders",
     );
 }
 
@@ -642,6 +656,16 @@ fn int_division_gives_a_float() {
         "SELECT amount / qty AS r, amount / price AS f, (amount + 1) / (qty - 1) AS g, sum(amount) / count(*) AS avg_amount FROM `acme-prod`.shop.orders GROUP BY amount, qty, price",
         "SELECT CAST(amount AS DOUBLE PRECISION) / qty AS r, amount / price AS f, CAST((amount + 1) AS DOUBLE PRECISION) / (qty - 1) AS g, CAST(sum(amount) AS DOUBLE PRECISION) / count(*) AS avg_amount FROM shop.orders GROUP BY amount, qty, price",
         "SELECT CAST(amount AS DOUBLE) / qty AS r, amount / price AS f, CAST((amount + 1) AS DOUBLE) / (qty - 1) AS g, CAST(sum(amount) AS DOUBLE) / count(*) AS avg_amount FROM hive.shop.orders GROUP BY amount, qty, price",
+    );
+}
+
+#[test]
+fn a_division_with_a_decimal_is_a_float_everywhere() {
+    each_checked(
+        "select cast(amount as decimal(10, 2)) / qty as r from orders",
+        "SELECT CAST(CAST(amount AS NUMERIC(10, 2)) AS FLOAT64) / qty AS r FROM `acme-prod`.shop.orders",
+        "SELECT CAST(CAST(amount AS DECIMAL(10, 2)) AS DOUBLE PRECISION) / qty AS r FROM shop.orders",
+        "SELECT CAST(CAST(amount AS decimal(10, 2)) AS DOUBLE) / qty AS r FROM hive.shop.orders",
     );
 }
 
