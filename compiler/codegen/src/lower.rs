@@ -301,13 +301,16 @@ impl Lowering<'_> {
             let span = map.span(p.span);
             let parameter = p.construct.starts_with("the parameter");
             let (code, message) = if parameter {
-                (codes::PARAMETER_VALUE, format!("{} has no value for {dialect}: {}", p.construct, p.help))
+                (codes::PARAMETER_VALUE, format!("{}: {}", p.construct, p.help))
             } else {
                 (codes::UNSUPPORTED_CONSTRUCT, format!("{} cannot be expressed on {dialect}", p.construct))
             };
-            let d = Diagnostic::error(code, span, message).with_label(format!("not on {dialect}"));
+            let label = if parameter { "no usable value".to_string() } else { format!("not on {dialect}") };
+            let d = Diagnostic::error(code, span, message).with_label(label);
             self.out.borrow_mut().push(if parameter {
-                d.with_help("give the parameter a default, or a value with `--param name=value`")
+                d.with_help(
+                    "pass a value of the parameter's type with `--param name=value`, or give the parameter a default",
+                )
             } else {
                 d.with_help(p.help)
             });

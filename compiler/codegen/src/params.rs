@@ -78,7 +78,7 @@ impl Binder for Literals {
             Param::RunDate => Ok(literal::date(self.run.start.date(), dialect)),
             Param::Declared(p) => match self.values.get(&p.name) {
                 Some(text) => typed_literal(text, &p.ty, dialect)
-                    .ok_or_else(|| format!("`{text}` is not a {} (the value given for `${}`)", p.ty, p.name)),
+                    .ok_or_else(|| format!("`{text}` is not {} (the value given with --param)", article(&p.ty))),
                 None => match &p.default {
                     Some(default) => default_literal(default, &p.ty, dialect),
                     None => Err(format!("`${}` has no default and no value was given", p.name)),
@@ -138,7 +138,14 @@ fn default_literal(e: &ast::Expr, ty: &Ty, dialect: Dialect) -> Result<String, S
         ExprKind::Null => return Ok("NULL".into()),
         _ => return Err("a parameter's default must be a literal".into()),
     };
-    typed_literal(&text, ty, dialect).ok_or_else(|| format!("the default `{text}` is not a {ty}"))
+    typed_literal(&text, ty, dialect).ok_or_else(|| format!("the default `{text}` is not {}", article(ty)))
+}
+
+/// `an int`, `a string`.
+fn article(ty: &Ty) -> String {
+    let name = ty.to_string();
+    let vowel = name.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {name}", if vowel { "an" } else { "a" })
 }
 
 #[cfg(test)]

@@ -34,7 +34,8 @@ struct Lowered {
     run: RunInterval,
 }
 
-fn lower(req: &Request, color: bool) -> Result<Lowered, u8> {
+/// `writes`: whether the command writes an output folder (for messages).
+fn lower(req: &Request, color: bool, writes: bool) -> Result<Lowered, u8> {
     let targets = match &req.targets {
         None => None,
         Some(list) => {
@@ -48,6 +49,10 @@ fn lower(req: &Request, color: bool) -> Result<Lowered, u8> {
                         return Err(USAGE);
                     }
                 }
+            }
+            if out.is_empty() {
+                eprintln!("error: `--target` names no warehouse: use bigquery, redshift or trino");
+                return Err(USAGE);
             }
             out.sort();
             Some(out)
@@ -63,14 +68,28 @@ fn lower(req: &Request, color: bool) -> Result<Lowered, u8> {
         values.insert(k.trim().trim_start_matches('$').to_string(), v.to_string());
     }
     let ws = super::load_project(&req.dir)?;
+    let declared: std::collections::BTreeSet<String> =
+        cjo_codegen::items::models(&ws).values().flat_map(|m| m.params.iter().map(|p| p.name.clone())).collect();
+    for name in values.keys() {
+        if !declared.contains(name) {
+            let known: Vec<&str> = declared.iter().map(String::as_str).collect();
+            let list = if known.is_empty() {
+                "no model declares a `param`".to_string()
+            } else {
+                format!("the parameters are {}", known.join(", "))
+            };
+            eprintln!("error: `--param {name}=…`: no model has a parameter `{name}` ({list})");
+            return Err(USAGE);
+        }
+    }
     let analysis = cjo_semantic::analyze(&ws);
     let diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
-    if report(&ws, &diagnostics, color)? {
+    if report(&ws, &diagnostics, color, writes)? {
         return Err(PROBLEMS);
     }
     let binder = Literals { run, values };
     let build = cjo_codegen::build(&ws, &analysis, &cjo_codegen::Options { targets, binder: &binder });
-    if report(&ws, &build.diagnostics, color)? {
+    if report(&ws, &build.diagnostics, color, writes)? {
         return Err(PROBLEMS);
     }
     Ok(Lowered { ws, analysis, build, run })
@@ -87,13 +106,14 @@ pub fn lowering_problems(ws: &Workspace, analysis: &Analysis) -> Vec<cjo_diagnos
 }
 
 /// Prints the diagnostics; whether any is an error.
-fn report(ws: &Workspace, diagnostics: &[cjo_diagnostics::Diagnostic], color: bool) -> Result<bool, u8> {
+fn report(ws: &Workspace, diagnostics: &[cjo_diagnostics::Diagnostic], color: bool, writes: bool) -> Result<bool, u8> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let mut err = std::io::stderr().lock();
     let written = render::human(&mut err, ws, diagnostics, color).and_then(|()| {
         if errors > 0 {
             let summary = render::counts(errors, diagnostics.len() - errors);
-            writeln!(err, "error: could not build `{}`: {summary}; the output was not changed", ws.config.project.name)
+            let unchanged = if writes { "; the output was not changed" } else { "" };
+            writeln!(err, "error: could not build `{}`: {summary}{unchanged}", ws.config.project.name)
         } else {
             Ok(())
         }
@@ -148,7 +168,7 @@ fn run_interval(req: &Request) -> Result<RunInterval, u8> {
 }
 
 pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
-    let lowered = match lower(req, color) {
+    let lowered = match lower(req, color, true) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -156,22 +176,26 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
     let files = cjo_codegen::output::files(&ws, &analysis, &build, Some(run));
     let out_dir = out.map_or_else(|| ws.root.join("target"), Path::to_path_buf);
     if let Err(e) = write_atomically(&out_dir, &files) {
-        eprintln!("error: cannot write {}: {e}; the previous output was left as it was", out_dir.display());
+        eprintln!("error: cannot write {}: {e}; nothing was changed", out_dir.display());
         return USAGE;
     }
     let count = |k| build.dag.tasks.values().filter(|t| t.kind == k).count();
     let dialects: Vec<String> = build.dialects.iter().map(|d| d.to_string()).collect();
     eprintln!(
-        "built `{}`: {} models, {} checks, {} journeys for {} → {} ({} files)",
+        "built `{}`: {}, {}, {} for {} → {} ({} files)",
         ws.config.project.name,
-        count(cjo_codegen::TaskKind::Model),
-        count(cjo_codegen::TaskKind::Check),
-        count(cjo_codegen::TaskKind::Journey),
+        plural(count(cjo_codegen::TaskKind::Model), "model"),
+        plural(count(cjo_codegen::TaskKind::Check), "check"),
+        plural(count(cjo_codegen::TaskKind::Journey), "journey"),
         if dialects.is_empty() { "no warehouse".into() } else { dialects.join(", ") },
         out_dir.display(),
         files.len()
     );
     OK
+}
+
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Writes `files` into a fresh folder beside `out`, then swaps it in: a
@@ -185,8 +209,7 @@ fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> std::io::Re
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "target".into());
     if out.exists() && !is_previous_build(out) {
         return Err(std::io::Error::other(format!(
-            "{} exists and is not a cjoc build (it has no manifest.json written by cjoc): choose another --out, or remove it",
-            out.display()
+            "it exists and is not a cjoc build (it has no manifest.json written by cjoc): choose another --out, or remove it"
         )));
     }
     std::fs::create_dir_all(&parent)?;
@@ -242,7 +265,7 @@ pub enum GraphFormat {
 }
 
 pub fn graph(req: &Request, format: GraphFormat, color: bool) -> u8 {
-    let lowered = match lower(req, color) {
+    let lowered = match lower(req, color, false) {
         Ok(l) => l,
         Err(code) => return code,
     };
