@@ -208,9 +208,9 @@ fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> std::io::Re
     };
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "target".into());
     if out.exists() && !is_previous_build(out) {
-        return Err(std::io::Error::other(format!(
-            "it exists and is not a cjoc build (it has no manifest.json written by cjoc): choose another --out, or remove it"
-        )));
+        return Err(std::io::Error::other(
+            "it exists and is not a cjoc build (it has no manifest.json written by cjoc): choose another --out, or remove it",
+        ));
     }
     std::fs::create_dir_all(&parent)?;
     let pid = std::process::id();
