@@ -98,11 +98,11 @@ impl Printer<'_> {
             ExprKind::Bool(b) => Out::atom(literal::boolean(*b).into(), Some(Ty::Bool)),
             ExprKind::Null => Out::atom("NULL".into(), None),
             ExprKind::Duration(dur) => {
-                let days = dur.seconds() / 86_400;
-                let sql = if dur.seconds() % 86_400 == 0 {
-                    interval(days, "DAY", d)
+                let seconds = i64::try_from(dur.seconds()).unwrap_or(i64::MAX);
+                let sql = if seconds % 86_400 == 0 {
+                    literal::interval(seconds / 86_400, "DAY", d)
                 } else {
-                    interval(dur.seconds(), "SECOND", d)
+                    literal::interval(seconds, "SECOND", d)
                 };
                 Out::atom(sql, None)
             }
@@ -163,7 +163,7 @@ impl Printer<'_> {
                 let not = if *negated { "NOT " } else { "" };
                 Out::compound(format!("{} {not}LIKE {}", o.operand(), p.operand()))
             }
-            ExprKind::Call { name, args, distinct, star } => self.call(e, name, args, *distinct, *star)?,
+            ExprKind::Call { name, args, distinct, star } => self.call(name, args, *distinct, *star)?,
             ExprKind::Case { operand, whens, otherwise } => {
                 let mut sql = String::from("CASE");
                 if let Some(o) = operand {
@@ -233,14 +233,7 @@ impl Printer<'_> {
         Out::compound(format!("{l} {symbol} {}", right.operand()))
     }
 
-    fn call(
-        &self,
-        e: &ast::Expr,
-        name: &ast::Name,
-        args: &[ast::Expr],
-        distinct: bool,
-        star: bool,
-    ) -> Result<Out, Failure> {
+    fn call(&self, name: &ast::Name, args: &[ast::Expr], distinct: bool, star: bool) -> Result<Out, Failure> {
         let lower = name.text.to_ascii_lowercase();
         let mut printed = Vec::with_capacity(args.len());
         for a in args {
@@ -256,18 +249,8 @@ impl Printer<'_> {
         if star {
             return Ok(Out::atom(format!("{}(*)", name.text.to_ascii_uppercase()), None));
         }
-        let _ = e;
         let list: Vec<String> = printed.into_iter().map(|(s, _)| s).collect();
         let d = if distinct { "DISTINCT " } else { "" };
         Ok(Out::atom(format!("{}({d}{})", name.text.to_ascii_uppercase(), list.join(", ")), None))
-    }
-}
-
-/// An interval of `amount` units in `dialect`.
-pub fn interval(amount: u64, unit: &str, dialect: Dialect) -> String {
-    match dialect {
-        Dialect::BigQuery => format!("INTERVAL {amount} {unit}"),
-        Dialect::Redshift => format!("INTERVAL '{amount} {}'", unit.to_ascii_lowercase()),
-        Dialect::Trino => format!("INTERVAL '{amount}' {unit}"),
     }
 }

@@ -83,6 +83,15 @@ pub fn timestamp(t: Instant, dialect: Dialect) -> String {
     }
 }
 
+/// An interval of `amount` of one unit (`DAY`, `SECOND` …, upper case).
+pub fn interval(amount: i64, unit: &str, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::BigQuery => format!("INTERVAL {amount} {unit}"),
+        Dialect::Redshift => format!("INTERVAL '{amount} {}'", unit.to_ascii_lowercase()),
+        Dialect::Trino => format!("INTERVAL '{amount}' {unit}"),
+    }
+}
+
 /// `TRUE` / `FALSE`.
 pub fn boolean(b: bool) -> &'static str {
     if b { "TRUE" } else { "FALSE" }

@@ -77,10 +77,8 @@ fn create_schema(d: &Destination<'_>) -> String {
     match d.dialect {
         // Redshift creates schemas in the connected database only.
         Dialect::Redshift => {
-            format!(
-                "CREATE SCHEMA IF NOT EXISTS {}",
-                path(d.schema.get(d.schema.len().saturating_sub(1)..).unwrap_or(&[]), d.dialect)
-            )
+            let schema: Vec<String> = d.schema.last().cloned().into_iter().collect();
+            format!("CREATE SCHEMA IF NOT EXISTS {}", path(&schema, d.dialect))
         }
         Dialect::BigQuery => match d.location {
             Some(loc) => format!(

@@ -185,11 +185,7 @@ fn interval_sql(amount: i64, unit: Unit, dialect: Dialect) -> String {
         (Unit::Week, Dialect::Trino) => (amount.saturating_mul(7), Unit::Day),
         other => (amount, other.0),
     };
-    match dialect {
-        Dialect::BigQuery => format!("INTERVAL {amount} {}", unit.upper()),
-        Dialect::Redshift => format!("INTERVAL '{amount} {}'", unit.upper().to_ascii_lowercase()),
-        Dialect::Trino => format!("INTERVAL '{amount}' {}", unit.upper()),
-    }
+    literal::interval(amount, unit.upper(), dialect)
 }
 
 impl Rewriter<'_, '_> {
@@ -556,30 +552,23 @@ impl VisitorMut for Rewriter<'_, '_> {
             return ControlFlow::Continue(());
         }
         let dialect = self.cx.dialect;
-        if self.cx.native {
-            // A native body's strings were unescaped by its dialect's parser:
-            // print them back with that dialect's escapes.
-            if let Expr::Value(v) = e
-                && let Value::SingleQuotedString(s) = &v.value
-            {
-                let ours = literal::string(s, dialect);
-                if ours != v.to_string() {
-                    *e = raw(ours);
-                }
+        // A string literal holds its value, unescaped by the parser: print it
+        // with the target's escapes (sqlparser prints `''`, which BigQuery
+        // does not read, and leaves `\` alone, which Redshift reads as an
+        // escape). Native bodies too.
+        if let Expr::Value(v) = e
+            && let Value::SingleQuotedString(s) = &v.value
+        {
+            let ours = literal::string(s, dialect);
+            if ours != v.to_string() {
+                *e = raw(ours);
             }
             return ControlFlow::Continue(());
         }
+        if self.cx.native {
+            return ControlFlow::Continue(());
+        }
         match e {
-            Expr::Value(v) => {
-                // sqlparser prints `''`, which BigQuery does not read, and
-                // leaves `\` alone, which Redshift reads as an escape.
-                if let Value::SingleQuotedString(s) = &v.value {
-                    let ours = literal::string(s, dialect);
-                    if ours != v.to_string() {
-                        *e = raw(ours);
-                    }
-                }
-            }
             Expr::Identifier(id) => self.requote(id),
             Expr::CompoundIdentifier(ids) => ids.iter_mut().for_each(|id| self.requote(id)),
             Expr::Function(f) if f.filter.is_some() && dialect != Dialect::Trino => {
