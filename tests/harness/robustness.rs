@@ -16,6 +16,11 @@ fn survive(text: &str) {
 
 /// `semantic`: also run names and types (sqlparser makes it the slow part).
 fn survive_with(text: &str, semantic: bool) {
+    if let Ok(path) = std::env::var("CJO_ROBUSTNESS_LAST") {
+        // Where a crash (a stack overflow cannot be caught) leaves its input.
+        std::fs::write(path, text).unwrap();
+    }
+    assert_balanced(text);
     let parse = cjo_syntax::parse(FileId(0), text);
     let mut all: Vec<Diagnostic> = parse.diagnostics.clone();
     all.extend(cjo_syntax::validate(FileId(0), &parse));
@@ -46,6 +51,29 @@ fn survive_with(text: &str, semantic: bool) {
             "formatting is not idempotent"
         );
     }
+}
+
+/// The parser relies on the lexer's brackets being balanced: unbalanced
+/// input once sent chumsky's recovery into exponential time.
+fn assert_balanced(text: &str) {
+    use cjo_syntax::token::Token;
+    let mut open = Vec::new();
+    for t in cjo_syntax::lex(FileId(0), text).tokens {
+        match t.token {
+            Token::LBrace | Token::LParen | Token::LBracket => open.push(t.token),
+            Token::RBrace | Token::RParen | Token::RBracket => {
+                let opener = open.pop();
+                let want = match t.token {
+                    Token::RBrace => Token::LBrace,
+                    Token::RParen => Token::LParen,
+                    _ => Token::LBracket,
+                };
+                assert_eq!(opener, Some(want), "unbalanced tokens at {:?} in {text:?}", t.range);
+            }
+            _ => {}
+        }
+    }
+    assert!(open.is_empty(), "{} brackets left open in {text:?}", open.len());
 }
 
 /// The `.cjo` files below the given folders of the repository, sorted.
@@ -133,6 +161,18 @@ fn deep_nesting_is_reported_not_overflowed() {
         let text = text.clone();
         std::thread::Builder::new().stack_size(2 << 20).spawn(move || survive(&text)).unwrap().join().unwrap();
     }
+}
+
+/// Found by a fuzzing helper: a `{` inside a SQL body whose `}` is found by
+/// indentation left the tokens unbalanced, and parsing doubled its time
+/// with every `(` before it (about 66 of them never finished).
+#[test]
+fn a_brace_left_open_inside_a_sql_body() {
+    for n in [1, 20, 80] {
+        let text = format!("{{{}sql {{( {{^\n}}", "(".repeat(n));
+        survive(&text);
+    }
+    survive("model m {\n  sql {\n    select {\n  }\n}\n");
 }
 
 #[test]

@@ -267,7 +267,17 @@ impl<'src> Lexer<'src> {
                             "string or comment in this SQL body is never closed",
                         ).with_label("opened here").with_help("close the string or comment; in SQL a quote inside a string is written twice (`'it''s'`)"));
                     }
-                    _ => {
+                    (None, Some(_)) => {
+                        // A `{` inside the SQL is never closed; the body ends
+                        // at the aligned `}`, which is lexed next and closes
+                        // the body's `{` like any bracket.
+                        self.report(
+                            self.error(diag::UNTERMINATED_SQL_BODY, open, open + 1, "SQL body is never closed")
+                                .with_label("a `{` inside this body has no matching `}`")
+                                .with_help("balance the braces inside the SQL, or close the body with `}`"),
+                        );
+                    }
+                    (_, None) => {
                         // The body's `{` is reported here, not as an unclosed
                         // bracket, and closed at the end like one.
                         if let Some((_, open_at)) = self.nesting.pop() {
