@@ -53,13 +53,18 @@ enum Command {
         #[command(flatten)]
         lowering: LoweringArgs,
     },
-    /// Draws the task DAG (models, checks, journeys and their edges).
+    /// Draws the task DAG (models, checks, journeys and their edges), or
+    /// with `--journey` one journey's stages and steps as a flowchart.
     Graph {
         /// The project folder (or any folder inside it).
         #[arg(default_value = ".")]
         dir: PathBuf,
         #[arg(long, value_enum, default_value_t = commands::build::GraphFormat::Dot)]
         format: commands::build::GraphFormat,
+        /// Draw this journey as a flowchart: a cluster per stage with its
+        /// entry, the steps and their branches, the goal and the exits.
+        #[arg(long, value_name = "NAME")]
+        journey: Option<String>,
         #[command(flatten)]
         lowering: LoweringArgs,
     },
@@ -188,7 +193,9 @@ fn run(cli: Cli) -> ExitCode {
     let color = render::use_color(cli.color);
     let code = match cli.command {
         Command::Build { dir, out, lowering } => commands::build::build(&lowering.request(dir), out.as_deref(), color),
-        Command::Graph { dir, format, lowering } => commands::build::graph(&lowering.request(dir), format, color),
+        Command::Graph { dir, format, journey, lowering } => {
+            commands::build::graph(&lowering.request(dir), format, journey.as_deref(), color)
+        }
         Command::Check { dir, format, deny_warnings } => commands::check::run(&dir, format, deny_warnings, color),
         Command::Describe { names, dir, format } => commands::describe::run(&names, &dir, format),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),

@@ -6,6 +6,7 @@
 //! about what a journey is.
 
 pub mod columns;
+pub mod flowchart;
 pub mod plan;
 
 pub use columns::{ColumnKind, StateColumn};

@@ -264,16 +264,26 @@ pub enum GraphFormat {
     Json,
 }
 
-pub fn graph(req: &Request, format: GraphFormat, color: bool) -> u8 {
+pub fn graph(req: &Request, format: GraphFormat, journey: Option<&str>, color: bool) -> u8 {
     let lowered = match lower(req, color, false) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let dag = &lowered.build.dag;
-    let text = match format {
-        GraphFormat::Dot => cjo_codegen::graph::dot(dag),
-        GraphFormat::Mermaid => cjo_codegen::graph::mermaid(dag),
-        GraphFormat::Json => serde_json::to_string_pretty(&cjo_codegen::graph::json(dag)).unwrap_or_default() + "\n",
+    let text = match journey {
+        Some(name) => match journey_flowchart(&lowered, name, format) {
+            Ok(text) => text,
+            Err(code) => return code,
+        },
+        None => {
+            let dag = &lowered.build.dag;
+            match format {
+                GraphFormat::Dot => cjo_codegen::graph::dot(dag),
+                GraphFormat::Mermaid => cjo_codegen::graph::mermaid(dag),
+                GraphFormat::Json => {
+                    serde_json::to_string_pretty(&cjo_codegen::graph::json(dag)).unwrap_or_default() + "\n"
+                }
+            }
+        }
     };
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()) {
@@ -284,4 +294,66 @@ pub fn graph(req: &Request, format: GraphFormat, color: bool) -> u8 {
             USAGE
         }
     }
+}
+
+/// `cjoc graph --journey NAME`: the journey's flowchart, or a usage error
+/// naming the journeys there are.
+fn journey_flowchart(lowered: &Lowered, name: &str, format: GraphFormat) -> Result<String, u8> {
+    let plans = cjo_journey::plans(&lowered.ws, &lowered.analysis);
+    let plan =
+        plans.iter().find(|p| p.name == name).or_else(|| plans.iter().find(|p| p.name.eq_ignore_ascii_case(name)));
+    let Some(plan) = plan else {
+        let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+        let project = &lowered.ws.config.project.name;
+        if names.is_empty() {
+            eprintln!("error: `--journey {name}`: project `{project}` has no journeys");
+        } else {
+            let hint = cjo_diagnostics::did_you_mean(name, names.iter().copied()).map(|h| format!("; {h}"));
+            eprintln!(
+                "error: `--journey {name}`: project `{project}` has no journey `{name}` (its journeys: {}){}",
+                names.join(", "),
+                hint.unwrap_or_default()
+            );
+        }
+        return Err(USAGE);
+    };
+    let chart = cjo_journey::flowchart::flowchart(&lowered.ws, plan);
+    Ok(match format {
+        GraphFormat::Dot => cjo_journey::flowchart::dot(&chart),
+        GraphFormat::Mermaid => cjo_journey::flowchart::mermaid(&chart),
+        GraphFormat::Json => serde_json::to_string_pretty(&flowchart_json(&chart)).unwrap_or_default() + "\n",
+    })
+}
+
+/// The flowchart's nodes and edges as data: `{journey, stages, nodes,
+/// edges}`, in the order they are drawn. An edge's end is a node's id or,
+/// for a milestone, a stage's.
+fn flowchart_json(chart: &cjo_journey::flowchart::Flowchart) -> serde_json::Value {
+    let stages: Vec<serde_json::Value> =
+        chart.stages.iter().map(|c| serde_json::json!({ "id": c.id, "name": c.name })).collect();
+    let nodes: Vec<serde_json::Value> = chart
+        .nodes
+        .iter()
+        .map(|n| {
+            serde_json::json!({
+                "id": n.id,
+                "kind": n.kind.as_str(),
+                "label": n.label,
+                "stage": n.stage.and_then(|s| chart.stages.get(s)).map(|c| c.id.as_str()),
+            })
+        })
+        .collect();
+    let edges: Vec<serde_json::Value> = chart
+        .edges
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "from": chart.endpoint_id(&e.from),
+                "to": chart.endpoint_id(&e.to),
+                "label": e.label,
+                "dashed": e.dashed,
+            })
+        })
+        .collect();
+    serde_json::json!({ "journey": chart.journey, "stages": stages, "nodes": nodes, "edges": edges })
 }
