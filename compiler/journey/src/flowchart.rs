@@ -290,7 +290,9 @@ fn describe(
     text: &dyn Fn(&Expr) -> String,
 ) -> (NodeKind, String) {
     match op {
-        StepOp::Activate { destination, .. } => (NodeKind::Activate, format!("activate \"{destination}\"")),
+        StepOp::Activate { destination, .. } => {
+            (NodeKind::Activate, format!("activate {}", string_literal(destination)))
+        }
         StepOp::Wait { seconds, .. } => {
             let d = match ast {
                 Some(StepKind::Wait { duration: d }) => duration(d),
@@ -317,6 +319,11 @@ fn describe(
         StepOp::JumpJourney { journey, stage } => (NodeKind::Jump, format!("jump {journey}.{stage}")),
         StepOp::End => (NodeKind::End, "end".into()),
     }
+}
+
+/// `value` as a `.cjo` string literal, as it would be written.
+fn string_literal(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// `control 10%`, `variant a 45%`: the share as written.
