@@ -17,6 +17,7 @@ pub mod dag;
 pub mod graph;
 pub mod ident;
 pub mod items;
+pub mod journey;
 pub mod literal;
 pub mod manifest;
 pub mod materialize;

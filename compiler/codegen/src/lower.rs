@@ -15,7 +15,7 @@ use crate::params::{Binder, Param};
 use crate::rewrite::{self, Context};
 use crate::templates::{self, Template};
 use crate::warehouse::{self, Location};
-use crate::{checks, ident};
+use crate::{checks, ident, journey};
 
 /// What to build.
 pub struct Options<'a> {
@@ -118,6 +118,15 @@ impl Lowering<'_> {
         for (k, ds) in &self.model_dialects {
             for d in ds {
                 used.entry(*d).or_default().push(k);
+            }
+        }
+        for module in self.ws.user_modules() {
+            for item in &module.ast.items {
+                if let ast::Item::Journey(j) = item {
+                    for d in self.journey_dialects(j) {
+                        used.entry(d).or_default();
+                    }
+                }
             }
         }
         // Checks on sources run on the asked targets, else the default one,
@@ -437,35 +446,130 @@ impl Lowering<'_> {
         }
     }
 
-    /// Journeys are tasks of the DAG after the models they read; their
-    /// tick SQL is lowered by the journey compiler.
+    /// The dialects a journey runs on: its `target`, else the project's
+    /// default; every asked one with `--target`.
+    fn journey_dialects(&self, j: &ast::Journey) -> Vec<Dialect> {
+        if let Some(asked) = &self.options.targets {
+            return asked.clone();
+        }
+        let own = j.settings.iter().find(|s| s.key.as_str() == "target").and_then(|s| match &s.value.kind {
+            ast::ValueKind::Word(w) => Dialect::parse(w),
+            _ => None,
+        });
+        vec![own.unwrap_or(self.ws.config.project.default_target)]
+    }
+
+    /// Each journey: its tick task after the models it reads (and after
+    /// the journeys that jump into it), and its consistency check after it.
     fn journeys(&self, tasks: &mut BTreeMap<String, Task>) {
-        for module in self.ws.user_modules() {
-            for item in &module.ast.items {
-                let ast::Item::Journey(j) = item else { continue };
-                let key = j.name.text.to_ascii_lowercase();
-                let depends_on = self
-                    .analysis
-                    .dependencies
-                    .get(&key)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|d| self.specs.get(d))
-                    .map(|s| format!("model.{}", s.name))
-                    .collect();
-                let id = format!("journey.{}", j.name.text);
-                tasks.insert(
-                    id.clone(),
-                    Task {
-                        id,
-                        kind: TaskKind::Journey,
-                        name: j.name.text.clone(),
-                        description: j.doc.as_ref().map(|d| d.text.clone()),
-                        sql: BTreeMap::new(),
-                        depends_on,
-                        pipelines: BTreeSet::new(),
-                    },
+        let plans = cjo_journey::plans(self.ws, self.analysis);
+        for plan in &plans {
+            let key = plan.name.to_ascii_lowercase();
+            let mut depends_on: BTreeSet<String> = self
+                .analysis
+                .dependencies
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .filter_map(|d| self.specs.get(d))
+                .map(|s| format!("model.{}", s.name))
+                .collect();
+            let id = format!("journey.{}", plan.name);
+            let check_id = format!("check.{}.consistency", plan.name);
+            let mut tick_sql = BTreeMap::new();
+            let mut check_sql = BTreeMap::new();
+            for dialect in self.journey_dialects(plan.journey) {
+                let Some(lowered) = self.journey_sql(&plans, plan, dialect, &mut depends_on) else { continue };
+                tick_sql.insert(dialect, TaskSql { path: format!("{dialect}/{id}.sql"), statements: lowered.tick });
+                check_sql.insert(
+                    dialect,
+                    TaskSql { path: format!("{dialect}/{check_id}.sql"), statements: vec![lowered.check] },
                 );
+            }
+            let description = plan.journey.doc.as_ref().map(|d| d.text.clone());
+            tasks.insert(
+                id.clone(),
+                Task {
+                    id: id.clone(),
+                    kind: TaskKind::Journey,
+                    name: plan.name.clone(),
+                    description,
+                    sql: tick_sql,
+                    depends_on,
+                    pipelines: BTreeSet::new(),
+                },
+            );
+            tasks.insert(
+                check_id.clone(),
+                Task {
+                    id: check_id,
+                    kind: TaskKind::Check,
+                    name: plan.name.clone(),
+                    description: Some(format!("the state of journey {} is consistent (sampled)", plan.name)),
+                    sql: check_sql,
+                    depends_on: BTreeSet::from([id]),
+                    pipelines: BTreeSet::new(),
+                },
+            );
+        }
+    }
+
+    /// One journey's SQL in one dialect, or `None` (reported) when a
+    /// criterion cannot be written there.
+    fn journey_sql(
+        &self,
+        plans: &[cjo_journey::Plan<'_>],
+        plan: &cjo_journey::Plan<'_>,
+        dialect: Dialect,
+        depends_on: &mut BTreeSet<String>,
+    ) -> Option<journey::Lowered> {
+        let loc = self.locations.get(&dialect)?;
+        let names = self.tables.get(&dialect)?;
+        let table_of = |k: &str| names.get(&k.to_ascii_lowercase()).map(|p| ident::path(p, dialect));
+        let profile = self.analysis.relation(&plan.profiles)?;
+        let schema: Vec<String> = loc.container.iter().cloned().chain([loc.schema.clone()]).collect();
+        let state_of = |other: &cjo_journey::Plan<'_>| {
+            let mut parts = schema.clone();
+            parts.push(other.state_table());
+            ident::path(&parts, dialect)
+        };
+        let jumps = journey::jumps_into(plans, plan, &state_of);
+        depends_on.extend(jumps.iter().map(|(from, _)| format!("journey.{from}")));
+        let t = match self.options.binder.bind(&Param::RunEnd, dialect) {
+            Ok(t) => t,
+            Err(_) => return None,
+        };
+        let tables = journey::Tables {
+            dialect,
+            profile,
+            events: journey::event_tables(plan, self.analysis, &table_of),
+            key: plan.key.clone(),
+            t,
+            binder: self.options.binder,
+            templates: &self.templates,
+        };
+        let location = match dialect {
+            Dialect::BigQuery => self.ws.config.targets.bigquery.as_ref().and_then(|t| t.location.clone()),
+            _ => None,
+        };
+        let tick_names = journey::Names {
+            schema,
+            profile_table: table_of(&plan.profiles)?,
+            jumps_in: jumps.into_iter().map(|(_, j)| j).collect(),
+            location,
+        };
+        match journey::lower(plan, &tables, &tick_names) {
+            Ok(l) => Some(l),
+            Err(f) => {
+                self.out.borrow_mut().push(
+                    Diagnostic::error(
+                        codes::UNSUPPORTED_CONSTRUCT,
+                        Span::new(plan.file, f.range),
+                        format!("this criterion cannot be written for {dialect}: {}", f.message),
+                    )
+                    .with_label(format!("not on {dialect}")),
+                );
+                None
             }
         }
     }
