@@ -32,5 +32,5 @@ pub mod warehouse;
 mod lower;
 
 pub use dag::{Dag, Task, TaskKind, TaskSql};
-pub use lower::{Build, Options, build};
+pub use lower::{Build, JourneyTables, Options, build};
 pub use params::{Binder, Literals, Param, RunInterval};

@@ -44,7 +44,17 @@ pub struct Build {
     /// Where each dialect in use keeps tables (configured, or the
     /// fallback of an unconfigured `--target`).
     pub locations: BTreeMap<Dialect, Location>,
+    /// Each journey's state and activation tables per dialect (quoted), by
+    /// the journey's name.
+    pub journeys: BTreeMap<String, BTreeMap<Dialect, JourneyTables>>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a journey keeps its state and its activations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JourneyTables {
+    pub state: String,
+    pub activations: String,
 }
 
 struct Lowering<'a> {
@@ -59,6 +69,7 @@ struct Lowering<'a> {
     /// Each model's dialects.
     model_dialects: BTreeMap<String, Vec<Dialect>>,
     out: std::cell::RefCell<Vec<Diagnostic>>,
+    journey_tables: std::cell::RefCell<BTreeMap<String, BTreeMap<Dialect, JourneyTables>>>,
 }
 
 /// Lowers a checked project. Run it only on a project without errors:
@@ -79,6 +90,7 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
         model_dialects,
         specs,
         out: std::cell::RefCell::new(Vec::new()),
+        journey_tables: std::cell::RefCell::new(BTreeMap::new()),
     };
     lowering.locate();
     let mut tasks = BTreeMap::new();
@@ -107,7 +119,8 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
     let mut diagnostics = lowering.out.into_inner();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.code == b.code && a.span() == b.span() && a.message == b.message);
-    Build { dag: Dag::new(tasks), dialects, tables, locations: lowering.locations, diagnostics }
+    let journeys = lowering.journey_tables.into_inner();
+    Build { dag: Dag::new(tasks), dialects, tables, locations: lowering.locations, journeys, diagnostics }
 }
 
 impl Lowering<'_> {
@@ -559,7 +572,13 @@ impl Lowering<'_> {
             location,
         };
         match journey::lower(plan, &tables, &tick_names) {
-            Ok(l) => Some(l),
+            Ok(l) => {
+                self.journey_tables.borrow_mut().entry(plan.name.clone()).or_default().insert(
+                    dialect,
+                    JourneyTables { state: l.state.clone(), activations: l.activations.clone() },
+                );
+                Some(l)
+            }
             Err(f) => {
                 self.out.borrow_mut().push(
                     Diagnostic::error(

@@ -113,18 +113,25 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
         }
     }
     for task in build.dag.tasks.values().filter(|t| t.kind != TaskKind::Model) {
-        nodes.insert(
-            task.id.clone(),
-            json!({
-                "id": task.id,
-                "kind": task.kind.as_str(),
-                "name": task.name,
-                "description": task.description,
-                "sql": task.sql.iter().map(|(d, s)| (d.to_string(), s.path.clone())).collect::<BTreeMap<_, _>>(),
-                "depends_on": task.depends_on,
-                "pipelines": task.pipelines,
-            }),
-        );
+        let mut node = json!({
+            "id": task.id,
+            "kind": task.kind.as_str(),
+            "name": task.name,
+            "description": task.description,
+            "sql": task.sql.iter().map(|(d, s)| (d.to_string(), s.path.clone())).collect::<BTreeMap<_, _>>(),
+            "depends_on": task.depends_on,
+            "pipelines": task.pipelines,
+        });
+        if let (TaskKind::Journey, Some(tables), Some(obj)) =
+            (task.kind, build.journeys.get(&task.name), node.as_object_mut())
+        {
+            let per = |f: fn(&crate::JourneyTables) -> &String| {
+                tables.iter().map(|(d, t)| (d.to_string(), f(t).clone())).collect::<BTreeMap<_, _>>()
+            };
+            obj.insert("relation".into(), json!(per(|t| &t.state)));
+            obj.insert("activations".into(), json!(per(|t| &t.activations)));
+        }
+        nodes.insert(task.id.clone(), node);
     }
     let mut child_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut parent_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
