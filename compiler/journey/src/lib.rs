@@ -8,6 +8,7 @@
 pub mod columns;
 pub mod flowchart;
 pub mod plan;
+pub mod sim;
 
 pub use columns::{ColumnKind, StateColumn};
 pub use plan::{
