@@ -137,7 +137,7 @@ impl Lowering<'_> {
             for item in &module.ast.items {
                 if let ast::Item::Journey(j) = item {
                     for d in self.journey_dialects(j) {
-                        used.entry(d).or_default();
+                        used.entry(d).or_default().push(&j.name.text);
                     }
                 }
             }
@@ -200,17 +200,37 @@ impl Lowering<'_> {
         Location { container: None, schema }
     }
 
-    fn missing_target(&self, dialect: Dialect, models: &[&str]) {
+    /// `items`: the models (lowercase names) and journeys (as declared)
+    /// built on `dialect`.
+    fn missing_target(&self, dialect: Dialect, items: &[&str]) {
+        let models: Vec<&str> = items.iter().copied().filter(|m| self.specs.contains_key(*m)).collect();
+        let journeys = items.len() - models.len();
         let first = models.first().and_then(|m| self.specs.get(*m));
+        let journey_span = || {
+            self.ws.user_modules().find_map(|m| {
+                m.ast.items.iter().find_map(|i| match i {
+                    ast::Item::Journey(j) if items.contains(&j.name.text.as_str()) => {
+                        Some(Span::new(m.file, j.name.range))
+                    }
+                    _ => None,
+                })
+            })
+        };
         let span = first
             .map(|s| s.target.filter(|(d, _)| *d == dialect).map_or_else(|| s.span(), |(_, sp)| sp))
+            .or_else(journey_span)
             .unwrap_or_else(|| Span::new(self.ws.config.file, Default::default()));
         let example = section_example(dialect);
+        let what = match (models.len(), journeys) {
+            (m, 0) => format!("{m} model(s) are"),
+            (0, j) => format!("{j} journey(s) are"),
+            (m, j) => format!("{m} model(s) and {j} journey(s) are"),
+        };
         self.out.borrow_mut().push(
             Diagnostic::error(
                 codes::MISSING_TARGET,
                 span,
-                format!("{} model(s) are built on {dialect}, but cjo.toml has no [targets.{dialect}]", models.len()),
+                format!("{what} built on {dialect}, but cjo.toml has no [targets.{dialect}]"),
             )
             .with_label(format!("built on {dialect}"))
             .with_help(format!("say where {dialect} keeps what cjo builds, in cjo.toml:\n{example}")),
@@ -548,6 +568,26 @@ impl Lowering<'_> {
         };
         let jumps = journey::jumps_into(plans, plan, &state_of);
         depends_on.extend(jumps.iter().map(|(from, _)| format!("journey.{from}")));
+        for (from, _) in &jumps {
+            let Some(other) = plans.iter().find(|p| p.name == *from) else { continue };
+            if !self.journey_dialects(other.journey).contains(&dialect) {
+                self.out.borrow_mut().push(
+                    Diagnostic::error(
+                        codes::CROSS_TARGET_READ,
+                        Span::new(other.file, other.journey.name.range),
+                        format!(
+                            "`{from}` jumps into `{}`, which runs on {dialect}, but `{from}` does not",
+                            plan.name
+                        ),
+                    )
+                    .with_label(format!("not on {dialect}"))
+                    .with_help(format!(
+                        "a jump hands customers over through `{from}`'s state table: run both journeys on one warehouse (`target = {dialect}`)"
+                    )),
+                );
+                return None;
+            }
+        }
         let t = match self.options.binder.bind(&Param::RunEnd, dialect) {
             Ok(t) => t,
             Err(_) => return None,
@@ -573,10 +613,11 @@ impl Lowering<'_> {
         };
         match journey::lower(plan, &tables, &tick_names) {
             Ok(l) => {
-                self.journey_tables.borrow_mut().entry(plan.name.clone()).or_default().insert(
-                    dialect,
-                    JourneyTables { state: l.state.clone(), activations: l.activations.clone() },
-                );
+                self.journey_tables
+                    .borrow_mut()
+                    .entry(plan.name.clone())
+                    .or_default()
+                    .insert(dialect, JourneyTables { state: l.state.clone(), activations: l.activations.clone() });
                 Some(l)
             }
             Err(f) => {
