@@ -68,6 +68,37 @@ enum Command {
         #[command(flatten)]
         lowering: LoweringArgs,
     },
+    /// Runs the journeys over CSV rows with the reference simulator, tick
+    /// by tick: prints each tick's state tables, a customer's timeline
+    /// (`--customer`), or writes every tick's tables into `--out`.
+    Simulate {
+        /// The project folder (or any folder inside it).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The folder of `<relation>.csv` files: the profiles and events.
+        #[arg(long)]
+        data: PathBuf,
+        /// The start: the first tick is at `--from` + `--every` (a date or
+        /// a UTC time, e.g. 2026-03-01 or 2026-03-01T06:00:00Z).
+        #[arg(long)]
+        from: String,
+        /// The last tick, included.
+        #[arg(long)]
+        to: String,
+        /// The time between ticks, e.g. "1 day", "1 hour", "30 minutes".
+        #[arg(long, default_value = "1 day")]
+        every: String,
+        /// Simulate only this journey (repeatable; journeys jumping into it
+        /// run too).
+        #[arg(long = "journey", value_name = "NAME")]
+        journeys: Vec<String>,
+        /// Print what happens to this customer, in plain words.
+        #[arg(long, value_name = "KEY")]
+        customer: Option<String>,
+        /// Write ticks.csv and <journey>/<nnnn>/{state,activations}.csv here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Parses and checks a project; exits 1 when it has errors.
     Check {
         /// The project folder (or any folder inside it).
@@ -196,6 +227,10 @@ fn run(cli: Cli) -> ExitCode {
         Command::Graph { dir, format, journey, lowering } => {
             commands::build::graph(&lowering.request(dir), format, journey.as_deref(), color)
         }
+        Command::Simulate { dir, data, from, to, every, journeys, customer, out } => commands::simulate::run(
+            &commands::simulate::Request { dir, data, from, to, every, journeys, customer, out },
+            color,
+        ),
         Command::Check { dir, format, deny_warnings } => commands::check::run(&dir, format, deny_warnings, color),
         Command::Describe { names, dir, format } => commands::describe::run(&names, &dir, format),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),

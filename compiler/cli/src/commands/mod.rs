@@ -8,6 +8,7 @@ pub mod explain;
 pub mod fmt;
 pub mod init;
 pub mod schema;
+pub mod simulate;
 
 /// Exit codes.
 pub const OK: u8 = 0;
