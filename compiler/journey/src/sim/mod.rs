@@ -144,6 +144,20 @@ impl<'p, 'a, 'd> Simulator<'p, 'a, 'd> {
         &self.order
     }
 
+    /// Every journey's tables, in the order of the plans given.
+    pub fn states(&self) -> &[JourneyState] {
+        &self.states
+    }
+
+    /// Continues from tables of an earlier run (over other rows, say: rows
+    /// that arrived late), in the order of the plans given.
+    pub fn with_states(mut self, states: Vec<JourneyState>) -> Self {
+        if states.len() == self.states.len() {
+            self.states = states;
+        }
+        self
+    }
+
     pub fn state(&self, journey: usize) -> Option<&JourneyState> {
         self.states.get(journey)
     }
