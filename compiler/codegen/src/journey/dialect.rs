@@ -92,14 +92,12 @@ pub fn midnight(date: (i32, u8, u8), tz: &str, dialect: Dialect) -> String {
 pub fn weekday_in(ts: &str, tz: &str, days: &[u8], dialect: Dialect) -> String {
     let zone = literal::string(tz, dialect);
     let (expr, numbers): (String, Vec<u8>) = match dialect {
-        // DAYOFWEEK: Sunday 1 … Saturday 7.
+        // Days since Monday 2001-01-01, mod 7: ISO numbering. (BigQuery's
+        // DAYOFWEEK counts from Sunday = 1, which transpilers carry over to
+        // engines that count from Sunday = 0 without a word.)
         Dialect::BigQuery => {
-            let at = if is_utc(tz) {
-                format!("EXTRACT(DAYOFWEEK FROM {ts})")
-            } else {
-                format!("EXTRACT(DAYOFWEEK FROM DATETIME({ts}, {zone}))")
-            };
-            (at, days.iter().map(|d| d % 7 + 1).collect())
+            let date = if is_utc(tz) { format!("DATE({ts})") } else { format!("DATE({ts}, {zone})") };
+            (format!("MOD(MOD(DATE_DIFF({date}, DATE '2001-01-01', DAY), 7) + 7, 7) + 1"), days.to_vec())
         }
         // DATE_PART(dow): Sunday 0 … Saturday 6.
         Dialect::Redshift => {
@@ -135,7 +133,10 @@ mod tests {
 
     #[test]
     fn weekday_numbering_per_dialect() {
-        assert_eq!(weekday_in("t", "UTC", &[1, 7], Dialect::BigQuery), "EXTRACT(DAYOFWEEK FROM t) IN (2, 1)");
+        assert_eq!(
+            weekday_in("t", "UTC", &[1, 7], Dialect::BigQuery),
+            "MOD(MOD(DATE_DIFF(DATE(t), DATE '2001-01-01', DAY), 7) + 7, 7) + 1 IN (1, 7)"
+        );
         assert_eq!(weekday_in("t", "UTC", &[1, 7], Dialect::Redshift), "DATE_PART(dow, t) IN (1, 0)");
         assert_eq!(weekday_in("t", "UTC", &[1, 7], Dialect::Trino), "DAY_OF_WEEK(t) IN (1, 7)");
     }
