@@ -267,3 +267,26 @@ proptest! {
         survive(&mutate(text, &ops));
     }
 }
+
+/// Found by the mutation test in debug builds: 504 `not`s (under the
+/// parser's depth limit) overflowed a 2 MiB thread stack (test threads,
+/// LSP workers) in the type checker. Recursive passes over expressions now
+/// grow their stack instead. Names, types and code generation, on such a
+/// stack.
+#[test]
+fn a_chain_just_under_the_depth_limit_on_a_small_stack() {
+    let nots = "not ".repeat(cjo_syntax::parser::MAX_EXPR_DEPTH - 8);
+    let text = format!(
+        "source orders = \"shop.orders\" {{\n  amount: int\n}}\n\ncheck orders {{\n  expect \"positive\": {nots}amount > 0\n}}\n"
+    );
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let ws = cjo_tests::load_single("deep.cjo", &text);
+            let errors: Vec<_> = ws.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code.id).collect();
+            assert!(errors.is_empty(), "{errors:?}");
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

@@ -81,6 +81,12 @@ impl Printer<'_> {
     }
 
     fn print(&self, e: &ast::Expr) -> Result<Out, Failure> {
+        // Expressions nest up to the parser's limit: grow the stack
+        // rather than overflow a small one.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.print_at(e))
+    }
+
+    fn print_at(&self, e: &ast::Expr) -> Result<Out, Failure> {
         let d = self.dialect;
         Ok(match &e.kind {
             ExprKind::Column(parts) => match self.names.column(parts) {

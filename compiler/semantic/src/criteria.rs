@@ -51,6 +51,12 @@ impl ExprCx<'_, '_> {
     }
 
     pub fn expr(&mut self, e: &Expr) -> Val {
+        // Expressions nest up to the parser's limit: grow the stack
+        // rather than overflow a small one.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_at(e))
+    }
+
+    fn expr_at(&mut self, e: &Expr) -> Val {
         match &e.kind {
             ExprKind::Column(parts) => self.column(parts),
             ExprKind::Param(name) => self.param(name),

@@ -81,6 +81,12 @@ impl Env<'_, '_> {
     }
 
     fn eval(&self, e: &Expr, event: Option<EventCx<'_>>) -> Result<Value, String> {
+        // Expressions nest up to the parser's limit: grow the stack
+        // rather than overflow a small one.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_at(e, event))
+    }
+
+    fn eval_at(&self, e: &Expr, event: Option<EventCx<'_>>) -> Result<Value, String> {
         Ok(match &e.kind {
             ExprKind::Column(parts) => self.column(parts, event)?,
             ExprKind::Param(name) => match name.text.to_ascii_lowercase().as_str() {
