@@ -86,6 +86,16 @@ DIALECTS = ("bigquery", "redshift", "trino")
 # so that it is removed.
 KNOWN: dict[tuple[str, str], str] = {}
 
+# Known failures of random journeys: (dialect, phases, a regex the failing
+# journey's .cjo text matches, why). A journey that fails so is listed, not
+# fatal; the same journeys are still checked in the other dialects.
+KNOWN_RANDOM: list[tuple[str, tuple[str, ...], str, str]] = []
+
+# Fixed, and proven here since: BigQuery's `wait until weekday` was
+# EXTRACT(DAYOFWEEK …) (Sunday 1 … Saturday 7), which sqlglot writes as
+# DuckDB's EXTRACT(DAYOFWEEK …) (Sunday 0 …): on DuckDB the wait released
+# a day late (490a240 counts days from a Monday instead).
+
 
 # --------------------------------------------------------------------------
 # Values
@@ -270,19 +280,47 @@ class Outcome:
         self.known: list[str] = []
         self.known_hit: set[tuple[str, str]] = set()
         self.comparisons = 0
+        self.rows = 0  # state rows compared (summed over ticks)
+        self.activations = 0  # activation rows compared (summed over ticks)
         self.ticks = 0
         self.statements = 0
         self.cases = 0
         self.journeys_by_dialect: Counter = Counter()
         self.kept: list[str] = []
+        self.known_random: Counter = Counter()
+        self.notes: dict[str, int] = {}
+        self.lines: list[str] = []
 
-    def fail(self, what: str, phase: str, message: str) -> None:
+    def fail(self, what: str, phase: str, message: str, dialect: str | None = None, text: str | None = None) -> bool:
+        """Records a failure; True when it is a known one."""
         key = (what, phase)
         if key in KNOWN:
             self.known_hit.add(key)
             self.known.append(f"[{what} / {phase}] known ({KNOWN[key]}): {message.splitlines()[0]}")
-            return
+            return True
+        if text is not None:
+            for d, phases, pattern, why in KNOWN_RANDOM:
+                if d == dialect and phase in phases and re.search(pattern, text):
+                    self.known_random[why] += 1
+                    return True
         self.failures.append(message)
+        return False
+
+    def merge(self, o: "Outcome") -> None:
+        self.failures += o.failures
+        self.known += o.known
+        self.known_hit |= o.known_hit
+        self.comparisons += o.comparisons
+        self.rows += o.rows
+        self.activations += o.activations
+        self.ticks += o.ticks
+        self.statements += o.statements
+        self.cases += o.cases
+        self.journeys_by_dialect += o.journeys_by_dialect
+        self.kept += o.kept
+        self.known_random += o.known_random
+        for k, v in o.notes.items():
+            self.notes[k] = self.notes.get(k, 0) + v
 
 
 def journey_relations(manifest: dict, name: str, dialect: str, toml: dict) -> tuple[str, str]:
@@ -363,6 +401,77 @@ def insert_rows(con, table: str, cols: list[dict], path: Path, skip: int = 0) ->
         raise Failure(f"{path}: header {header[skip:]} is not the columns {[c['name'] for c in cols]}")
     exprs = [f'CAST("{c["name"]}" AS {tx.duck_type(c["type"])})' for c in cols]
     tx.insert_csv(con, table, exprs, path, header)
+
+
+# DuckDB SQL of each statement text already transpiled: from one tick to
+# the next most statements differ only in T, but the DDL, compaction and
+# clean-up are the same text, and the re-run of the last tick is all
+# repeats. The cache holds what sqlglot made of exactly that text.
+TRANSPILED: dict[tuple[str, str], str] = {}
+STATEMENT_END = re.compile(r";[ \t]*\n")
+
+
+def run_journey_task(con, text: str, dialect: str, log: list[str]) -> None:
+    """tx.run_task for a journey tick, statement by statement with a cache.
+    The file is split after each `;` that ends a line; each piece is parsed
+    by sqlglot in `dialect` and written for DuckDB, as tx.run_task does
+    (which is what runs when a piece does not parse as one statement)."""
+    pieces = [p for p in STATEMENT_END.split(text + "\n") if p.strip() and not all(
+        line.strip().startswith("--") or not line.strip() for line in p.splitlines())]
+    sqls = []
+    for piece in pieces:
+        key = (dialect, piece)
+        sql = TRANSPILED.get(key)
+        if sql is None:
+            try:
+                stmts = [x for x in sqlglot.parse(piece, read=dialect) if x is not None]
+            except sqlglot.errors.SqlglotError:
+                stmts = []
+            if len(stmts) != 1 or isinstance(stmts[0], exp.Command):
+                return tx.run_task(con, text, dialect, "model", log)  # reports it as test_execute does
+            # copy=False: the tree is not used again, so sqlglot need not copy it first.
+            sql = TRANSPILED[key] = stmts[0].sql(dialect="duckdb", copy=False)
+        sqls.append(sql)
+    for sql in sqls:
+        log.append(sql)
+        try:
+            con.execute(sql)
+        except duckdb.Error as e:
+            raise tx.TaskError(f"DuckDB: {e}", sql)
+
+
+CHECKS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def run_check_task(con, text: str, dialect: str, log: list[str]) -> None:
+    """tx.run_task for a consistency check, with the DuckDB query of each
+    check text cached (the text rarely changes from tick to tick)."""
+    key = (dialect, text)
+    if key not in CHECKS:
+        try:
+            statements = [x for x in sqlglot.parse(text, read=dialect) if x is not None]
+        except sqlglot.errors.SqlglotError:
+            statements = []
+        if len(statements) != 1 or isinstance(statements[0], exp.Command):
+            return tx.run_task(con, text, dialect, "check", log)
+        if dialect == "bigquery":
+            cond, message = tx.assert_expression(statements[0])
+            CHECKS[key] = (tx.transpile(exp.select(exp.alias_(cond, "ok"))), message)
+        else:
+            CHECKS[key] = (statements[0].sql(dialect="duckdb", copy=False), "")
+    sql, message = CHECKS[key]
+    log.append(sql)
+    try:
+        rows = con.execute(sql).fetchall()
+    except duckdb.Error as e:
+        raise tx.TaskError(f"DuckDB: {e}", sql)
+    if dialect == "bigquery":
+        if rows != [(True,)]:
+            # Once more the uncached way, for test_execute's detailed message.
+            tx.run_task(con, text, dialect, "check", [])
+            raise tx.TaskError(f"ASSERT failed: {message}", sql)
+    elif len(rows) != 1 or len(rows[0]) != 1 or rows[0][0] != 0:
+        raise tx.TaskError(f"check counts {rows} failing rows", sql)
 
 
 def task_sql(build: Path, manifest: dict, task: str, dialect: str) -> Path:
@@ -482,9 +591,11 @@ def run_dialect(cjoc: Path, p: Project, sim: Path | None, builds: list[Path], ti
 
     def report(j: str, phase: str, msg: str) -> None:
         nonlocal ok
-        ok = False
         failed_journeys.add(j)
-        out.fail(p.name, phase, f"[{p.name} / {dialect} / journey {j} / {phase}] {msg}\n{repro(p, related(p, j))}")
+        text = p.journeys.get(j) if p.seed is not None else None
+        if not out.fail(p.name, phase, f"[{p.name} / {dialect} / journey {j} / {phase}] {msg}\n{repro(p, related(p, j))}",
+                        dialect, text):
+            ok = False
 
     def run_tasks(build: Path, label: str) -> None:
         for t in tasks:
@@ -503,7 +614,10 @@ def run_dialect(cjoc: Path, p: Project, sim: Path | None, builds: list[Path], ti
             log: list[str] = []
             tx.SQLGLOT_NOTES.task = f"{p.name}/{dialect}/{t}"
             try:
-                tx.run_task(con, path.read_text(), dialect, "check" if node["kind"] == "check" else "model", log)
+                if node["kind"] == "check":
+                    run_check_task(con, path.read_text(), dialect, log)
+                else:
+                    run_journey_task(con, path.read_text(), dialect, log)
                 out.statements += len(log)
             except tx.TaskError as e:
                 tx.reset_transaction(con)
@@ -550,6 +664,8 @@ def run_dialect(cjoc: Path, p: Project, sim: Path | None, builds: list[Path], ti
                 broken[j] = "no simulator output"
                 continue
             out.comparisons += 1
+            out.rows += len(sim_state.rows)
+            out.activations += len(sim_acts.rows)
             diff = diff_state(sim_state, snap[0])
             if diff:
                 report(j, "state", f"after tick {i} ({norm_dt(t)}) the SQL's state differs from the simulator's:\n{diff}")
@@ -668,7 +784,8 @@ def ab_bucket(journey: str, stage: str, step: str, key: str) -> int:
 
 
 def check_ab_expected(case: Path, cfg: dict, expected: dict[str, Table], out: Outcome) -> None:
-    """For a golden case with "ab": [{journey, stage, step, arms: [bp…]}],
+    """For a golden case with "ab": [{journey, stage, step, arms: [bp…],
+    control: bool}] (the control is variant 0, variants count from 1),
     every expected row's variant is the one the md5 formula gives."""
     for ab in cfg.get("ab", []):
         t = expected[ab["journey"]]
@@ -681,7 +798,7 @@ def check_ab_expected(case: Path, cfg: dict, expected: dict[str, Table], out: Ou
         bad = []
         for r in t.rows:
             b = ab_bucket(ab["journey"], ab["stage"], ab["step"], r[0])
-            want = next(k for k, hi in enumerate(bounds) if b < hi)
+            want = next(k for k, hi in enumerate(bounds) if b < hi) + (0 if ab.get("control", True) else 1)
             if r[i] != str(want):
                 bad.append(f"{r[0]}: bucket {b} is variant {want}, expected says {r[i]}")
         if bad:
@@ -720,31 +837,55 @@ def run_golden(cjoc: Path, args, out: Outcome, tmp: Path) -> None:
 # Random cases
 
 
+def random_project(job: tuple) -> Outcome:
+    """One random project (run in a worker process)."""
+    cjoc, seed, n, dialects, tmp, keep_all = job
+    out = Outcome()
+    proj = journeygen.generate(seed, n)
+    work = Path(tmp) / "random" / f"seed{seed}"
+    path = work / "project"
+    proj.write(path)
+    p = Project(f"random seed {seed}", path, journeygen.T0, journeygen.tick_time(journeygen.TICKS),
+                journeygen.EVERY, proj.journeys, seed=seed)
+    out.cases += n
+    t0 = time.monotonic()
+    ok = run_project(cjoc, p, dialects, work, out)
+    out.lines.append(f"random seed {seed}: {n} journeys, {'/'.join(dialects)}, {'ok' if ok else 'FAILED'} "
+                     f"({time.monotonic() - t0:.1f}s)")
+    if not ok and not keep_all:
+        keep = Path(tempfile.mkdtemp(prefix=f"cjo-journeys-seed{seed}-"))
+        shutil.copytree(work, keep, dirs_exist_ok=True)
+        out.kept.append(str(keep))
+        # Point the repro lines at the kept copy.
+        out.failures = [f.replace(str(path), str(keep / "project")) for f in out.failures]
+    out.notes = {note: len(tasks) for note, tasks in tx.SQLGLOT_NOTES.notes.items()}
+    tx.SQLGLOT_NOTES.notes.clear()
+    if not keep_all:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
 def run_random(cjoc: Path, args, out: Outcome, tmp: Path) -> None:
-    projects = -(-args.cases // args.per_project)
-    left = args.cases
-    for b in range(projects):
-        seed = args.seed + b
+    jobs, left, seed = [], args.cases, args.seed
+    while left > 0:
         n = min(args.per_project, left)
         left -= n
-        proj = journeygen.generate(seed, n)
         dialects = list(DIALECTS) if args.all_dialects else [DIALECTS[seed % 3]]
-        work = tmp / "random" / f"seed{seed}"
-        path = work / "project"
-        proj.write(path)
-        p = Project(f"random seed {seed}", path, journeygen.T0, journeygen.tick_time(journeygen.TICKS),
-                    journeygen.EVERY, proj.journeys, seed=seed)
-        out.cases += n
-        t0 = time.monotonic()
-        ok = run_project(cjoc, p, dialects, work, out)
-        print(f"random seed {seed}: {n} journeys, {'/'.join(dialects)}, {'ok' if ok else 'FAILED'} "
-              f"({time.monotonic() - t0:.1f}s)", flush=True)
-        if not ok:
-            keep = Path(tempfile.mkdtemp(prefix=f"cjo-journeys-seed{seed}-"))
-            shutil.copytree(work, keep, dirs_exist_ok=True)
-            out.kept.append(str(keep))
-            # Point the repro lines at the kept copy.
-            out.failures = [f.replace(str(path), str(keep / "project")) for f in out.failures]
+        jobs.append((cjoc, seed, n, dialects, str(tmp), args.keep))
+        seed += 1
+    if args.jobs <= 1:
+        results = map(random_project, jobs)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=args.jobs)
+        results = pool.map(random_project, jobs)
+    for o in results:
+        for line in o.lines:
+            print(line, flush=True)
+        out.merge(o)
+    if args.jobs > 1:
+        pool.shutdown()
 
 
 def main() -> int:
@@ -757,6 +898,7 @@ def main() -> int:
     ap.add_argument("--golden-only", action="store_true")
     ap.add_argument("--random-only", action="store_true")
     ap.add_argument("-k", help="only golden cases whose name contains this")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="random projects run in parallel (default: one per CPU)")
     args = ap.parse_args()
     started = time.monotonic()
     cjoc = tx.find_cjoc()
@@ -778,15 +920,19 @@ def main() -> int:
     stale = sorted(set(KNOWN) - out.known_hit)
     for key in stale:
         out.failures.append(f"[{' / '.join(key)}] listed in KNOWN ({KNOWN[key]}) but no longer fails: remove it")
-    for note, tasks in sorted(tx.SQLGLOT_NOTES.notes.items()):
-        print(f"sqlglot, writing DuckDB SQL, said {note!r} for {len(tasks)} task(s)")
+    for note, tasks in tx.SQLGLOT_NOTES.notes.items():
+        out.notes[note] = out.notes.get(note, 0) + len(tasks)
+    for note, count in sorted(out.notes.items()):
+        print(f"sqlglot, writing DuckDB SQL, said {note!r} for {count} task(s)")
     for k in out.known:
         print(k)
+    for why, count in sorted(out.known_random.items()):
+        print(f"known failure of {count} random journey(s), not counted (see KNOWN_RANDOM): {why}")
     elapsed = time.monotonic() - started
     per = ", ".join(f"{d} {out.journeys_by_dialect[d]}" for d in DIALECTS)
     summary = (f"{out.cases} cases (golden and random journeys); {out.ticks} dialect-ticks, {out.statements} "
                f"statements on DuckDB {duckdb.__version__} (sqlglot {sqlglot.__version__}); "
-               f"{out.comparisons} state comparisons with the simulator; journeys agreeing per dialect: {per}")
+               f"{out.comparisons} comparisons with the simulator ({out.rows} state rows, {out.activations} activations); journeys agreeing per dialect: {per}")
     if out.failures:
         print(f"\n{len(out.failures)} failure(s):", file=sys.stderr)
         for f in out.failures:

@@ -34,9 +34,11 @@ def write(path, rows):
 write("data/customers.csv", [["customer_id", "plan"]] + [[k, "x"] for k in keys] + [["cust-999", "y"]])
 write("data/accounts.csv", [["account_id", "plan"]] + [[k, "x"] for k in ikeys])
 
-for name, key, stage, step, arms, ks in [
-    ("Split", "customer_id", "Main", "Pick", [1000, 3333, 5667], keys),
-    ("ab_int", "account_id", "s", "p", [1, 4999, 5000], ikeys),
+# The control is variant 0; variants are numbered from 1 in declared order
+# (ab_int has no control: its arms are variants 1, 2, 3).
+for name, key, stage, step, arms, ks, control in [
+    ("Split", "customer_id", "Main", "Pick", [1000, 3333, 5667], keys, True),
+    ("ab_int", "account_id", "s", "p", [1, 4999, 5000], ikeys, False),
 ]:
     steps = ["c", "va", "vb"] if name == "Split" else ["v1", "v2", "v3"]
     st, sp = stage.lower(), step.lower()
@@ -46,10 +48,11 @@ for name, key, stage, step, arms, ks in [
         header += [f"intime_stage_{st}_step_{s}", f"outtime_stage_{st}_step_{s}"]
     rows, count = [header], collections.Counter()
     for k in ks:
-        v = variant(bucket(name, stage, step, k), arms)
+        i = variant(bucket(name, stage, step, k), arms)
+        v = i if control else i + 1
         count[v] += 1
         arm = [["", ""] for _ in steps]
-        arm[v] = [T1, T1]
+        arm[i] = [T1, T1]
         rows.append([k, 1, T1, T1, T1, T1, T1, T1, v] + sum(arm, []))
     write(f"expected/{name}.csv", rows)
     print(name, dict(count))
