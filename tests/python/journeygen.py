@@ -24,14 +24,18 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# The ticks: T0 + 1 day … T0 + TICKS days (T0 is a Sunday).
+# The ticks: T0 + every … T0 + TICKS · every (T0 is a Sunday); every is
+# 1 day for most projects, 12 or 6 hours for some.
 T0 = dt.datetime(2026, 3, 1)
 TICKS = 8
-EVERY = "1 day"
 
 PLANS = ["free", "pro", "team", "Free", ""]
 CLICK_KINDS = ["open", "view", "cart", "unsub", "bounce"]
 ORDER_STATUS = ["paid", "refunded", "pending"]
+# The profile's `status` has the name of an orders column: in an orders
+# quantifier's `where`, `status` is the event's, `customers.status` the
+# profile's.
+PROFILE_STATUS = ["active", "paused"]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -39,8 +43,8 @@ def ts(t: dt.datetime) -> str:
     return t.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def tick_time(n: int) -> dt.datetime:
-    return T0 + dt.timedelta(days=n)
+def every_text(hours: int) -> str:
+    return "1 day" if hours == 24 else f"{hours} hours"
 
 
 @dataclass
@@ -54,9 +58,13 @@ class Step:
 
 
 class Gen:
-    def __init__(self, seed: int, key_int: bool):
+    def __init__(self, seed: int, key_int: bool, every_hours: int):
         self.r = random.Random(seed)
         self.key_int = key_int
+        self.every_hours = every_hours
+
+    def tick_time(self, n: int) -> dt.datetime:
+        return T0 + dt.timedelta(hours=self.every_hours * n)
 
     # ---------------------------------------------------------------- criteria
 
@@ -70,7 +78,7 @@ class Gen:
 
     def profile_atom(self) -> str:
         r = self.r
-        c = r.randrange(12)
+        c = r.randrange(14)
         return [
             lambda: f"age >= {r.randint(18, 60)}",
             lambda: f"age < {r.randint(18, 60)}",
@@ -84,6 +92,8 @@ class Gen:
             lambda: f"score > {r.randint(0, 99)}.{r.randint(0, 99):02d}",
             lambda: f"score between {r.randint(0, 40)}.5 and {r.randint(40, 99)}.25",
             lambda: "age is not null and not vip",
+            lambda: f"status = '{r.choice(PROFILE_STATUS)}'",
+            lambda: "status is null or score is null",
         ][c]()
 
     def event_where(self, rel: str) -> str:
@@ -102,6 +112,8 @@ class Gen:
                 lambda: f"total >= {r.randint(0, 80)}.{r.choice(['0', '5', '25'])}",
                 lambda: "total > score",
                 lambda: "status is null",
+                lambda: f"customers.status = '{r.choice(PROFILE_STATUS)}'",
+                lambda: "status = customers.status",
             ]
         parts = [r.choice(atoms)() for _ in range(r.choice([1, 1, 2]))]
         return " and ".join(parts)
@@ -202,7 +214,7 @@ class Gen:
             elif st.kind == "wait":
                 st.text = f"wait {self.duration()}{arrow}"
             elif st.kind == "wait_until_date":
-                d = T0.date() + dt.timedelta(days=r.randint(-3, TICKS + 1))
+                d = self.tick_time(r.randint(-3, TICKS + 1)).date()
                 st.text = f'wait until date "{d.isoformat()}"{arrow}'
             elif st.kind == "wait_until_weekday":
                 days = r.sample(WEEKDAYS, r.randint(1, 3))
@@ -294,13 +306,15 @@ class Gen:
 
     def event_time(self) -> dt.datetime:
         r = self.r
-        day = r.randint(-3, TICKS + 1)
         u = r.random()
-        if u < 0.3:  # exactly on a tick boundary
-            return tick_time(day)
-        if u < 0.4:  # one second before or after a tick
-            return tick_time(day) + dt.timedelta(seconds=r.choice([-1, 1]))
-        return tick_time(day) + dt.timedelta(seconds=r.randrange(86400))
+        if u < 0.08:  # long before the first tick
+            return T0 - dt.timedelta(days=r.randint(3, 30), seconds=r.randrange(86400))
+        n = r.randint(-3, TICKS + 1)
+        if u < 0.35:  # exactly on a tick boundary
+            return self.tick_time(n)
+        if u < 0.45:  # one second before or after a tick
+            return self.tick_time(n) + dt.timedelta(seconds=r.choice([-1, 1]))
+        return self.tick_time(n) + dt.timedelta(seconds=r.randrange(self.every_hours * 3600))
 
     def data(self) -> dict[str, list[list[str]]]:
         r = self.r
@@ -310,7 +324,7 @@ class Gen:
         def maybe(v: str, p: float = 0.12) -> str:
             return "" if r.random() < p else v
 
-        customers = [["customer_id", "age", "plan", "vip", "signup", "score"]]
+        customers = [["customer_id", "age", "plan", "vip", "signup", "score", "status"]]
         for k in keys:
             customers.append([
                 k,
@@ -319,6 +333,7 @@ class Gen:
                 maybe(r.choice(["true", "false"])),
                 maybe((T0.date() - dt.timedelta(days=r.randint(0, 40))).isoformat()),
                 maybe(f"{r.randint(0, 99)}.{r.randint(0, 99):02d}"),
+                maybe(r.choice(PROFILE_STATUS + ORDER_STATUS[:1])),
             ])
         clicks = [["customer_id", "kind", "amount", "clicked_at"]]
         orders = [["customer_id", "total", "status", "ordered_at"]]
@@ -330,7 +345,7 @@ class Gen:
                                maybe(r.choice(ORDER_STATUS), 0.1), ts(self.event_time())])
         # Events of a customer with no profile row are never seen.
         if r.random() < 0.5:
-            clicks.append([self.key(n + 5), "open", "1", ts(tick_time(1))])
+            clicks.append([self.key(n + 5), "open", "1", ts(self.tick_time(1))])
         return {"customers": customers, "clicks": clicks, "orders": orders}
 
 
@@ -342,6 +357,7 @@ source customers = "crm.customers" {{
   vip: bool
   signup: date
   score: decimal(10, 2)
+  status: string
 }}
 
 source clicks = "ev.clicks" {{
@@ -363,7 +379,7 @@ CJO_TOML = """\
 [project]
 name = "{name}"
 default_target = "bigquery"
-timezone = "UTC"
+timezone = "{timezone}"
 
 [targets.bigquery]
 project = "proj"
@@ -384,10 +400,24 @@ class Project:
     journeys: dict[str, str]  # name -> .cjo text
     data: dict[str, list[list[str]]]
     key_int: bool
+    every_hours: int
+    timezone: str
+
+    @property
+    def start(self) -> dt.datetime:
+        return T0
+
+    @property
+    def end(self) -> dt.datetime:
+        return T0 + dt.timedelta(hours=self.every_hours * TICKS)
+
+    @property
+    def every(self) -> str:
+        return every_text(self.every_hours)
 
     def write(self, root: Path) -> None:
         root.mkdir(parents=True, exist_ok=True)
-        (root / "cjo.toml").write_text(CJO_TOML.format(name=f"gen{self.seed}"))
+        (root / "cjo.toml").write_text(CJO_TOML.format(name=f"gen{self.seed}", timezone=self.timezone))
         (root / "sources.cjo").write_text(SOURCES.format(key="int" if self.key_int else "string"))
         (root / "journeys.cjo").write_text("\n".join(self.journeys.values()))
         data = root / "data"
@@ -399,8 +429,11 @@ class Project:
 
 def generate(seed: int, n_journeys: int) -> Project:
     """A project of `n_journeys` random journeys j0…j{n-1} and its data."""
-    key_int = random.Random(seed * 7919 + 1).random() < 0.25
-    g = Gen(seed, key_int)
+    meta = random.Random(seed * 7919 + 1)
+    key_int = meta.random() < 0.25
+    every_hours = meta.choice([24] * 7 + [12] * 2 + [6])
+    timezone = meta.choice(["UTC", "UTC", "Asia/Tokyo"])
+    g = Gen(seed, key_int, every_hours)
     stage_names = {}
     for k in range(n_journeys):
         stage_names[f"j{k}"] = [f"s{i}" for i in range(g.r.randint(1, 4))]
@@ -411,7 +444,8 @@ def generate(seed: int, n_journeys: int) -> Project:
         if g.r.random() < 0.6:
             later = []  # most journeys do not jump to another
         journeys[name] = g.journey(name, later, stage_names[name])
-    return Project(seed=seed, journeys=journeys, data=g.data(), key_int=key_int)
+    return Project(seed=seed, journeys=journeys, data=g.data(), key_int=key_int, every_hours=every_hours,
+                   timezone=timezone)
 
 
 if __name__ == "__main__":

@@ -474,6 +474,10 @@ def run_check_task(con, text: str, dialect: str, log: list[str]) -> None:
         raise tx.TaskError(f"check counts {rows} failing rows", sql)
 
 
+ACTIVATION_KINDS = {"instance_no": "integer", "journey": "string", "stage": "string", "step": "string",
+                    "destination": "string", "activated_at": "timestamp"}
+
+
 def task_sql(build: Path, manifest: dict, task: str, dialect: str) -> Path:
     node = manifest["nodes"][task]
     p = (node.get("sql") or {}).get(dialect)
@@ -551,7 +555,11 @@ def repro(p: Project, journeys: list[str]) -> str:
     if p.seed is not None:
         lines.append(f"  seed {p.seed} (rerun: test_journeys.py --random-only --seed {p.seed} --cases "
                      f"{len(p.journeys)} --per-project {len(p.journeys)} --keep)")
-    lines.append(f"  project kept at {p.path} (data in {p.path / 'data'})")
+    if p.seed is not None:
+        lines.append(f"  project kept at {p.path} (data in {p.path / 'data'})")
+    else:
+        case = p.name.split("/", 1)[1]
+        lines.append(f"  case folder tests/journeys/golden/{case} (-k {case} --keep keeps the work folder: build, simulator output)")
     for j in journeys:
         if j in p.journeys:
             lines.append("  " + p.journeys[j].rstrip().replace("\n", "\n  "))
@@ -586,6 +594,9 @@ def run_dialect(cjoc: Path, p: Project, sim: Path | None, builds: list[Path], ti
         out.fail(p.name, "run", f"[{p.name} / {dialect}] loading the sources: {e}")
         return False
     rels = {j: journey_relations(manifest, j, dialect, targets) for j in journeys}
+    # The key column's kind, from the sources that have a column of its name.
+    key_kinds = {c["name"].lower(): tx.cjo_kind(c["type"]) for n in nodes.values() if n["kind"] == "source"
+                 for c in n["columns"]}
     broken: dict[str, str] = {}
     failed_journeys: set[str] = set()
 
@@ -626,6 +637,34 @@ def run_dialect(cjoc: Path, p: Project, sim: Path | None, builds: list[Path], ti
                 report(j, "run", f"{label}: {t} fails on DuckDB: {e}\n  SQL (DuckDB, as transpiled by sqlglot):\n"
                        + "\n".join("    " + line for line in sql.splitlines()[-60:]))
 
+    typed: set[str] = set()
+
+    def check_types(j: str) -> None:
+        """Each state and activation column's DuckDB type has the kind
+        docs/journeys.md gives it (checked once per journey and dialect)."""
+        typed.add(j)
+        problems = []
+        for rel, kinds in ((rels[j][0], None), (rels[j][1], ACTIVATION_KINDS)):
+            described = con.execute(f"DESCRIBE {tx.duck_name(rel, dialect)}").fetchall()
+            for i, (name, ty, *_rest) in enumerate(described):
+                got = tx.type_kind(str(ty))
+                if i == 0:
+                    want = key_kinds.get(name.lower(), "?")
+                elif kinds is not None:
+                    want = kinds.get(name, "?")
+                elif name == "instance_no" or name.startswith(("branch_", "variant_")):
+                    want = "integer"
+                else:
+                    want = "timestamp"
+                if want == "integer":
+                    ok_kind = str(ty).upper() in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
+                else:
+                    ok_kind = got == want
+                if not ok_kind:
+                    problems.append(f"{rel}.{name} is {ty} on DuckDB, expected a {want}")
+        if problems:
+            report(j, "types", "column types:\n  " + "\n  ".join(problems))
+
     def snapshot(j: str) -> tuple[Table, Table] | None:
         st, ac = rels[j]
         try:
@@ -656,6 +695,8 @@ def run_dialect(cjoc: Path, p: Project, sim: Path | None, builds: list[Path], ti
             snap = snapshot(j)
             if snap is None:
                 continue
+            if j not in typed:
+                check_types(j)
             d = sim_dir(sim, j, i)
             try:
                 sim_state, sim_acts = Table.from_csv(d / "state.csv"), Table.from_csv(d / "activations.csv")
@@ -845,12 +886,11 @@ def random_project(job: tuple) -> Outcome:
     work = Path(tmp) / "random" / f"seed{seed}"
     path = work / "project"
     proj.write(path)
-    p = Project(f"random seed {seed}", path, journeygen.T0, journeygen.tick_time(journeygen.TICKS),
-                journeygen.EVERY, proj.journeys, seed=seed)
+    p = Project(f"random seed {seed}", path, proj.start, proj.end, proj.every, proj.journeys, seed=seed)
     out.cases += n
     t0 = time.monotonic()
     ok = run_project(cjoc, p, dialects, work, out)
-    out.lines.append(f"random seed {seed}: {n} journeys, {'/'.join(dialects)}, {'ok' if ok else 'FAILED'} "
+    out.lines.append(f"random seed {seed}: {n} journeys, ticks every {proj.every}, {'/'.join(dialects)}, {'ok' if ok else 'FAILED'} "
                      f"({time.monotonic() - t0:.1f}s)")
     if not ok and not keep_all:
         keep = Path(tempfile.mkdtemp(prefix=f"cjo-journeys-seed{seed}-"))
