@@ -26,9 +26,12 @@ For each project and dialect:
 - For every tick T: `cjoc build DIR --target D --run-start T-E --run-end T`,
   then every task of the manifest's `order` (journey ticks, their
   consistency checks) executed statement by statement as sqlglot reads
-  them in the dialect and writes them for DuckDB (test_execute.run_task:
-  nothing else is done to the SQL text; a check must count 0). State
-  carries over from tick to tick in the same database.
+  them in the dialect and writes them for DuckDB (as test_execute.run_task:
+  nothing else is done to the SQL text; a check must count 0; BigQuery's
+  ASSERT evaluated). State carries over from tick to tick in the same
+  database. Each distinct statement text is parsed once (the file split
+  after each `;` ending a line; most statements repeat from tick to tick),
+  which is what keeps the run within a few minutes.
 - After each tick, each journey's state table and `<journey>_activations`
   compared with SIM/<journey>/<nnnn>/state.csv and activations.csv: columns
   by name and order; rows as sets keyed by (key, instance_no), every
@@ -36,10 +39,16 @@ For each project and dialect:
 - After the last tick, that tick's SQL run a second time: no state or
   activation row may change (idempotence).
 
-Options: --seed N (first seed of the random projects), --cases N (random
-journeys; default 210), --per-project N (journeys per project, default
-10), --all-dialects, --keep (keep every work folder), --golden-only,
---random-only, -k NAME (golden cases whose name contains NAME). On a
+- Each journey's state and activation columns have the kinds
+  docs/journeys.md gives them (timestamps; integers for instance_no,
+  branch_*, variant_*; the key as in the profiles).
+
+Options: --seed N (first seed of the random projects; env
+CJO_JOURNEY_SEED), --cases N (random journeys; default 210), --per-project
+N (journeys per project, default 10), --all-dialects, --jobs N (random
+projects in parallel, default one per CPU), --keep (keep every work
+folder), --golden-only, --random-only, -k NAME (golden cases whose name
+contains NAME). On a
 failure the project is kept under a temporary folder, and the failing
 journey's .cjo text, the seed and that folder are printed.
 
