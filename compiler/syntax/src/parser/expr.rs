@@ -6,7 +6,7 @@
 use chumsky::prelude::*;
 use cjo_diagnostics::TextRange;
 
-use super::common::{duration, duration_expected, kw, name, type_expr, unescape, unquote_sql};
+use super::common::{at_line_start, duration, duration_expected, kw, name, type_expr, unescape, unquote_sql};
 use super::{Extra, In, rng};
 use crate::ast::*;
 use crate::token::Token;
@@ -47,9 +47,12 @@ pub fn expr<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Expr, Extra<'t, 's>> + 
 
         let column_part = select! { Token::Ident(w) if !RESERVED.contains(&w.to_ascii_lowercase().as_str()) => w, Token::QuotedIdent(w) => w }
             .map_with(|w: &str, e| Name { text: w.to_string(), range: rng(e.span()) });
-        // `step a:` or `entry:` starts the next member, never a column: an
-        // expression left dangling (`x = 1 and`) ends before it.
-        let member_start = name().then(name().or_not()).then(just(Token::Colon));
+        // `step a:` or `entry:` at the start of a line starts the next
+        // member, never a column: an expression left dangling (`x = 1 and`)
+        // ends before it. Only there: `entry: not vip` followed by a line
+        // `milestone: …` is a column `vip`, not a member `vip milestone:`.
+        let same_line = at_line_start(any()).not();
+        let member_start = at_line_start(name().then(same_line.ignore_then(name()).or_not()).then(just(Token::Colon)));
         let not_member = any().and_is(member_start.not()).rewind();
         let column = not_member
             .clone()
