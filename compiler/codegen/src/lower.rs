@@ -590,7 +590,14 @@ impl Lowering<'_> {
         }
         let t = match self.options.binder.bind(&Param::RunEnd, dialect) {
             Ok(t) => t,
-            Err(_) => return None,
+            Err(message) => {
+                self.out.borrow_mut().push(Diagnostic::error(
+                    codes::PARAMETER_VALUE,
+                    Span::new(plan.file, plan.journey.name.range),
+                    format!("journey `{}` has no tick time on {dialect}: {message}", plan.name),
+                ));
+                return None;
+            }
         };
         let tables = journey::Tables {
             dialect,

@@ -255,17 +255,13 @@ impl<'a> Tick<'a> {
         )
     }
 
-    /// Stamps closing whatever is open in the row `alias` (its stage and
-    /// step) under `guard`.
-    fn close_open(&self, sets: &mut Sets, alias: &str, guard: Option<&str>) {
+    /// Stamps closing whatever is open in the row `alias`: its stage and
+    /// its step.
+    fn close_open(&self, sets: &mut Sets, alias: &str) {
         for (s, stage) in self.plan.stages.iter().enumerate() {
-            let open = self.in_stage(alias, s);
-            let g = guard.map_or(open.clone(), |g| format!("({g}) AND {open}"));
-            sets.stamp(self.plan.col_stage_out(s), Some(&g));
+            sets.stamp(self.plan.col_stage_out(s), Some(&self.in_stage(alias, s)));
             for p in 0..stage.steps.len() {
-                let open = self.in_step(alias, s, p);
-                let g = guard.map_or(open.clone(), |g| format!("({g}) AND {open}"));
-                sets.stamp(self.plan.col_step_out(s, p), Some(&g));
+                sets.stamp(self.plan.col_step_out(s, p), Some(&self.in_step(alias, s, p)));
             }
         }
     }
@@ -346,7 +342,7 @@ impl<'a> Tick<'a> {
             sets.stamp(col.clone(), Some(&format!("x.cjo_cause = {}", i + 1)));
         }
         sets.stamp("outtime_journey".into(), None);
-        self.close_open(&mut sets, "x", None);
+        self.close_open(&mut sets, "x");
         let from = format!(
             "(\n  SELECT s.*, CASE {} END AS cjo_cause\n  FROM {} AS s\n  {}\n  WHERE s.outtime_journey IS NULL\n) AS x\nWHERE x.cjo_cause IS NOT NULL",
             whens.join(" "),
@@ -511,7 +507,7 @@ impl<'a> Tick<'a> {
                 sets.stamp(plan.col_milestone(s), Some(&format!("x.cjo_ms = 1 AND {}", self.in_stage("x", s))));
             }
         }
-        self.close_open(&mut sets, "x", None);
+        self.close_open(&mut sets, "x");
         for s in 1..n {
             self.enter_stage(&mut sets, s, Some(&format!("x.cjo_to = {s}")));
         }
