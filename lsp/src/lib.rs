@@ -1,0 +1,1 @@
+//! The cjo language server (issue 7).
