@@ -94,6 +94,11 @@ impl Functions {
         self.declared.get(&name.to_ascii_lowercase())
     }
 
+    /// Every declared function (not SQL's own), by name.
+    pub fn all(&self) -> impl Iterator<Item = &Signature> {
+        self.declared.values()
+    }
+
     /// Every name a call could mean, for "did you mean".
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.declared.values().map(|s| s.name.as_str()).chain(BUILTINS.iter().map(|(n, _)| *n))

@@ -17,6 +17,7 @@ mod describe;
 mod functions;
 mod graph;
 mod hints;
+pub mod ide;
 mod journey_graph;
 mod journeys;
 mod models;
@@ -63,6 +64,10 @@ pub struct Analysis {
     /// Each model's parsed and checked query (by lowercase name), for the
     /// SQL emitters: parsing is the slowest stage, so it happens once.
     pub queries: BTreeMap<String, CheckedQuery>,
+    /// What the names in SQL bodies resolved to (tables, columns,
+    /// functions), in the order the checker met them: the language
+    /// server's index starts from these (see [`ide`]).
+    pub references: Vec<ide::Reference>,
 }
 
 /// A model's SQL body as parsed, with what the checker found that the
@@ -151,11 +156,12 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     let order = graph.order(&mut out);
 
     let mut queries = BTreeMap::new();
+    let mut references = Vec::new();
     for name in &order.order {
         let Some((file, model, p)) = parsed.remove(name) else { continue };
         let params = models::params(file, model, &symbols.functions, &mut out);
         let env = sql::Env { relations: &relations, tables: &tables, known: &known, functions: &symbols.functions };
-        if let Some((relation, hints)) = models::relation(&env, file, model, &p, &params, &mut out) {
+        if let Some((relation, hints)) = models::relation(&env, file, model, &p, &params, &mut out, &mut references) {
             relations.insert(name.clone(), relation);
             if let Some(query) = p.query {
                 queries.insert(name.clone(), CheckedQuery { query, hints });
@@ -176,7 +182,7 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     let broken_lines: BTreeSet<_> = syntax_errors.iter().filter_map(|s| line_of(*s)).collect();
     out.retain(|d| line_of(d.span()).is_none_or(|l| !broken_lines.contains(&l)));
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Analysis { relations, dependencies, order: order.order, diagnostics: out, catalog_tables_used, queries }
+    Analysis { relations, dependencies, order: order.order, diagnostics: out, catalog_tables_used, queries, references }
 }
 
 /// `ws`'s own diagnostics and the analysis', merged in one sorted list.

@@ -81,10 +81,11 @@ pub(crate) fn relation(
     parsed: &ParsedBody,
     params: &[(String, Ty)],
     out: &mut Vec<Diagnostic>,
+    refs: &mut Vec<crate::ide::Reference>,
 ) -> Option<(Relation, Hints)> {
     let body = model.bodies.first()?;
     let query = parsed.query.as_ref()?;
-    let (columns, hints) = sql::check(env, body, query, file, params, out);
+    let (columns, hints) = sql::check(env, body, query, file, params, out, refs);
     let columns = columns
         .into_iter()
         .map(|(col, span)| OutputColumn {

@@ -108,6 +108,9 @@ impl Cx<'_, '_> {
             return Val::unknown();
         }
         let types: Vec<Ty> = args.iter().map(|(v, _)| v.ty.clone()).collect();
+        if functions::call_builtin(&name, &types).is_none() && self.env.functions.get(&name).is_some() {
+            self.refs.push(crate::ide::Reference::function(name_span, &name));
+        }
         let typed = match functions::call_builtin(&name, &types) {
             Some(r) => r,
             None => match self.env.functions.get(&name) {

@@ -477,7 +477,11 @@ impl Cx<'_, '_> {
             return Val::unknown();
         }
         let mut v = match scope.lookup(qualifier.map(|q| q.value.as_str()), &column.value) {
-            Lookup::Found(_, col) | Lookup::Outer(col) => Val::of_col(col),
+            Lookup::Found(_, col) | Lookup::Outer(col) => {
+                let (q, c) = (qualifier.map(|q| self.ident_span(q)), self.ident_span(column));
+                self.refs.extend(crate::ide::Reference::column(q, c, col));
+                Val::of_col(col)
+            }
             Lookup::Open => Val::unknown(),
             Lookup::Ambiguous(candidates) => {
                 self.error(

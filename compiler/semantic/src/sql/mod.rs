@@ -180,6 +180,7 @@ pub(crate) fn check(
     file: FileId,
     params: &[(String, Ty)],
     out: &mut Vec<Diagnostic>,
+    refs: &mut Vec<crate::ide::Reference>,
 ) -> (Vec<(Col, Option<Span>)>, crate::hints::Hints) {
     let mut cx = query::Cx {
         env,
@@ -190,6 +191,7 @@ pub(crate) fn check(
         select_aliases: Vec::new(),
         hints: crate::hints::Hints::default(),
         out,
+        refs,
     };
     let columns = cx.top_query(query);
     (columns, cx.hints)

@@ -33,6 +33,8 @@ pub(crate) struct Cx<'a, 'o> {
     /// Types the SQL emitters will need (see `hints`).
     pub hints: crate::hints::Hints,
     pub out: &'o mut Vec<Diagnostic>,
+    /// What each name of the body resolved to, for the language server.
+    pub refs: &'o mut Vec<crate::ide::Reference>,
 }
 
 /// One output column of a query and where it is computed.
@@ -712,6 +714,7 @@ impl<'a> Cx<'a, '_> {
         }
         let relation_name = self.env.tables.get(name).map_or(name, String::as_str);
         if let Some(rel) = self.env.relations.get(relation_name) {
+            self.refs.push(crate::ide::Reference::relation(span, &rel.name));
             return Some(rel.columns.iter().map(|c| Col::of_relation(&rel.name, c)).collect());
         }
         // A model in a dependency cycle, or one whose body did not parse,

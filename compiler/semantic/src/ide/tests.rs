@@ -1,0 +1,237 @@
+//! The IDE answers on a small two-file project; places are written as the
+//! text they point at, so a test reads like the file.
+
+use std::path::Path;
+
+use cjo_diagnostics::{FileId, Span};
+use cjo_project::{MemoryFs, Workspace};
+
+use super::*;
+
+const SOURCES: &str = r#"/// Orders as the shop writes them.
+source orders = "shop.orders" {
+  /// Who ordered.
+  customer_id: string not null
+  amount: int
+  ordered_at: timestamp not null
+}
+
+source customers = "crm.customers" {
+  customer_id: string not null
+  plan: string
+}
+"#;
+
+const MODELS: &str = r#"/// Spend per customer.
+model spend {
+  param min_amount: int = 0
+  sql {
+    select o.customer_id, sum(o.amount) as total, count(*) as n
+    from orders o
+    where o.amount >= $min_amount and orders_day(o.ordered_at) is not null
+    group by o.customer_id
+  }
+}
+
+model top {
+  sql {
+    select customer_id, total from spend where total > 100
+  }
+}
+
+fn orders_day(t: timestamp) -> date {
+  default = "CAST({t} AS DATE)"
+}
+
+journey onboarding {
+  profiles = customers
+  key = customer_id
+  events = [orders]
+
+  stage welcome {
+    entry: plan = 'free' and any orders where amount > 10
+    step send: activate "email.welcome"
+    step pause: wait 2 days -> done
+    step done: end
+  }
+}
+
+check spend {
+  unique(customer_id)
+  expect "positive": total >= 0
+}
+"#;
+
+fn project() -> (Workspace, Analysis, Index) {
+    let mut fs = MemoryFs::new();
+    fs.insert("p/cjo.toml", "[project]\nname = \"p\"\ndefault_target = \"trino\"\n")
+        .insert("p/a_sources.cjo", SOURCES)
+        .insert("p/b_models.cjo", MODELS);
+    let ws = cjo_project::load(&fs, Path::new("p")).unwrap();
+    let analysis = crate::analyze(&ws);
+    let errors: Vec<_> = crate::all_diagnostics(&ws, &analysis).into_iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let index = Index::new(&ws, &analysis);
+    (ws, analysis, index)
+}
+
+fn file(ws: &Workspace, name: &str) -> FileId {
+    ws.files.iter().find(|f| f.path.ends_with(name)).unwrap().id
+}
+
+/// The offset of the `nth` (0-based) occurrence of `needle` in `name`,
+/// plus `delta`.
+fn at(ws: &Workspace, name: &str, needle: &str, nth: usize, delta: u32) -> (FileId, u32) {
+    let id = file(ws, name);
+    let text = &ws.file(id).unwrap().text;
+    let (i, _) = text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("no {nth}th {needle}"));
+    (id, i as u32 + delta)
+}
+
+fn text_of(ws: &Workspace, span: Span) -> String {
+    let f = ws.file(span.file).unwrap();
+    let line = f.line_index.line_of(span.range.start) + 1;
+    format!("{}:{line}:{}", f.path.file_name().unwrap().to_string_lossy(), span.range.slice(&f.text))
+}
+
+#[test]
+fn a_column_in_sql_is_its_source_column() {
+    let (ws, analysis, index) = project();
+    let (f, o) = at(&ws, "b_models.cjo", "o.amount >=", 0, 3);
+    let occ = index.at(f, o).unwrap();
+    assert_eq!(occ.target, Target::Column { relation: "orders".into(), column: "amount".into() });
+    let def = index.definition(&occ.target, &analysis).unwrap();
+    assert_eq!(text_of(&ws, def), "a_sources.cjo:5:amount");
+    let refs: Vec<String> = index.references(&occ.target).map(|o| text_of(&ws, o.span)).collect();
+    // The declaration, two uses in `spend`, the criterion's `amount`.
+    assert_eq!(
+        refs,
+        ["a_sources.cjo:5:amount", "b_models.cjo:5:amount", "b_models.cjo:7:amount", "b_models.cjo:28:amount"]
+    );
+}
+
+#[test]
+fn models_relations_steps_and_functions_resolve() {
+    let (ws, analysis, index) = project();
+    let (f, o) = at(&ws, "b_models.cjo", "from spend", 0, 6);
+    let target = &index.at(f, o).unwrap().target;
+    assert_eq!(target, &Target::Relation("spend".into()));
+    let refs: Vec<String> = index.references(target).map(|o| text_of(&ws, o.span)).collect();
+    assert_eq!(refs, ["b_models.cjo:2:spend", "b_models.cjo:14:spend", "b_models.cjo:35:spend"]);
+
+    let (f, o) = at(&ws, "b_models.cjo", "-> done", 0, 4);
+    let step = &index.at(f, o).unwrap().target;
+    assert_eq!(text_of(&ws, index.definition(step, &analysis).unwrap()), "b_models.cjo:31:done");
+
+    let (f, o) = at(&ws, "b_models.cjo", "orders_day(o", 0, 2);
+    let func = &index.at(f, o).unwrap().target;
+    assert_eq!(func, &Target::Function("orders_day".into()));
+    assert_eq!(text_of(&ws, index.definition(func, &analysis).unwrap()), "b_models.cjo:18:orders_day");
+
+    let (f, o) = at(&ws, "b_models.cjo", "$min_amount", 0, 3);
+    let param = &index.at(f, o).unwrap().target;
+    assert_eq!(text_of(&ws, index.definition(param, &analysis).unwrap()), "b_models.cjo:3:min_amount");
+
+    // A model column used downstream points at its alias.
+    let (f, o) = at(&ws, "b_models.cjo", "total > 100", 0, 1);
+    let total = &index.at(f, o).unwrap().target;
+    assert_eq!(text_of(&ws, index.definition(total, &analysis).unwrap()), "b_models.cjo:5:total");
+}
+
+#[test]
+fn hover_shows_types_docs_schema_and_steps() {
+    let (ws, analysis, index) = project();
+    let (f, o) = at(&ws, "b_models.cjo", "o.customer_id,", 0, 4);
+    let h = hover(&ws, &analysis, &index, f, o).unwrap();
+    assert!(h.markdown.contains("orders.customer_id: string not null"), "{}", h.markdown);
+    assert!(h.markdown.contains("Who ordered."), "{}", h.markdown);
+
+    let (f, o) = at(&ws, "b_models.cjo", "from spend", 0, 7);
+    let h = hover(&ws, &analysis, &index, f, o).unwrap();
+    assert!(h.markdown.contains("model spend") && h.markdown.contains("| `total` | `int`"), "{}", h.markdown);
+    assert!(h.markdown.contains("Spend per customer."), "{}", h.markdown);
+
+    let (f, o) = at(&ws, "b_models.cjo", "orders_day(o", 0, 0);
+    let h = hover(&ws, &analysis, &index, f, o).unwrap();
+    assert!(h.markdown.contains("fn orders_day(t: timestamp) -> date"), "{}", h.markdown);
+
+    let (f, o) = at(&ws, "b_models.cjo", "pause:", 0, 1);
+    let h = hover(&ws, &analysis, &index, f, o).unwrap();
+    assert!(h.markdown.contains("Waits 2 day(s), then goes on to `done`."), "{}", h.markdown);
+
+    let (f, o) = at(&ws, "b_models.cjo", "total > 100", 0, 0);
+    let h = hover(&ws, &analysis, &index, f, o).unwrap();
+    assert!(h.markdown.contains("computed from `orders.amount`"), "{}", h.markdown);
+}
+
+#[test]
+fn completion_by_context() {
+    let (ws, analysis, _) = project();
+    let labels = |name: &str, needle: &str, delta: u32| -> Vec<String> {
+        let (f, o) = at(&ws, name, needle, 0, delta);
+        completions(&ws, &analysis, f, o).into_iter().map(|c| c.label).collect()
+    };
+    let after_dot = labels("b_models.cjo", "o.amount >=", 2);
+    assert_eq!(after_dot, ["customer_id", "amount", "ordered_at"]);
+    let after_from = labels("b_models.cjo", "from spend", 5);
+    assert!(after_from.contains(&"orders".to_string()) && after_from.contains(&"top".to_string()), "{after_from:?}");
+    let after_arrow = labels("b_models.cjo", "-> done", 3);
+    assert_eq!(after_arrow, ["send", "pause", "done"]);
+    let criterion = labels("b_models.cjo", "amount > 10", 0);
+    assert!(criterion.contains(&"plan".to_string()) && criterion.contains(&"amount".to_string()), "{criterion:?}");
+    let in_select = labels("b_models.cjo", "customer_id, total from", 0);
+    assert!(in_select.contains(&"total".to_string()) && in_select.contains(&"orders_day".to_string()));
+    let top = completions(&ws, &analysis, file(&ws, "b_models.cjo"), 0);
+    assert!(top.iter().any(|c| c.label == "journey"));
+}
+
+#[test]
+fn rename_follows_uses_and_refuses_clashes() {
+    let (ws, analysis, index) = project();
+    let (f, o) = at(&ws, "a_sources.cjo", "amount", 0, 1);
+    assert_eq!(prepare_rename(&ws, &analysis, &index, f, o).unwrap().1, "amount");
+    let edits = rename(&ws, &analysis, &index, f, o, "price").unwrap();
+    let places: Vec<String> = edits.iter().map(|(s, _)| text_of(&ws, *s)).collect();
+    assert_eq!(places.len(), 4, "{places:?}");
+    assert!(places.contains(&"b_models.cjo:28:amount".to_string()), "{places:?}");
+    assert_eq!(
+        rename(&ws, &analysis, &index, f, o, "plan_x").map(|e| e.len()),
+        Ok(4),
+        "a name no column of orders has"
+    );
+    assert!(matches!(rename(&ws, &analysis, &index, f, o, "ordered_at"), Err(RenameError::Conflict(_))));
+    assert!(matches!(rename(&ws, &analysis, &index, f, o, "1x"), Err(RenameError::Invalid(_))));
+
+    // Renaming a source column renames the model column passing it through.
+    let (f, o) = at(&ws, "a_sources.cjo", "customer_id", 0, 0);
+    let places: Vec<String> =
+        rename(&ws, &analysis, &index, f, o, "buyer").unwrap().iter().map(|(s, _)| text_of(&ws, *s)).collect();
+    assert!(places.contains(&"b_models.cjo:14:customer_id".to_string()), "{places:?}");
+    assert!(places.contains(&"b_models.cjo:36:customer_id".to_string()), "{places:?}");
+
+    let (f, o) = at(&ws, "b_models.cjo", "model spend", 0, 7);
+    assert!(matches!(rename(&ws, &analysis, &index, f, o, "top"), Err(RenameError::Conflict(_))));
+    assert_eq!(rename(&ws, &analysis, &index, f, o, "spending").map(|e| e.len()), Ok(3));
+    let (f, o) = at(&ws, "b_models.cjo", "step send", 0, 6);
+    assert!(matches!(rename(&ws, &analysis, &index, f, o, "done"), Err(RenameError::Conflict(_))));
+    let (f, o) = at(&ws, "b_models.cjo", "orders_day(o", 0, 0);
+    assert!(rename(&ws, &analysis, &index, f, o, "day_of").is_ok());
+    let (f, o) = at(&ws, "b_models.cjo", "total > 100", 0, 0);
+    assert!(matches!(rename(&ws, &analysis, &index, f, o, "t"), Err(RenameError::NotRenameable(_))));
+}
+
+#[test]
+fn outline_nests_columns_stages_and_steps() {
+    let (ws, analysis, _) = project();
+    let items = outline(&ws, &analysis, file(&ws, "b_models.cjo"));
+    let names: Vec<&str> = items.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["spend", "top", "orders_day", "onboarding", "check spend"]);
+    let spend = &items[0];
+    let children: Vec<&str> = spend.children.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(children, ["min_amount", "customer_id", "total", "n"]);
+    let stage = &items[3].children[0];
+    assert_eq!(stage.children.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["send", "pause", "done"]);
+    for o in &items {
+        assert!(o.range.start <= o.selection.start && o.selection.end <= o.range.end, "{o:?}");
+    }
+}
