@@ -23,6 +23,7 @@ pub mod manifest;
 pub mod materialize;
 pub mod output;
 pub mod params;
+pub mod pipeline;
 pub mod rewrite;
 pub mod templates;
 pub mod time;
@@ -33,4 +34,4 @@ mod lower;
 
 pub use dag::{Dag, Task, TaskKind, TaskSql};
 pub use lower::{Build, JourneyTables, Options, build};
-pub use params::{Binder, Literals, Param, RunInterval};
+pub use params::{Binder, Deferred, Literals, Param, RunInterval, RunValue};

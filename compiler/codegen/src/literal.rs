@@ -69,13 +69,24 @@ pub fn string(s: &str, dialect: Dialect) -> String {
 }
 
 /// `DATE '2026-11-21'` (the same in every dialect).
-pub fn date(d: Date, _dialect: Dialect) -> String {
-    format!("DATE '{d}'")
+pub fn date(d: Date, dialect: Dialect) -> String {
+    date_text(&d.to_string(), dialect)
+}
+
+/// A date literal around `text`, written `2026-11-21` (or a template that
+/// renders as one).
+pub fn date_text(text: &str, _dialect: Dialect) -> String {
+    format!("DATE '{text}'")
 }
 
 /// A timestamp literal of cjo's `timestamp` type (an instant) in UTC.
 pub fn timestamp(t: Instant, dialect: Dialect) -> String {
-    let text = t.utc_text();
+    timestamp_text(&t.utc_text(), dialect)
+}
+
+/// A timestamp literal around `text`, a UTC time written
+/// `2026-11-21 00:00:00` (or a template that renders as one).
+pub fn timestamp_text(text: &str, dialect: Dialect) -> String {
     match dialect {
         Dialect::BigQuery => format!("TIMESTAMP '{text}+00'"),
         Dialect::Redshift => format!("CAST('{text}+00' AS TIMESTAMPTZ)"),

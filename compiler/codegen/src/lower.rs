@@ -12,6 +12,7 @@ use crate::dag::{Dag, Task, TaskKind, TaskSql};
 use crate::items::{self, Materialized, ModelSpec};
 use crate::materialize::{self, Destination, Problem};
 use crate::params::{Binder, Param};
+use crate::pipeline::{self, Pipeline};
 use crate::rewrite::{self, Context};
 use crate::templates::{self, Template};
 use crate::warehouse::{self, Location};
@@ -47,6 +48,8 @@ pub struct Build {
     /// Each journey's state and activation tables per dialect (quoted), by
     /// the journey's name.
     pub journeys: BTreeMap<String, BTreeMap<Dialect, JourneyTables>>,
+    /// The pipelines, resolved: settings, tasks and waits.
+    pub pipelines: Vec<Pipeline>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -97,7 +100,6 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
     lowering.models(&mut tasks);
     lowering.checks(&mut tasks);
     lowering.journeys(&mut tasks);
-    lowering.pipelines(&mut tasks);
     let mut dialects = BTreeSet::new();
     for t in tasks.values() {
         dialects.extend(t.sql.keys().copied());
@@ -116,11 +118,22 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
             (k.clone(), per)
         })
         .collect();
+    let dag = Dag::new(tasks);
+    let (pipelines, problems) = pipeline::resolve(ws, &dag.tasks, &dag.order);
+    let mut dag = dag;
+    for p in &pipelines {
+        for id in &p.tasks {
+            if let Some(t) = dag.tasks.get_mut(id) {
+                t.pipelines.insert(p.name.clone());
+            }
+        }
+    }
     let mut diagnostics = lowering.out.into_inner();
+    diagnostics.extend(problems);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.code == b.code && a.span() == b.span() && a.message == b.message);
     let journeys = lowering.journey_tables.into_inner();
-    Build { dag: Dag::new(tasks), dialects, tables, locations: lowering.locations, journeys, diagnostics }
+    Build { dag, dialects, tables, locations: lowering.locations, journeys, pipelines, diagnostics }
 }
 
 impl Lowering<'_> {
@@ -637,49 +650,6 @@ impl Lowering<'_> {
                     .with_label(format!("not on {dialect}")),
                 );
                 None
-            }
-        }
-    }
-
-    /// Marks each task with the pipelines that run it: the models and
-    /// journeys a pipeline names, everything upstream of them, and the
-    /// checks of every model it builds.
-    fn pipelines(&self, tasks: &mut BTreeMap<String, Task>) {
-        let by_name: BTreeMap<String, String> = tasks
-            .values()
-            .filter(|t| t.kind != TaskKind::Check)
-            .map(|t| (t.name.to_ascii_lowercase(), t.id.clone()))
-            .collect();
-        for module in self.ws.user_modules() {
-            for item in &module.ast.items {
-                let ast::Item::Pipeline(p) = item else { continue };
-                let run = p.settings.iter().find(|s| s.key.as_str() == "run");
-                let names: Vec<String> = match run.map(|s| &s.value.kind) {
-                    Some(ast::ValueKind::List(items)) => items
-                        .iter()
-                        .filter_map(|v| match &v.kind {
-                            ast::ValueKind::Word(w) => Some(w.to_ascii_lowercase()),
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                let mut todo: Vec<String> = names.iter().filter_map(|n| by_name.get(n).cloned()).collect();
-                let mut included = BTreeSet::new();
-                while let Some(id) = todo.pop() {
-                    if included.insert(id.clone())
-                        && let Some(t) = tasks.get(&id)
-                    {
-                        todo.extend(t.depends_on.iter().cloned());
-                    }
-                }
-                for t in tasks.values_mut() {
-                    let checked_model_included =
-                        t.kind == TaskKind::Check && t.depends_on.iter().all(|d| included.contains(d));
-                    if included.contains(&t.id) || (checked_model_included && !t.depends_on.is_empty()) {
-                        t.pipelines.insert(p.name.text.clone());
-                    }
-                }
             }
         }
     }

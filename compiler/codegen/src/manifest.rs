@@ -8,13 +8,13 @@ use serde_json::{Value, json};
 
 use cjo_project::Workspace;
 use cjo_semantic::{Analysis, RelationKind};
-use cjo_syntax::ast;
 
 use crate::dag::TaskKind;
 use crate::ident;
 use crate::items;
 use crate::lower::Build;
 use crate::params::RunInterval;
+use crate::pipeline::{Orchestrator, Schedule};
 
 /// The manifest's format version: raised when a field changes meaning or
 /// disappears (adding fields keeps it).
@@ -171,30 +171,75 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
 
 fn pipelines(ws: &Workspace, build: &Build) -> serde_json::Map<String, Value> {
     let mut out = serde_json::Map::new();
-    for module in ws.user_modules() {
-        let text = ws.file(module.file).map(|f| f.text.as_str()).unwrap_or("");
-        for item in &module.ast.items {
-            let ast::Item::Pipeline(p) = item else { continue };
-            let settings: BTreeMap<String, String> = p
-                .settings
-                .iter()
-                .map(|s| {
-                    let r = s.value.range;
-                    let value = text.get(r.start as usize..r.end as usize).unwrap_or("").to_string();
-                    (s.key.text.clone(), value)
-                })
-                .collect();
-            let tasks: Vec<&String> = build
-                .dag
-                .order
-                .iter()
-                .filter(|id| build.dag.tasks.get(*id).is_some_and(|t| t.pipelines.contains(&p.name.text)))
-                .collect();
-            out.insert(
-                p.name.text.clone(),
-                json!({ "name": p.name.text, "doc": p.doc.as_ref().map(|d| d.text.clone()), "settings": settings, "tasks": tasks }),
-            );
-        }
+    for p in &build.pipelines {
+        let file = ws
+            .file(p.file)
+            .map(|f| f.path.strip_prefix(&ws.root).unwrap_or(&f.path).to_string_lossy().replace('\\', "/"));
+        let edges: Vec<[&str; 2]> = p.edges(&build.dag.tasks).map(|(task, upstream)| [upstream, task]).collect();
+        let files: BTreeMap<&str, String> = p
+            .orchestrators
+            .iter()
+            .map(|o| {
+                let path = match o {
+                    Orchestrator::Airflow => format!("airflow/{}.py", p.name),
+                    Orchestrator::Digdag => format!("digdag/{}.dig", p.name),
+                };
+                (o.as_str(), path)
+            })
+            .collect();
+        out.insert(
+            p.name.clone(),
+            json!({
+                "name": p.name,
+                "doc": p.doc,
+                "file": file,
+                "schedule": schedule(&p.schedule),
+                "timezone": p.timezone,
+                "retries": p.retries,
+                "retry_delay_seconds": p.retry_delay_seconds,
+                "pool": p.pool,
+                "sla_seconds": p.sla_seconds,
+                "on_late_upstream": p.on_late_upstream.as_str(),
+                "upstream_timeout_seconds": p.upstream_timeout_seconds,
+                "orchestrators": p.orchestrators.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
+                "catchup": p.catchup,
+                "start_date": p.start_date.map(|d| d.to_string()),
+                "run": p.run,
+                "tasks": p.tasks,
+                "edges": edges,
+                "waits": p.waits.iter().map(|w| json!({
+                    "pipeline": w.pipeline,
+                    "tasks": w.tasks,
+                    "needed_by": w.needed_by,
+                })).collect::<Vec<_>>(),
+                "files": files,
+            }),
+        );
     }
     out
+}
+
+/// A schedule as data: its kind, the cron of its run times when it has
+/// one, and what each run covers.
+fn schedule(s: &Schedule) -> Value {
+    let (kind, extra) = match s {
+        Schedule::Cron(c) => ("cron", json!({ "expression": c })),
+        Schedule::Every { seconds } => ("every", json!({ "seconds": seconds })),
+        Schedule::Hourly => ("hourly", json!({})),
+        Schedule::Daily { at: (h, m) } => ("daily", json!({ "at": format!("{h:02}:{m:02}") })),
+        Schedule::Weekly => ("weekly", json!({})),
+    };
+    let mut v = json!({
+        "kind": kind,
+        "text": s.text(),
+        "cron": s.cron(),
+        // What a run covers: the calendar day before it (`daily at 06:00`
+        // runs at 06:00 for the day that ended at midnight), or the time
+        // since the previous run.
+        "interval": if s.covers_whole_days() { "previous_day" } else { "since_previous_run" },
+    });
+    if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
+        obj.extend(more);
+    }
+    v
 }

@@ -88,6 +88,99 @@ impl Binder for Literals {
     }
 }
 
+/// A value of the run interval, filled in by an orchestrator when the
+/// task runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RunValue {
+    /// The interval's start moved back by `lookback` seconds, as
+    /// `2026-11-21 00:00:00` (UTC).
+    Start { lookback: u64 },
+    /// The interval's end, as `2026-11-21 00:00:00` (UTC).
+    End,
+    /// The UTC date of the start, as `2026-11-21`.
+    Date,
+}
+
+/// The markers around a deferred run value in a statement. Private-use
+/// characters: nothing cjo emits otherwise contains them.
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+/// Binds the run interval to markers that an orchestrator's templating
+/// replaces ([`pieces`]), and declared parameters as `literals` does (their
+/// values are fixed when the project is built).
+#[derive(Clone, Copy, Debug)]
+pub struct Deferred<'a> {
+    pub literals: &'a Literals,
+}
+
+impl Binder for Deferred<'_> {
+    fn bind(&self, param: &Param<'_>, dialect: Dialect) -> Result<String, String> {
+        let marker = |v: RunValue| {
+            let key = match v {
+                RunValue::Start { lookback } => format!("start:{lookback}"),
+                RunValue::End => "end".into(),
+                RunValue::Date => "date".into(),
+            };
+            format!("{OPEN}{key}{CLOSE}")
+        };
+        match param {
+            Param::RunStart { lookback } => {
+                Ok(literal::timestamp_text(&marker(RunValue::Start { lookback: *lookback }), dialect))
+            }
+            Param::RunEnd => Ok(literal::timestamp_text(&marker(RunValue::End), dialect)),
+            Param::RunDate => Ok(literal::date_text(&marker(RunValue::Date), dialect)),
+            Param::Declared(_) => self.literals.bind(param, dialect),
+        }
+    }
+}
+
+/// A piece of a statement lowered with [`Deferred`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    Run(RunValue),
+}
+
+/// Splits a statement lowered with [`Deferred`] into its text and its run
+/// values.
+pub fn pieces(sql: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = sql;
+    while let Some(open) = rest.find(OPEN) {
+        let after = open + OPEN.len_utf8();
+        let Some(len) = rest.get(after..).and_then(|r| r.find(CLOSE)) else { break };
+        let key = rest.get(after..after + len).unwrap_or("");
+        let value = match key {
+            "end" => Some(RunValue::End),
+            "date" => Some(RunValue::Date),
+            _ => key.strip_prefix("start:").and_then(|n| n.parse().ok()).map(|lookback| RunValue::Start { lookback }),
+        };
+        let Some(value) = value else { break };
+        if open > 0 {
+            out.push(Piece::Text(rest.get(..open).unwrap_or("")));
+        }
+        out.push(Piece::Run(value));
+        rest = rest.get(after + len + CLOSE.len_utf8()..).unwrap_or("");
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
+}
+
+/// A statement lowered with [`Deferred`], with each text piece escaped by
+/// `escape` and each run value written by `value`.
+pub fn render(sql: &str, escape: impl Fn(&str) -> String, value: impl Fn(RunValue) -> String) -> String {
+    pieces(sql)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => escape(t),
+            Piece::Run(v) => value(v),
+        })
+        .collect()
+}
+
 /// `text` read as a value of type `ty`, as a SQL literal.
 pub fn typed_literal(text: &str, ty: &Ty, dialect: Dialect) -> Option<String> {
     match ty {
@@ -181,5 +274,27 @@ mod tests {
             "TIMESTAMP '2026-11-18 00:00:00+00'"
         );
         assert_eq!(b.bind(&Param::RunDate, Dialect::Redshift).unwrap(), "DATE '2026-11-20'");
+    }
+
+    #[test]
+    fn deferred_values_render_as_the_literals_would() {
+        let run = RunInterval::day_before(Instant::parse("2026-11-21 15:04:05").unwrap());
+        let literals = Literals { run, values: BTreeMap::new() };
+        let deferred = Deferred { literals: &literals };
+        for d in [Dialect::BigQuery, Dialect::Redshift, Dialect::Trino] {
+            for p in [Param::RunStart { lookback: 3600 }, Param::RunEnd, Param::RunDate] {
+                let sql = format!("select {} as x, '{{{{' as y", deferred.bind(&p, d).unwrap());
+                let text = render(&sql, str::to_string, |v| match v {
+                    RunValue::Start { lookback } => {
+                        run.start.plus_seconds(-i64::try_from(lookback).unwrap()).utc_text()
+                    }
+                    RunValue::End => run.end.utc_text(),
+                    RunValue::Date => run.start.date().to_string(),
+                });
+                assert_eq!(text, format!("select {} as x, '{{{{' as y", literals.bind(&p, d).unwrap()));
+            }
+        }
+        assert_eq!(pieces("no markers"), vec![Piece::Text("no markers")]);
+        assert_eq!(pieces("broken \u{E000}end"), vec![Piece::Text("broken \u{E000}end")]);
     }
 }

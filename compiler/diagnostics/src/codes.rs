@@ -5,7 +5,8 @@
 //!
 //! Ranges: `E00xx` lexing and parsing, `E01xx` the project (files,
 //! `cjo.toml`), `E02xx` the shape of declarations, `E03xx` names, `E04xx`
-//! types, `E05xx` journeys, `E06xx` code generation; `Wxxxx` warnings.
+//! types, `E05xx` journeys, `E06xx` code generation, `E07xx` pipelines and
+//! schedulers; `Wxxxx` warnings.
 
 use std::fmt;
 
@@ -176,6 +177,14 @@ codes! {
     /// A model reading a model that is built in another warehouse.
     CROSS_TARGET_READ = "E0604" "cross-target-read";
 
+    // Pipelines and schedulers.
+    /// Pipelines that wait for each other's output.
+    PIPELINE_WAIT_CYCLE = "E0700" "pipeline-wait-cycle";
+    /// A schedule or wait a chosen scheduler cannot express.
+    UNSCHEDULABLE = "E0701" "unschedulable";
+    /// `catchup = true` without a `start_date`.
+    CATCHUP_WITHOUT_START = "E0702" "catchup-without-start";
+
     // Warnings.
     /// A `///` doc comment that documents nothing.
     DANGLING_DOC_COMMENT = "W0001" "dangling-doc-comment";
@@ -183,6 +192,8 @@ codes! {
     CATALOG_APPROXIMATE_TYPE = "W0002" "catalog-approximate-type";
     /// `--target` names a warehouse that `cjo.toml` does not configure.
     UNCONFIGURED_TARGET = "W0003" "unconfigured-target";
+    /// `on_late_upstream`/`upstream_timeout` on a pipeline that waits for no other.
+    LATE_RULE_WITHOUT_UPSTREAM = "W0004" "late-rule-without-upstream";
 }
 
 /// Finds a code by its id, case-insensitively (`e0001` works).
