@@ -25,10 +25,9 @@ const ITEMS = ['source', 'model', 'check', 'journey', 'pipeline', 'fn'];
 const TYPES = ['bool', 'int', 'float', 'decimal', 'string', 'bytes', 'date', 'timestamp', 'json'];
 const DIALECTS = ['bigquery', 'redshift', 'trino'];
 const UNITS = r`(?:second|minute|hour|day|week)s?`;
-const WEEKDAYS = [
-  'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun',
-  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
-];
+/// Weekdays: a word starting with a day's first three letters, any case
+/// (cjo-journey's plan.rs, `weekday`): `mon`, `Thursday`.
+const WEEKDAY = r`(?i)\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b`;
 /// The check kinds written `name(…)` (parser/items.rs, CHECK_KINDS).
 const CHECK_KINDS = ['unique', 'not_null', 'accepted_values', 'references'];
 /// Setting values that are words with a fixed meaning (docs/language.md).
@@ -506,8 +505,9 @@ const repository = {
       2: { name: 'entity.name.type.source.cjo' },
       3: { name: 'keyword.operator.assignment.cjo' },
     },
-    // Ends after its block, or before the next declaration when it has none.
-    end: r`(?<=\})|(?=^\s*(?:///|${words(ITEMS)}))`,
+    // Ends after its block; at the end of a `from catalog` line with no
+    // block; else (a header being typed) before the next declaration.
+    end: r`(?<=\})|(?<=\bcatalog)(?=\s*(?://.*)?$)|(?=^\s*(?:///|${words(ITEMS)}))`,
     patterns: [
       { include: '#comments' },
       { include: '#string-double' },
@@ -838,7 +838,7 @@ const repository = {
         },
         end: r`$|(?=\})`,
         patterns: [
-          { name: 'constant.language.weekday.cjo', match: words(WEEKDAYS) },
+          { name: 'constant.language.weekday.cjo', match: WEEKDAY },
           { include: '#comments' },
           { include: '#step-target' },
           { include: '#punctuation' },
@@ -939,6 +939,7 @@ const grammar = {
     { include: '#stage' },
     { include: '#criterion' },
     { include: '#step' },
+    { include: '#step-target' },
     { include: '#param' },
     { include: '#setting' },
     { include: '#expression' },
