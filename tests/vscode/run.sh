@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the VS Code extension (editors/vscode): the grammar is what
 # scripts/grammar.mjs generates, the client type-checks and bundles, the
-# server discovery's unit tests, the grammar's scope tests
+# unit tests (server discovery; Show compiled SQL against a fake client), the grammar's scope tests
 # (vscode-tmgrammar-test), the grammar over every example and stdlib file, and
 # the .vsix that @vscode/vsce packages holds what the manifest names.
 #
@@ -114,7 +114,7 @@ PY
 check "the grammar is what scripts/grammar.mjs generates" node scripts/grammar.mjs --check
 check "type check (tsc --noEmit)" "$bin/tsc" --noEmit -p .
 check "bundle (esbuild -> dist/extension.js)" npm run --silent bundle
-check "unit tests of the server discovery (node:test)" npm run --silent test:unit
+check "unit tests: server discovery, Show compiled SQL (node:test)" npm run --silent test:unit
 check "grammar scope tests (vscode-tmgrammar-test, tests/vscode/grammar/*.cjo)" \
   "$bin/vscode-tmgrammar-test" -c \
   -g syntaxes/cjo.tmLanguage.json -g node_modules/tm-grammars/grammars/sql.json \
