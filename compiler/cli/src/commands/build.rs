@@ -32,6 +32,7 @@ struct Lowered {
     analysis: Analysis,
     build: cjo_codegen::Build,
     run: RunInterval,
+    binder: Literals,
 }
 
 /// `writes`: whether the command writes an output folder (for messages).
@@ -92,7 +93,7 @@ fn lower(req: &Request, color: bool, writes: bool) -> Result<Lowered, u8> {
     if report(&ws, &build.diagnostics, color, writes)? {
         return Err(PROBLEMS);
     }
-    Ok(Lowered { ws, analysis, build, run })
+    Ok(Lowered { ws, analysis, build, run, binder })
 }
 
 /// What `cjoc build` would report for each model's own target, but for
@@ -172,8 +173,12 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let Lowered { ws, analysis, build, run } = lowered;
-    let files = cjo_codegen::output::files(&ws, &analysis, &build, Some(run));
+    let Lowered { ws, analysis, build, run, binder } = lowered;
+    let mut files = cjo_codegen::output::files(&ws, &analysis, &build, Some(run));
+    match scheduler_files(&ws, &analysis, &build, &binder, color) {
+        Ok(more) => files.extend(more),
+        Err(code) => return code,
+    }
     let out_dir = out.map_or_else(|| ws.root.join("target"), Path::to_path_buf);
     if let Err(e) = write_atomically(&out_dir, &files) {
         eprintln!("error: cannot write {}: {e}; nothing was changed", out_dir.display());
@@ -192,6 +197,28 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
         files.len()
     );
     OK
+}
+
+/// The Airflow and Digdag files of the pipelines: each item on its own
+/// target (what production runs, whatever `--target` asked), with the run
+/// interval left to the scheduler's templating.
+fn scheduler_files(
+    ws: &Workspace,
+    analysis: &Analysis,
+    build: &cjo_codegen::Build,
+    binder: &Literals,
+    color: bool,
+) -> Result<BTreeMap<String, String>, u8> {
+    if build.pipelines.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let deferred = cjo_codegen::Deferred { literals: binder };
+    let scheduled = cjo_codegen::build(ws, analysis, &cjo_codegen::Options { targets: None, binder: &deferred });
+    let errors: Vec<_> = scheduled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if report(ws, &errors, color, true)? {
+        return Err(PROBLEMS);
+    }
+    Ok(cjo_orchestrate::files(ws, &scheduled))
 }
 
 fn plural(n: usize, what: &str) -> String {

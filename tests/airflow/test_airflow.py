@@ -1,0 +1,220 @@
+"""cjo's Airflow DAG files in real Airflow.
+
+Run with the Python of a virtualenv that has Airflow and the providers
+(tests/airflow/env.sh makes one):
+
+    python tests/airflow/test_airflow.py BUILD_DIR...
+
+Each BUILD_DIR is the output of `cjoc build` for one project (own targets),
+with `manifest.json` and `airflow/`. For each:
+
+1. The DAG folder imports with zero import errors (Airflow's DagBag).
+2. Each pipeline that lists Airflow is a DAG whose tasks and edges equal
+   the manifest's (plus one `wait.<pipeline>` sensor per pipeline waited
+   for, upstream of the tasks that read it).
+3. The SQL rendered by Airflow's own Jinja environment for a data interval
+   is, statement for statement, what `cjoc build --run-start S --run-end E`
+   writes for the interval cjo documents for that schedule (the calendar
+   day before for `daily at HH:MM`, else the data interval).
+4. Each sensor's upstream function picks the upstream run whose interval
+   ends last at or before this run's end.
+
+The project folder of a build is read from the manifest's `project.root`
+argument: BUILD_DIR=PROJECT_DIR pairs, as `out=project`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
+
+import airflow  # noqa: E402
+import pendulum  # noqa: E402
+
+try:  # Airflow 3
+    from airflow.dag_processing.dagbag import DagBag  # noqa: E402
+except ImportError:  # Airflow 2
+    from airflow.models.dagbag import DagBag  # noqa: E402
+
+CJOC = os.environ.get("CJOC", "target/debug/cjoc")
+# What was compared, for the summary line.
+COUNTS = {"rendered tasks": 0, "sensors": 0}
+# A few moments to render each schedule at: around midnight and a DST
+# change in Europe, and a month end.
+PROBES = [
+    pendulum.datetime(2026, 3, 29, 6, 30, tz="UTC"),
+    pendulum.datetime(2026, 11, 20, 23, 59, tz="UTC"),
+    pendulum.datetime(2026, 12, 31, 15, 0, tz="UTC"),
+]
+
+
+def dag_bag(folder: Path) -> DagBag:
+    try:
+        return DagBag(dag_folder=str(folder), include_examples=False)
+    except TypeError:  # Airflow 3 has no include_examples
+        return DagBag(dag_folder=str(folder))
+
+
+def cjo_interval(pipeline: dict, start, end):
+    """The interval cjo documents for a run with this data interval."""
+    if pipeline["schedule"]["interval"] == "previous_day":
+        tz = pipeline["timezone"]
+        return start.in_timezone(tz).start_of("day"), end.in_timezone(tz).start_of("day")
+    return start, end
+
+
+def literal_sql(project: Path, start, end, cache: dict) -> Path:
+    """A literal `cjoc build` for the interval (own targets); cached."""
+    key = (str(project), start.isoformat(), end.isoformat())
+    if key not in cache:
+        out = Path(tempfile.mkdtemp(prefix="cjo-airflow-literal-"))
+        fmt = "%Y-%m-%dT%H:%M:%SZ"
+        subprocess.run(
+            [CJOC, "build", str(project), "--out", str(out / "b"),
+             "--run-start", start.in_timezone("UTC").strftime(fmt),
+             "--run-end", end.in_timezone("UTC").strftime(fmt)],
+            check=True, capture_output=True,
+        )
+        cache[key] = out / "b"
+    return cache[key]
+
+
+def expected_text(literal: Path, manifest: dict, task_id: str) -> str:
+    node = manifest["nodes"][task_id]
+    (path,) = node["sql"].values()
+    text = (literal / path).read_text()
+    header, _, body = text.partition("\n")
+    assert header.startswith("-- "), header
+    return body
+
+
+def rendered_text(dag, task, start, end) -> str:
+    """The task's SQL as Airflow renders it for the data interval, in the
+    form of cjoc's .sql files (each statement ended by `;`)."""
+    env = dag.get_template_env()
+    context = {"data_interval_start": start, "data_interval_end": end, **dag.user_defined_macros}
+
+    def render(template: str) -> str:
+        # Jinja drops the template's final newline (cjoc ends each with one).
+        return env.from_string(template).render(**context).removesuffix("\n")
+
+    if hasattr(task, "configuration"):  # BigQueryInsertJobOperator: one script
+        return render(task.configuration["query"]["query"]) + ";\n"
+    sql = task.sql
+    if isinstance(sql, str):  # SQLValueCheckOperator: one query
+        return render(sql) + ";\n"
+    return "".join(render(s) + ";\n" for s in sql)
+
+
+def check_project(build: Path, project: Path, cache: dict) -> list[str]:
+    problems: list[str] = []
+    manifest = json.loads((build / "manifest.json").read_text())
+    pipelines = {n: p for n, p in manifest["pipelines"].items() if "airflow" in p["orchestrators"]}
+    if not pipelines:
+        return problems
+    bag = dag_bag(build / "airflow")
+    for path, error in bag.import_errors.items():
+        problems.append(f"{path}: import error: {error}")
+    for name, p in pipelines.items():
+        dag = bag.dags.get(name)
+        if dag is None:
+            problems.append(f"{name}: no DAG `{name}` in {build / 'airflow'}")
+            continue
+        waits = {f"wait.{w['pipeline']}": w for w in p["waits"]}
+        want_tasks = set(p["tasks"]) | set(waits)
+        got_tasks = set(dag.task_ids)
+        if got_tasks != want_tasks:
+            problems.append(f"{name}: tasks differ: extra {sorted(got_tasks - want_tasks)}, missing {sorted(want_tasks - got_tasks)}")
+        want_edges = {tuple(e) for e in p["edges"]}
+        want_edges |= {(w, t) for w, spec in waits.items() for t in spec["needed_by"]}
+        got_edges = {(t.task_id, d) for t in dag.tasks for d in t.downstream_task_ids}
+        if got_edges != want_edges:
+            problems.append(f"{name}: edges differ: extra {sorted(got_edges - want_edges)}, missing {sorted(want_edges - got_edges)}")
+        if dag.catchup != p["catchup"]:
+            problems.append(f"{name}: catchup is {dag.catchup}, the manifest says {p['catchup']}")
+        if dag.max_active_runs != 1:
+            problems.append(f"{name}: max_active_runs is {dag.max_active_runs}")
+        for t in dag.tasks:
+            if t.task_id in waits:
+                continue
+            if t.retries != p["retries"] or t.retry_delay.total_seconds() != p["retry_delay_seconds"]:
+                problems.append(f"{name}.{t.task_id}: retries {t.retries}/{t.retry_delay}, want {p['retries']}/{p['retry_delay_seconds']}s")
+            if p["pool"] and t.pool != p["pool"]:
+                problems.append(f"{name}.{t.task_id}: pool {t.pool}, want {p['pool']}")
+        if p["sla_seconds"] and dag.dagrun_timeout != datetime.timedelta(seconds=p["sla_seconds"]):
+            problems.append(f"{name}: dagrun_timeout {dag.dagrun_timeout}, want the sla {p['sla_seconds']} s")
+
+        for probe in PROBES:
+            interval = dag.timetable.infer_manual_data_interval(run_after=probe)
+            start, end = cjo_interval(p, interval.start, interval.end)
+            literal = literal_sql(project, start, end, cache)
+            for task_id in p["tasks"]:
+                task = dag.get_task(task_id)
+                got = rendered_text(dag, task, interval.start, interval.end)
+                want = expected_text(literal, manifest, task_id)
+                COUNTS["rendered tasks"] += 1
+                if got != want:
+                    problems.append(f"{name}.{task_id} at {probe}: Airflow renders\n{got}\nbut cjoc build --run-start {start} --run-end {end} writes\n{want}")
+            for w in p["waits"]:
+                problems += check_wait(bag, manifest, name, w, interval, end)
+    return problems
+
+
+def check_wait(bag, manifest, name, wait, interval, our_end) -> list[str]:
+    """The sensor asks for the upstream run whose cjo interval ends last at
+    or before ours."""
+    q = wait["pipeline"]
+    COUNTS["sensors"] += 1
+    sensor = bag.dags[name].get_task(f"wait.{q}")
+    logical = sensor.execution_date_fn(interval.start, data_interval_end=interval.end)
+    q_dag = bag.dags.get(q)
+    q_spec = manifest["pipelines"][q]
+    if q_dag is None:
+        return [f"{name}: waits for `{q}`, which is not an Airflow DAG"]
+    if sorted(sensor.external_task_ids) != sorted(wait["tasks"]):
+        return [f"{name}: wait.{q} watches {sorted(sensor.external_task_ids)}, the manifest says {wait['tasks']}"]
+    # Q's run at `logical`, and the one after it.
+    tt = q_dag.timetable
+    first = tt.infer_manual_data_interval(run_after=tt._get_next(logical)) if hasattr(tt, "_get_next") else None
+    if first is None or first.start != logical:
+        return [f"{name}: wait.{q} asks for {logical}, which is not a run of `{q}`"]
+    second = tt.infer_manual_data_interval(run_after=tt._get_next(first.end))
+    _, end_first = cjo_interval(q_spec, first.start, first.end)
+    _, end_second = cjo_interval(q_spec, second.start, second.end)
+    if not (end_first <= our_end < end_second):
+        return [f"{name}: wait.{q} asks for the run of {logical} (data to {end_first}); this run's data ends {our_end}, the next run of `{q}` ends {end_second}"]
+    return []
+
+
+def main(args: list[str]) -> int:
+    if not args:
+        print(__doc__)
+        return 2
+    cache: dict = {}
+    problems: list[str] = []
+    dags = 0
+    for arg in args:
+        build, _, project = arg.partition("=")
+        build, project = Path(build), Path(project)
+        manifest = json.loads((build / "manifest.json").read_text())
+        dags += sum("airflow" in p["orchestrators"] for p in manifest["pipelines"].values())
+        found = check_project(build, project, cache)
+        problems += [f"{project.name}: {p}" for p in found]
+    for p in problems:
+        print(f"FAIL {p}\n")
+    print(f"Airflow {airflow.__version__}: {dags} DAG file(s) from {len(args)} project(s), "
+          f"{len(PROBES)} data intervals each ({COUNTS['rendered tasks']} task renderings equal to cjoc build's SQL, "
+          f"{COUNTS['sensors']} sensor checks): {'all agree' if not problems else f'{len(problems)} problem(s)'}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
