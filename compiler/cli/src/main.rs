@@ -147,6 +147,9 @@ enum Command {
         #[command(subcommand)]
         command: SchemaCommand,
     },
+    /// Runs the language server over standard input and output (for
+    /// editors: diagnostics, hover, completion, rename, compiled SQL).
+    Lsp,
     /// Explains a diagnostic code, e.g. `cjoc explain E0201`.
     Explain {
         /// The code; omit it with `--list` to list every code.
@@ -237,6 +240,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Init { dir, name, target } => commands::init::run(&dir, name.as_deref(), &target),
         Command::Schema { command: SchemaCommand::Import { files } } => commands::schema::import(&files, color),
         Command::Explain { code, list } => commands::explain::run(code.as_deref(), list),
+        Command::Lsp => commands::lsp::run(),
     };
     ExitCode::from(code)
 }

@@ -7,6 +7,7 @@ pub mod describe;
 pub mod explain;
 pub mod fmt;
 pub mod init;
+pub mod lsp;
 pub mod schema;
 pub mod simulate;
 

@@ -1,0 +1,89 @@
+//! One analysed project: what every request is answered from. A snapshot
+//! is immutable; an edit makes a new one.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use cjo_codegen::time::Instant;
+use cjo_codegen::{Literals, RunInterval};
+use cjo_diagnostics::{Diagnostic, FileId};
+use cjo_project::{CONFIG_FILE, SourceFile, Workspace};
+use cjo_semantic::Analysis;
+use cjo_semantic::ide::Index;
+
+use crate::vfs::Overlay;
+
+/// The configuration given to a folder of `.cjo` files with no
+/// `cjo.toml` above it, so that a lone file is still checked.
+const DETACHED_CONFIG: &str = "[project]\nname = \"detached\"\n";
+
+/// A project loaded and analysed at one moment.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub root: PathBuf,
+    pub ws: Workspace,
+    pub analysis: Analysis,
+    pub index: Index,
+    /// Everything `cjoc check` reports, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The version of each open document the snapshot was made from.
+    pub versions: BTreeMap<PathBuf, i32>,
+    /// The root has no `cjo.toml`: a configuration was made up.
+    pub detached: bool,
+}
+
+impl Snapshot {
+    /// Loads and checks the project at `root` through `fs` (the open
+    /// documents in front of the disk). Fails only when the project file
+    /// cannot be read at all.
+    pub fn load(root: &Path, fs: &Overlay, versions: BTreeMap<PathBuf, i32>) -> Result<Snapshot, String> {
+        let config = root.join(CONFIG_FILE);
+        let detached = !fs.open.contains_key(&config) && !config.is_file();
+        let ws = if detached {
+            let mut fs = fs.clone();
+            fs.open.insert(config, DETACHED_CONFIG.to_string());
+            cjo_project::load(&fs, root)
+        } else {
+            cjo_project::load(fs, root)
+        }
+        .map_err(|e| e.to_string())?;
+        let analysis = cjo_semantic::analyze(&ws);
+        let mut diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+        // As `cjoc check`: a project without errors is also lowered, so
+        // that what the build would refuse is shown while editing.
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            diagnostics.extend(lowering_problems(&ws, &analysis));
+            diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+        let index = Index::new(&ws, &analysis);
+        Ok(Snapshot { root: root.to_path_buf(), ws, analysis, index, diagnostics, versions, detached })
+    }
+
+    /// The workspace file at `path`.
+    pub fn file(&self, path: &Path) -> Option<&SourceFile> {
+        self.ws.files.iter().find(|f| f.path == path)
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.file(path).map(|f| f.id)
+    }
+
+    /// The files diagnostics are published for: the project's own
+    /// (`cjo.toml` unless made up, `.cjo` files, catalog files).
+    pub fn published_files(&self) -> impl Iterator<Item = &SourceFile> {
+        self.ws.files.iter().filter(|f| match f.kind {
+            cjo_project::FileKind::Stdlib => false,
+            cjo_project::FileKind::Config => !self.detached,
+            _ => true,
+        })
+    }
+}
+
+/// What `cjoc build` would report for each model's own target, but for
+/// parameter values (given at build time); the same rule as `cjoc check`.
+fn lowering_problems(ws: &Workspace, analysis: &Analysis) -> Vec<Diagnostic> {
+    let run = RunInterval::day_before(Instant(0));
+    let binder = Literals { run, values: BTreeMap::new() };
+    let build = cjo_codegen::build(ws, analysis, &cjo_codegen::Options { targets: None, binder: &binder });
+    build.diagnostics.into_iter().filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect()
+}
