@@ -415,6 +415,25 @@ fn settings_problems(p: &Pipeline, all: &[Pipeline]) -> Vec<Diagnostic> {
             .with_help("a pipeline waits for another when it reads a model the other names in its `run`; cjo does not watch how sources are loaded"),
         );
     }
+    for w in &p.waits {
+        let Some(q) = all.iter().find(|q| q.name == w.pipeline) else { continue };
+        for o in p.orchestrators.iter().filter(|o| !q.orchestrators.contains(o)) {
+            let o = o.as_str();
+            out.push(
+                Diagnostic::error(
+                    codes::UNSCHEDULABLE,
+                    Span::new(p.file, p.name_range),
+                    format!("pipeline `{}` runs on {o} and waits for `{}`, which does not", p.name, q.name),
+                )
+                .with_label(format!("reads {}", w.tasks.first().map(String::as_str).unwrap_or("its output")))
+                .with_secondary(Span::new(q.file, q.name_range), format!("not scheduled on {o}"))
+                .with_help(format!(
+                    "add `{o}` to the `orchestrators` of `{}`, or remove it from this pipeline's",
+                    q.name
+                )),
+            );
+        }
+    }
     if p.orchestrators.contains(&Orchestrator::Digdag) {
         if let Schedule::Every { seconds } = p.schedule
             && p.schedule.cron().is_none()
