@@ -316,3 +316,17 @@ impl LanguageServer for Server {
         Ok(answer.await?.flatten())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_a_handler_is_an_error_answer() {
+        let answer = blocking(|| -> u8 { panic!("boom") }).await;
+        let error = answer.unwrap_err();
+        assert_eq!(error.code, ErrorCode::InternalError);
+        assert_eq!(error.message, "internal error in cjoc: boom");
+        assert_eq!(blocking(|| 7).await.unwrap(), 7);
+    }
+}
