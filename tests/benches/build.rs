@@ -9,7 +9,11 @@
 //!   text and `manifest.json`;
 //! - `pipeline`: what `cjoc build --target bigquery,redshift,trino` does
 //!   short of the disk: load, analyse, gather the diagnostics, build and
-//!   make the files.
+//!   make the files;
+//! - `schedulers`: with ten pipelines of 100 named models each (and the
+//!   100 models they read), on Airflow and Digdag: the second lowering
+//!   (own targets, run interval deferred) and every DAG file, workflow and
+//!   Digdag SQL file.
 
 // Test code: failing loudly is its job.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -64,6 +68,19 @@ fn build(c: &mut Criterion) {
     // Per dialect: a model file per model, a check file per check entry.
     assert!(files.len() > 3 * MODELS, "{} files", files.len());
 
+    let mut with_pipelines = fs.clone();
+    with_pipelines.insert("p/pipelines.cjo", pipelines());
+    let scheduled_ws = cjo_project::load(&with_pipelines, Path::new("p")).unwrap();
+    let scheduled_analysis = cjo_semantic::analyze(&scheduled_ws);
+    let check = cjo_codegen::build(
+        &scheduled_ws,
+        &scheduled_analysis,
+        &Options { targets: None, binder: &cjo_codegen::Deferred { literals: &binder } },
+    );
+    assert!(first_error(&check.diagnostics).is_none(), "{:?}", first_error(&check.diagnostics));
+    let scheduler_files = cjo_orchestrate::files(&scheduled_ws, &check);
+    assert_eq!(scheduler_files.keys().filter(|k| k.ends_with(".py")).count(), 10);
+
     let mut group = c.benchmark_group("build_10k_models_3_dialects");
     group.sample_size(10);
     group.bench_function("codegen", |b| b.iter(|| black_box(cjo_codegen::build(&ws, &analysis, black_box(&options)))));
@@ -82,7 +99,29 @@ fn build(c: &mut Criterion) {
             black_box((ws, analysis, built, files))
         })
     });
+    group.bench_function("schedulers", |b| {
+        let deferred = cjo_codegen::Deferred { literals: &binder };
+        let options = Options { targets: None, binder: &deferred };
+        b.iter(|| {
+            let scheduled = cjo_codegen::build(&scheduled_ws, &scheduled_analysis, black_box(&options));
+            black_box(cjo_orchestrate::files(&scheduled_ws, &scheduled))
+        })
+    });
     group.finish();
+}
+
+/// Ten pipelines, each naming 100 of the weekly models (which read the
+/// daily model before them), on both schedulers.
+fn pipelines() -> String {
+    let mut out = String::new();
+    for p in 0..10 {
+        let names: Vec<String> = (0..100).map(|i| format!("weekly_{}", p * 1000 + i * 10 + 9)).collect();
+        out.push_str(&format!(
+            "pipeline p{p} {{\n  schedule = daily at 06:00\n  run = [{}]\n  retries = 2\n  orchestrators = [airflow, digdag]\n}}\n\n",
+            names.join(", ")
+        ));
+    }
+    out
 }
 
 criterion_group!(benches, build);
