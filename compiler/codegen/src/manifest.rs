@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use cjo_project::Workspace;
+use cjo_project::{Dialect, Workspace};
 use cjo_semantic::{Analysis, RelationKind};
+use cjo_syntax::ast;
 
 use crate::dag::TaskKind;
 use crate::ident;
@@ -24,6 +25,10 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
     let mut nodes = serde_json::Map::new();
     let specs = items::models(ws);
     let source_tables = items::source_tables(ws);
+    let targets = own_targets(ws, &specs);
+    let target_of = |name: &str| {
+        targets.get(&name.to_ascii_lowercase()).copied().unwrap_or(ws.config.project.default_target).to_string()
+    };
     for (key, relation) in &analysis.relations {
         let columns: Vec<Value> = relation
             .columns
@@ -100,6 +105,7 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
                         "file": spec.and_then(|s| ws.file(s.file)).map(|f| {
                             f.path.strip_prefix(&ws.root).unwrap_or(&f.path).to_string_lossy().replace('\\', "/")
                         }),
+                        "target": target_of(&relation.name),
                         "materialized": materialized,
                         "tags": spec.map(|s| s.tags.clone()).unwrap_or_default(),
                         "relation": relations,
@@ -118,6 +124,9 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
             "kind": task.kind.as_str(),
             "name": task.name,
             "description": task.description,
+            // The warehouse it runs on in production (its model's or
+            // journey's; a source's checks run on the default target).
+            "target": target_of(&task.name),
             "sql": task.sql.iter().map(|(d, s)| (d.to_string(), s.path.clone())).collect::<BTreeMap<_, _>>(),
             "depends_on": task.depends_on,
             "pipelines": task.pipelines,
@@ -167,6 +176,27 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
         "parent_map": parent_map,
         "child_map": child_map,
     })
+}
+
+/// Each model's and journey's own warehouse, by lowercase name: its
+/// `target` (or the dialect of a `sql <dialect>` body), else the project's
+/// default.
+fn own_targets(ws: &Workspace, specs: &BTreeMap<String, items::ModelSpec<'_>>) -> BTreeMap<String, Dialect> {
+    let default = ws.config.project.default_target;
+    let mut out: BTreeMap<String, Dialect> =
+        specs.iter().filter_map(|(k, s)| s.dialects(None, default).first().map(|d| (k.clone(), *d))).collect();
+    for module in ws.user_modules() {
+        for item in &module.ast.items {
+            if let ast::Item::Journey(j) = item {
+                let own = j.settings.iter().find(|s| s.key.as_str() == "target").and_then(|s| match &s.value.kind {
+                    ast::ValueKind::Word(w) => Dialect::parse(w),
+                    _ => None,
+                });
+                out.insert(j.name.text.to_ascii_lowercase(), own.unwrap_or(default));
+            }
+        }
+    }
+    out
 }
 
 fn pipelines(ws: &Workspace, build: &Build) -> serde_json::Map<String, Value> {
