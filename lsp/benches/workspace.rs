@@ -82,7 +82,8 @@ impl Client {
     /// Waits for diagnostics of `uri` at `version`; their number.
     async fn diagnostics(&mut self, uri: &str, version: i64) -> usize {
         loop {
-            let message = tokio::time::timeout(Duration::from_secs(300), self.from_server.recv()).await.unwrap().unwrap();
+            let message =
+                tokio::time::timeout(Duration::from_secs(300), self.from_server.recv()).await.unwrap().unwrap();
             let (method, _, params) = message.into_parts();
             let params = params.unwrap_or_default();
             if method == "textDocument/publishDiagnostics" && params["uri"] == uri && params["version"] == version {
@@ -115,7 +116,12 @@ fn main() {
     let rounds = if quick { 5 } else { 30 };
     let root = std::env::temp_dir().join(format!("cjo-lsp-bench-{}", std::process::id()));
     let (path, text) = generate(&root);
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_stack_size(64 << 20).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_stack_size(64 << 20)
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let (service, socket) = cjo_lsp::service();
         let (tx, from_server) = mpsc::unbounded_channel();
