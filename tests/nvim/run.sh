@@ -14,7 +14,7 @@ if ! command -v nvim >/dev/null 2>&1; then
 fi
 cjoc="${CJOC:-$root/target/debug/cjoc}"
 [ -x "$cjoc" ] || (cd "$root" && cargo build -q -p cjoc)
-export CJOC="$cjoc"
+export CJOC="$(cd "$(dirname "$cjoc")" && pwd)/$(basename "$cjoc")"
 export CJO_FILE="$root/examples/video_watch/core.cjo"
 # A private, empty configuration: the user's init.lua must not interfere.
 export XDG_CONFIG_HOME="$(mktemp -d)" XDG_DATA_HOME="$(mktemp -d)" XDG_STATE_HOME="$(mktemp -d)"
