@@ -205,7 +205,8 @@ fn pipelines(ws: &Workspace, build: &Build) -> serde_json::Map<String, Value> {
         let file = ws
             .file(p.file)
             .map(|f| f.path.strip_prefix(&ws.root).unwrap_or(&f.path).to_string_lossy().replace('\\', "/"));
-        let edges: Vec<[&str; 2]> = p.edges(&build.dag.tasks).map(|(task, upstream)| [upstream, task]).collect();
+        let edges: Vec<[&str; 2]> =
+            p.edges(&build.dag.tasks).into_iter().map(|(task, upstream)| [upstream, task]).collect();
         let files: BTreeMap<&str, String> = p
             .orchestrators
             .iter()

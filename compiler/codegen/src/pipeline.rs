@@ -170,17 +170,19 @@ pub struct Places {
 }
 
 impl Pipeline {
-    /// This pipeline's dependencies among its own tasks: `(task, upstream)`.
-    pub fn edges<'a>(&'a self, tasks: &'a BTreeMap<String, Task>) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    /// This pipeline's dependencies among its own tasks: `(task, upstream)`,
+    /// in task order.
+    pub fn edges<'a>(&'a self, tasks: &'a BTreeMap<String, Task>) -> Vec<(&'a str, &'a str)> {
         let members: BTreeSet<&str> = self.tasks.iter().map(String::as_str).collect();
-        self.tasks.iter().flat_map(move |id| {
-            let deps = tasks.get(id).map(|t| &t.depends_on);
-            let members = members.clone();
-            deps.into_iter()
-                .flatten()
-                .filter(move |d| members.contains(d.as_str()))
-                .map(move |d| (id.as_str(), d.as_str()))
-        })
+        let mut out = Vec::new();
+        for id in &self.tasks {
+            for d in tasks.get(id).into_iter().flat_map(|t| &t.depends_on) {
+                if members.contains(d.as_str()) {
+                    out.push((id.as_str(), d.as_str()));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -212,27 +214,6 @@ pub fn resolve(ws: &Workspace, tasks: &BTreeMap<String, Task>, order: &[String])
     let mut problems = wait_cycles(&pipelines);
     problems.extend(pipelines.iter().flat_map(|p| settings_problems(p, &pipelines)));
     (pipelines, problems)
-}
-
-/// The pipelines that run each task, by task id (what `Task::pipelines`
-/// holds).
-pub fn runs(ws: &Workspace, tasks: &BTreeMap<String, Task>) -> BTreeMap<String, BTreeSet<String>> {
-    let mut named = BTreeMap::new();
-    for module in ws.user_modules() {
-        for item in &module.ast.items {
-            if let ast::Item::Pipeline(p) = item {
-                let run = get(&p.settings, "run").map(|s| words(&s.value)).unwrap_or_default();
-                named.insert(p.name.text.clone(), named_tasks(&run, tasks));
-            }
-        }
-    }
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (pipeline, ids) in membership(&named, tasks) {
-        for id in ids {
-            out.entry(id).or_default().insert(pipeline.clone());
-        }
-    }
-    out
 }
 
 /// The task ids of the models and journeys `run` names.

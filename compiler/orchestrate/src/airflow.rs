@@ -167,9 +167,8 @@ fn sql_constants(f: &mut String, steps: &[Step<'_>]) {
     for s in steps {
         let statements: Vec<String> = s.statements.iter().map(|st| jinja(st)).collect();
         let value = match (s.dialect, s.run) {
-            // One script: BigQuery runs it as one job.
-            (Dialect::BigQuery, _) => python(&(statements.join(";\n") + "\n")),
-            (_, Run::ExpectZero) => python(&(statements.join(";\n") + "\n")),
+            // One script: BigQuery runs it as one job; a check is one query.
+            (Dialect::BigQuery, _) | (_, Run::ExpectZero) => python(&(statements.join(";\n") + "\n")),
             _ => {
                 let items: Vec<String> =
                     statements.iter().map(|st| format!("        {},", python(&(st.clone() + "\n")))).collect();
