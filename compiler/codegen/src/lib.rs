@@ -14,6 +14,7 @@
 pub mod checks;
 pub mod cjo_expr;
 pub mod dag;
+pub mod feed;
 pub mod graph;
 pub mod ident;
 pub mod items;

@@ -9,6 +9,7 @@ use cjo_semantic::{Analysis, BodyMap};
 use cjo_syntax::ast;
 
 use crate::dag::{Dag, Task, TaskKind, TaskSql};
+use crate::feed;
 use crate::items::{self, Materialized, ModelSpec};
 use crate::materialize::{self, Destination, Problem};
 use crate::params::{Binder, Param};
@@ -119,7 +120,12 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
         })
         .collect();
     let dag = Dag::new(tasks);
-    let (pipelines, problems) = pipeline::resolve(ws, &dag.tasks, &dag.order);
+    let (mut pipelines, mut problems) = pipeline::resolve(ws, &dag.tasks, &dag.order);
+    for p in &mut pipelines {
+        let watch = feed::watched(ws, analysis, p, &dag.tasks, &lowering.tables, options.binder);
+        p.feeds = watch.feeds;
+        problems.extend(pipeline::late_rule_problems(p, &watch.unwatched));
+    }
     let mut dag = dag;
     for p in &pipelines {
         for id in &p.tasks {

@@ -243,6 +243,13 @@ fn pipelines(ws: &Workspace, build: &Build) -> serde_json::Map<String, Value> {
                     "tasks": w.tasks,
                     "needed_by": w.needed_by,
                 })).collect::<Vec<_>>(),
+                "feeds": p.feeds.iter().map(|f| json!({
+                    "id": f.id,
+                    "source": format!("source.{}", f.source),
+                    "time_column": f.time_column,
+                    "target": f.dialect.as_str(),
+                    "needed_by": f.needed_by,
+                })).collect::<Vec<_>>(),
                 "files": files,
             }),
         );

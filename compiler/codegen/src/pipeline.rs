@@ -157,6 +157,8 @@ pub struct Pipeline {
     pub tasks: Vec<String>,
     /// The pipelines it waits for, by name.
     pub waits: Vec<Wait>,
+    /// The sources it waits on (only with a late-input rule).
+    pub feeds: Vec<crate::feed::Feed>,
     /// Where some settings are written, for messages.
     pub places: Places,
 }
@@ -383,19 +385,6 @@ fn settings_problems(p: &Pipeline, all: &[Pipeline]) -> Vec<Diagnostic> {
             .with_help("add `start_date = \"2026-01-01\"` (the first interval to run), or remove `catchup = true`"),
         );
     }
-    if p.waits.is_empty()
-        && let Some(range) = p.places.late_rule
-    {
-        out.push(
-            Diagnostic::warning(
-                codes::LATE_RULE_WITHOUT_UPSTREAM,
-                Span::new(p.file, range),
-                format!("pipeline `{}` waits for no other pipeline: this setting has no effect", p.name),
-            )
-            .with_label("nothing to be late")
-            .with_help("a pipeline waits for another when it reads a model the other names in its `run`; cjo does not watch how sources are loaded"),
-        );
-    }
     for w in &p.waits {
         let Some(q) = all.iter().find(|q| q.name == w.pipeline) else { continue };
         for o in p.orchestrators.iter().filter(|o| !q.orchestrators.contains(o)) {
@@ -450,6 +439,38 @@ fn settings_problems(p: &Pipeline, all: &[Pipeline]) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// W0004: a late-input rule on a pipeline with nothing that can be late
+/// (once its feeds are known).
+/// `unwatched`: the sources it reads without a `time_column`, with their
+/// timestamp columns.
+pub fn late_rule_problems(p: &Pipeline, unwatched: &[(String, Vec<String>)]) -> Option<Diagnostic> {
+    let range = p.places.late_rule?;
+    if !p.waits.is_empty() || !p.feeds.is_empty() {
+        return None;
+    }
+    let listed = |names: Vec<&str>| names.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    let help = match unwatched.iter().find(|(_, ts)| !ts.is_empty()) {
+        Some((source, timestamps)) => format!(
+            "to wait until a source's rows for the run have arrived, name the column that tells: `time_column = {}` inside `source {source} = \"…\" {{ … }}`",
+            timestamps.first().map(String::as_str).unwrap_or_default(),
+        ),
+        None if !unwatched.is_empty() => format!(
+            "it reads {}, with no timestamp column to tell when a run's rows have arrived; remove the setting",
+            listed(unwatched.iter().map(|(s, _)| s.as_str()).collect())
+        ),
+        None => "it reads no source and no other pipeline's models; remove the setting".to_string(),
+    };
+    Some(
+        Diagnostic::warning(
+            codes::LATE_RULE_WITHOUT_UPSTREAM,
+            Span::new(p.file, range),
+            format!("pipeline `{}` reads nothing it can watch for lateness: this setting has no effect", p.name),
+        )
+        .with_label("nothing to be late")
+        .with_help(help),
+    )
 }
 
 /// The `session_time` of `upstream`'s Digdag session that `p`'s session
@@ -527,6 +548,7 @@ fn settings(ws: &Workspace, file: FileId, p: &ast::Pipeline) -> Pipeline {
         run: get(s, "run").map(|v| words(&v.value)).unwrap_or_default(),
         tasks: Vec::new(),
         waits: Vec::new(),
+        feeds: Vec::new(),
         places: Places {
             schedule: get(s, "schedule").map(|v| v.value.range),
             late_rule: get(s, "on_late_upstream").or_else(|| get(s, "upstream_timeout")).map(|v| v.key.range),

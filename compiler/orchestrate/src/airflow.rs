@@ -16,6 +16,7 @@
 use std::fmt::Write;
 
 use cjo_codegen::RunValue;
+use cjo_codegen::feed::Feed;
 use cjo_codegen::params::render;
 use cjo_codegen::pipeline::{LateRule, Pipeline, Schedule};
 use cjo_project::{AirflowConfig, Dialect};
@@ -34,7 +35,12 @@ pub fn dag_file(cx: &Context<'_>, p: &Pipeline) -> String {
     imports(&mut f, cx, p, &steps);
     interval_functions(&mut f, p);
     upstream_functions(&mut f, cx, p);
-    sql_constants(&mut f, &steps);
+    if !p.feeds.is_empty() {
+        f.push_str(
+            "\ndef _on_time(late):\n    \"\"\"A feed's query counts 1 while the source is behind the run's end.\"\"\"\n    return late is not None and int(late) == 0\n\n",
+        );
+    }
+    sql_constants(&mut f, p, &steps);
     dag(&mut f, cx, p, &steps);
     f
 }
@@ -72,6 +78,9 @@ fn imports(f: &mut String, cx: &Context<'_>, p: &Pipeline, steps: &[Step<'_>]) {
     }
     if uses(Dialect::BigQuery) {
         f.push_str("from airflow.providers.google.cloud.operators.bigquery import BigQueryInsertJobOperator\n");
+    }
+    if !p.feeds.is_empty() {
+        f.push_str("from airflow.providers.common.sql.sensors.sql import SqlSensor\n");
     }
     if !p.waits.is_empty() {
         f.push_str(
@@ -162,8 +171,11 @@ fn upstream_functions(f: &mut String, cx: &Context<'_>, p: &Pipeline) {
     }
 }
 
-fn sql_constants(f: &mut String, steps: &[Step<'_>]) {
+fn sql_constants(f: &mut String, p: &Pipeline, steps: &[Step<'_>]) {
     f.push_str("\n# The SQL of each task, as `cjoc build` compiled it.\nSQL = {\n");
+    for feed in &p.feeds {
+        let _ = writeln!(f, "    {}: {},", python(&feed.id), python(&(jinja(&feed.late) + "\n")));
+    }
     for s in steps {
         let statements: Vec<String> = s.statements.iter().map(|st| jinja(st)).collect();
         let value = match (s.dialect, s.run) {
@@ -214,6 +226,9 @@ fn dag(f: &mut String, cx: &Context<'_>, p: &Pipeline, steps: &[Step<'_>]) {
     for w in &p.waits {
         sensor(f, p, w);
     }
+    for feed in &p.feeds {
+        feed_sensor(f, cx, p, feed);
+    }
     for s in steps {
         operator(f, cx, p, s);
     }
@@ -226,16 +241,60 @@ fn dag(f: &mut String, cx: &Context<'_>, p: &Pipeline, steps: &[Step<'_>]) {
             let _ = writeln!(f, "    t[{}] >> t[{}]", python(&format!("wait.{}", w.pipeline)), python(id));
         }
     }
+    for feed in &p.feeds {
+        for id in &feed.needed_by {
+            let _ = writeln!(f, "    t[{}] >> t[{}]", python(&feed.id), python(id));
+        }
+    }
+}
+
+/// What a late input does to the run, for a comment.
+fn rule_text(rule: LateRule) -> &'static str {
+    match rule {
+        LateRule::Skip => "`skip`: when it is late, this run's tasks are skipped",
+        LateRule::Wait => "`wait`: when it is late, this run goes on with what is there",
+        LateRule::Fail => "`fail`: when it is late, this run fails",
+    }
+}
+
+/// Polls the source until it holds a row at or after the run's end.
+fn feed_sensor(f: &mut String, cx: &Context<'_>, p: &Pipeline, feed: &Feed) {
+    let id = python(&feed.id);
+    let hook_params = match feed.dialect {
+        Dialect::BigQuery => {
+            let location = cx.bigquery_location().map(|l| format!(", \"location\": {}", python(l))).unwrap_or_default();
+            format!("        hook_params={{\"use_legacy_sql\": False{location}}},\n")
+        }
+        _ => String::new(),
+    };
+    let _ = write!(
+        f,
+        "\n    # Waits until `{source}` holds rows at or after this run's end (its\n    # `{column}`); on_late_upstream = {rule}.\n    t[{id}] = SqlSensor(\n        task_id={id},\n        conn_id={conn},\n        sql=SQL[{id}],\n{hook_params}        success=_on_time,\n        mode=\"reschedule\",\n        poke_interval=60,\n        timeout={timeout},\n        soft_fail={soft},\n        retries=0,\n    )\n",
+        source = feed.source,
+        column = feed.time_column,
+        rule = rule_text(p.on_late_upstream),
+        conn = python(&connection(cx, feed.dialect)),
+        timeout = p.upstream_timeout_seconds,
+        soft = if p.on_late_upstream == LateRule::Fail { "False" } else { "True" },
+    );
+}
+
+/// The Airflow connection of a warehouse: `cjo.toml`'s, else the
+/// provider's default.
+fn connection(cx: &Context<'_>, dialect: Dialect) -> String {
+    cx.ws
+        .config
+        .orchestrators
+        .airflow
+        .as_ref()
+        .and_then(|a| a.connections.get(&dialect).cloned())
+        .unwrap_or_else(|| AirflowConfig::default_connection(dialect).to_string())
 }
 
 fn sensor(f: &mut String, p: &Pipeline, w: &cjo_codegen::pipeline::Wait) {
     let id = format!("wait.{}", w.pipeline);
     let tasks: Vec<String> = w.tasks.iter().map(|t| python(t)).collect();
-    let rule = match p.on_late_upstream {
-        LateRule::Skip => "`skip`: when it is late, this run's tasks are skipped",
-        LateRule::Wait => "`wait`: when it is late, this run goes on with what is there",
-        LateRule::Fail => "`fail`: when it is late, this run fails",
-    };
+    let rule = rule_text(p.on_late_upstream);
     let _ = write!(
         f,
         "\n    # Waits for `{q}` (on_late_upstream = {rule}).\n    t[{id}] = ExternalTaskSensor(\n        task_id={id},\n        external_dag_id={q_py},\n        external_task_ids=[{tasks}],\n        execution_date_fn=_{fn_name}_run,\n        allowed_states=[\"success\"],\n        failed_states=[\"failed\", \"upstream_failed\"],\n        mode=\"reschedule\",\n        poke_interval=60,\n        timeout={timeout},\n        soft_fail={soft},\n        retries=0,\n    )\n",
@@ -251,15 +310,7 @@ fn sensor(f: &mut String, p: &Pipeline, w: &cjo_codegen::pipeline::Wait) {
 
 fn operator(f: &mut String, cx: &Context<'_>, p: &Pipeline, s: &Step<'_>) {
     let id = python(&s.task.id);
-    let conn = cx
-        .ws
-        .config
-        .orchestrators
-        .airflow
-        .as_ref()
-        .and_then(|a| a.connections.get(&s.dialect).cloned())
-        .unwrap_or_else(|| AirflowConfig::default_connection(s.dialect).to_string());
-    let conn = python(&conn);
+    let conn = python(&connection(cx, s.dialect));
     let mut extra = Vec::new();
     if let Some(d) = &s.task.description {
         extra.push(format!("doc_md={}", python(d)));
@@ -268,7 +319,9 @@ fn operator(f: &mut String, cx: &Context<'_>, p: &Pipeline, s: &Step<'_>) {
         // A tick reads the state the previous tick left.
         extra.push("depends_on_past=True".into());
     }
-    let reads_late = p.on_late_upstream == LateRule::Wait && p.waits.iter().any(|w| w.needed_by.contains(&s.task.id));
+    let reads_late = p.on_late_upstream == LateRule::Wait
+        && (p.waits.iter().any(|w| w.needed_by.contains(&s.task.id))
+            || p.feeds.iter().any(|feed| feed.needed_by.contains(&s.task.id)));
     if reads_late {
         // Runs when the wait was skipped (late upstream), not when it failed.
         extra.push("trigger_rule=\"none_failed\"".into());

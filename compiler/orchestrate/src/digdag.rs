@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use cjo_codegen::RunValue;
+use cjo_codegen::feed::Feed;
 use cjo_codegen::params::render;
 use cjo_codegen::pipeline::{LateRule, Pipeline, Schedule, digdag_session};
 use cjo_project::Dialect;
@@ -59,6 +60,11 @@ pub fn workflow(cx: &Context<'_>, p: &Pipeline) -> (String, BTreeMap<String, Str
             );
         }
     }
+    for feed in &p.feeds {
+        let path = format!("sql/{}/{}.{}.sql", feed.dialect, p.name, feed.id);
+        feed_task(&mut f, p, feed, &path);
+        sql.insert(format!("digdag/{path}"), feed_file(p, feed));
+    }
     for s in &steps {
         let after: Vec<String> = cx
             .build
@@ -74,6 +80,12 @@ pub fn workflow(cx: &Context<'_>, p: &Pipeline) -> (String, BTreeMap<String, Str
                     .iter()
                     .filter(|w| w.needed_by.contains(&s.task.id))
                     .map(|w| yaml(&format!("+wait.{}", w.pipeline))),
+            )
+            .chain(
+                p.feeds
+                    .iter()
+                    .filter(|feed| feed.needed_by.contains(&s.task.id))
+                    .map(|feed| yaml(&format!("+{}", feed.id))),
             )
             .collect();
         let _ = writeln!(f, "\n  +{}:", s.task.id);
@@ -122,7 +134,7 @@ fn schedule(f: &mut String, p: &Pipeline) {
         },
     };
     let _ = writeln!(f, "schedule:\n  {line}");
-    if p.on_late_upstream == LateRule::Skip && !p.waits.is_empty() {
+    if p.on_late_upstream == LateRule::Skip && (!p.waits.is_empty() || !p.feeds.is_empty()) {
         let _ = writeln!(
             f,
             "  # on_late_upstream = skip: a session starting more than upstream_timeout\n  # late is skipped.\n  skip_delayed_by: {}",
@@ -142,11 +154,11 @@ fn task(f: &mut String, s: &Step<'_>, path: &str) {
             // The statements hold their own `BEGIN … COMMIT`.
             writeln!(f, "    redshift>: {}\n    strict_transaction: false", yaml(path))
         }
-        (Dialect::Redshift, Run::ExpectZero) => writeln!(
+        (Dialect::Redshift, Run::ExpectZero) => redshift_expect_zero(
             f,
-            "    +query:\n      redshift>: {}\n      strict_transaction: false\n      store_last_results: first\n    +assert:\n      if>: ${{redshift.last_results.failures != 0}}\n      _do:\n        fail>: {}",
-            yaml(path),
-            yaml(&format!("{}: ${{redshift.last_results.failures}} failing row(s)", s.task.id))
+            path,
+            "failures",
+            &format!("{}: ${{redshift.last_results.failures}} failing row(s)", s.task.id),
         ),
         (Dialect::Trino, run) => {
             let mode = if run == Run::ExpectZero { " --expect-zero" } else { "" };
@@ -157,6 +169,78 @@ fn task(f: &mut String, s: &Step<'_>, path: &str) {
             out
         }
     };
+}
+
+/// A Redshift query whose `column` must be 0, else the task fails with
+/// `message`.
+fn redshift_expect_zero(f: &mut String, path: &str, column: &str, message: &str) -> std::fmt::Result {
+    writeln!(
+        f,
+        "    +query:\n      redshift>: {}\n      strict_transaction: false\n      store_last_results: first\n    +assert:\n      if>: ${{redshift.last_results.{column} != 0}}\n      _do:\n        fail>: {}",
+        yaml(path),
+        yaml(message)
+    )
+}
+
+/// Polls a source until it holds rows at or after the session's end: the
+/// task fails while the feed is behind, and `_retry` runs it again until
+/// `upstream_timeout` has passed. Digdag has no skipped state: with `skip`
+/// (as with `fail`) the session then fails without running the readers;
+/// with `wait` the query itself gives up at the deadline, and the readers
+/// run with what is there.
+fn feed_task(f: &mut String, p: &Pipeline, feed: &Feed, path: &str) {
+    let (interval, limit) = poll(p.upstream_timeout_seconds);
+    let _ = writeln!(
+        f,
+        "\n  # Waits until `{}` holds rows at or after this session's end (its\n  # `{}`), polling every {interval} s; on_late_upstream = {}.\n  +{}:\n    _retry:\n      limit: {limit}\n      interval: {interval}\n      interval_type: constant",
+        feed.source,
+        feed.time_column,
+        p.on_late_upstream.as_str(),
+        feed.id
+    );
+    let message = format!("cjo: source {} has no rows at or after the session's end yet", feed.source);
+    let _ = match feed.dialect {
+        Dialect::BigQuery => writeln!(f, "    bq>: {}", yaml(path)),
+        Dialect::Redshift => redshift_expect_zero(f, path, "late", &message),
+        Dialect::Trino => {
+            let mut out = writeln!(f, "    sh>: {}", yaml(&format!("sh cjo_trino.sh {path} --expect-zero")));
+            out = out.and_then(|()| writeln!(f, "    {}: {}", env_name(RunValue::End), yaml(&template(RunValue::End))));
+            out
+        }
+    };
+}
+
+/// How often, and how many times, a feed is polled within `timeout`.
+fn poll(timeout: u64) -> (u64, u64) {
+    let interval = timeout.clamp(60, 300);
+    (interval, timeout.div_ceil(interval).max(1))
+}
+
+/// A feed's SQL file: the query counting 1 while the source is behind (on
+/// BigQuery, an `ASSERT` that fails the job).
+fn feed_file(p: &Pipeline, feed: &Feed) -> String {
+    let query = if p.on_late_upstream == LateRule::Wait { &feed.late_until_deadline } else { &feed.late };
+    let statement = match feed.dialect {
+        Dialect::BigQuery => format!(
+            "ASSERT ({query}) = 0 AS {}",
+            cjo_codegen::literal::string(
+                &format!("cjo: source {} has no rows at or after the session's end yet", feed.source),
+                Dialect::BigQuery
+            )
+        ),
+        _ => query.clone(),
+    };
+    let mut out = format!(
+        "-- {} of pipeline {}: generated by cjoc from the project's .cjo files; do not edit.\n",
+        feed.id, p.name
+    );
+    let text = match feed.dialect {
+        Dialect::Trino => render(&statement, str::to_string, |v| format!("__{}__", env_name(v))),
+        _ => render(&statement, escape_digdag, template),
+    };
+    out.push_str(&text);
+    out.push_str(";\n");
+    out
 }
 
 /// The SQL file of a step: Digdag renders `${…}` in `bq>` and `redshift>`
@@ -293,5 +377,8 @@ mod tests {
         assert_eq!(digdag_duration(5400), "90m");
         assert_eq!(digdag_duration(7200), "2h");
         assert_eq!(escape_digdag("select '${x}'"), "select '${'$'}{x}'");
+        assert_eq!(poll(3600), (300, 12));
+        assert_eq!(poll(30), (60, 1));
+        assert_eq!(poll(1000), (300, 4));
     }
 }

@@ -41,7 +41,11 @@ pub enum Shape {
 /// A setting's key, its shape, and a one-line description for messages.
 pub type Spec = (&'static str, Shape, &'static str);
 
-pub const SOURCE: &[Spec] = &[("time_column", Shape::Name, "the event time column, for journeys")];
+pub const SOURCE: &[Spec] = &[(
+    "time_column",
+    Shape::Name,
+    "the event time column: a journey's event time, and what a pipeline with a late-input rule watches",
+)];
 
 pub const MODEL: &[Spec] = &[
     ("materialized", Shape::Materialized, "`view`, `table` or `incremental(unique_key = [..], lookback = 3 days)`"),
