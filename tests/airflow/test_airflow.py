@@ -16,7 +16,13 @@ with `manifest.json` and `airflow/`. For each:
    is, statement for statement, what `cjoc build --run-start S --run-end E`
    writes for the interval cjo documents for that schedule (the calendar
    day before for `daily at HH:MM`, else the data interval).
-4. Each sensor's upstream function picks the upstream run whose interval
+4. Each source feed the manifest lists is a `SqlSensor` (reschedule mode,
+   `timeout = upstream_timeout`, soft-failing unless the rule is `fail`)
+   upstream of the tasks that read it (which, with `wait`, run when it was
+   skipped); its query, rendered by Airflow for each data interval, is
+   written to $CJO_FEED_DUMP for tests/python/test_feeds.py to run on
+   DuckDB.
+5. Each sensor's upstream function picks the upstream run whose interval
    ends last at or before this run's end.
 
 The project folder of a build is read from the manifest's `project.root`
@@ -46,7 +52,7 @@ except ImportError:  # Airflow 2
 
 CJOC = os.environ.get("CJOC", "target/debug/cjoc")
 # What was compared, for the summary line.
-COUNTS = {"rendered tasks": 0, "sensors": 0}
+COUNTS = {"rendered tasks": 0, "sensors": 0, "feeds": 0}
 # A few moments to render each schedule at: around midnight and a DST
 # change in Europe, and a month end.
 PROBES = [
@@ -108,6 +114,8 @@ def rendered_text(dag, task, start, end) -> str:
 
     if hasattr(task, "configuration"):  # BigQueryInsertJobOperator: one script
         return render(task.configuration["query"]["query"]) + ";\n"
+    if hasattr(task, "python_callable"):  # a BigQuery feed's PythonSensor
+        return render(task.op_kwargs["sql"]) + ";\n"
     sql = task.sql
     if isinstance(sql, str):  # SQLValueCheckOperator: one query
         return render(sql) + ";\n"
@@ -129,12 +137,14 @@ def check_project(build: Path, project: Path, cache: dict) -> list[str]:
             problems.append(f"{name}: no DAG `{name}` in {build / 'airflow'}")
             continue
         waits = {f"wait.{w['pipeline']}": w for w in p["waits"]}
-        want_tasks = set(p["tasks"]) | set(waits)
+        feeds = {f["id"]: f for f in p["feeds"]}
+        want_tasks = set(p["tasks"]) | set(waits) | set(feeds)
         got_tasks = set(dag.task_ids)
         if got_tasks != want_tasks:
             problems.append(f"{name}: tasks differ: extra {sorted(got_tasks - want_tasks)}, missing {sorted(want_tasks - got_tasks)}")
         want_edges = {tuple(e) for e in p["edges"]}
         want_edges |= {(w, t) for w, spec in waits.items() for t in spec["needed_by"]}
+        want_edges |= {(f, t) for f, spec in feeds.items() for t in spec["needed_by"]}
         got_edges = {(t.task_id, d) for t in dag.tasks for d in t.downstream_task_ids}
         if got_edges != want_edges:
             problems.append(f"{name}: edges differ: extra {sorted(got_edges - want_edges)}, missing {sorted(want_edges - got_edges)}")
@@ -142,8 +152,10 @@ def check_project(build: Path, project: Path, cache: dict) -> list[str]:
             problems.append(f"{name}: catchup is {dag.catchup}, the manifest says {p['catchup']}")
         if dag.max_active_runs != 1:
             problems.append(f"{name}: max_active_runs is {dag.max_active_runs}")
+        for f, spec in feeds.items():
+            problems += check_feed_sensor(dag, p, spec)
         for t in dag.tasks:
-            if t.task_id in waits:
+            if t.task_id in waits or t.task_id in feeds:
                 continue
             if t.retries != p["retries"] or t.retry_delay.total_seconds() != p["retry_delay_seconds"]:
                 problems.append(f"{name}.{t.task_id}: retries {t.retries}/{t.retry_delay}, want {p['retries']}/{p['retry_delay_seconds']}s")
@@ -165,7 +177,98 @@ def check_project(build: Path, project: Path, cache: dict) -> list[str]:
                     problems.append(f"{name}.{task_id} at {probe}: Airflow renders\n{got}\nbut cjoc build --run-start {start} --run-end {end} writes\n{want}")
             for w in p["waits"]:
                 problems += check_wait(bag, manifest, name, w, interval, end)
+            for f, spec in feeds.items():
+                COUNTS["feeds"] += 1
+                sql = rendered_text(dag, dag.get_task(f), interval.start, interval.end).strip().removesuffix(";")
+                dump_feed(name, spec, sql, end)
     return problems
+
+
+def check_feed_sensor(dag, p: dict, feed: dict) -> list[str]:
+    """A feed's sensor, as the manifest and the late-input rule say."""
+    sensor = dag.get_task(feed["id"])
+    where = f"{dag.dag_id}.{feed['id']}"
+    problems = []
+    want_class = "PythonSensor" if feed["target"] == "bigquery" else "SqlSensor"
+    if type(sensor).__name__ != want_class:
+        problems.append(f"{where} is a {type(sensor).__name__}, not a {want_class}")
+        return problems
+    if sensor.mode != "reschedule" or sensor.timeout != p["upstream_timeout_seconds"]:
+        problems.append(f"{where}: mode {sensor.mode}, timeout {sensor.timeout}; want reschedule, {p['upstream_timeout_seconds']}")
+    if sensor.soft_fail != (p["on_late_upstream"] != "fail"):
+        problems.append(f"{where}: soft_fail {sensor.soft_fail} with on_late_upstream = {p['on_late_upstream']}")
+    if p["on_late_upstream"] == "wait":
+        for t in feed["needed_by"]:
+            rule = dag.get_task(t).trigger_rule
+            rule = str(getattr(rule, "value", rule))
+            if rule != "none_failed":
+                problems.append(f"{dag.dag_id}.{t} reads a feed that may be skipped, but its trigger rule is {rule}")
+    if feed["target"] == "bigquery":
+        return problems + check_bigquery_callable(sensor, where)
+    # The sensor's connection, of the usual type for the warehouse, gives
+    # the provider's SQL hook.
+    os.environ[f"AIRFLOW_CONN_{sensor.conn_id.upper()}"] = CONNECTION_URI[feed["target"]]
+    try:
+        hook = sensor._get_hook()
+    except Exception as e:  # noqa: BLE001 - reported
+        problems.append(f"{where}: no SQL hook from a {feed['target']} connection: {e}")
+    else:
+        if type(hook).__name__ != HOOK[feed["target"]]:
+            problems.append(f"{where}: the hook is a {type(hook).__name__}, want {HOOK[feed['target']]}")
+    if sensor.success(0) is not True or sensor.success(1) is not False:
+        problems.append(f"{where}: success() does not read the query's 0 as on time and 1 as late")
+    return problems
+
+
+def check_bigquery_callable(sensor, where: str) -> list[str]:
+    """The BigQuery feed's callable runs its query with a standard-SQL hook
+    on the sensor's connection (the hook's `get_records` stands in for
+    BigQuery) and reads 0 as on time, 1 and no rows as late."""
+    from airflow.providers.google.cloud.hooks.bigquery import BigQueryHook
+
+    conn_id = sensor.op_kwargs["gcp_conn_id"]
+    os.environ[f"AIRFLOW_CONN_{conn_id.upper()}"] = CONNECTION_URI["bigquery"]
+    seen = []
+    original = BigQueryHook.get_records
+    problems = []
+    try:
+        for rows, want in [([[0]], True), ([[1]], False), ([], False)]:
+            def get_records(self, sql, *args, _rows=rows, **kwargs):
+                seen.append((self.use_legacy_sql, self.gcp_conn_id, sql))
+                return _rows
+            BigQueryHook.get_records = get_records
+            got = sensor.python_callable(**{**sensor.op_kwargs, "sql": "SELECT 1"})
+            if got is not want:
+                problems.append(f"{where}: the callable says {got} for rows {rows}, want {want}")
+    except Exception as e:  # noqa: BLE001 - reported
+        problems.append(f"{where}: the callable fails: {e}")
+    finally:
+        BigQueryHook.get_records = original
+    if any(legacy is not False or conn != conn_id for legacy, conn, _ in seen):
+        problems.append(f"{where}: the hook runs legacy SQL or another connection: {seen}")
+    return problems
+
+
+CONNECTION_URI = {
+    "bigquery": "google-cloud-platform://",
+    "redshift": "redshift://user:secret@redshift.example.com:5439/dev",
+    "trino": "trino://user@trino.example.com:8080/hive",
+}
+HOOK = {"bigquery": "BigQueryHook", "redshift": "RedshiftSQLHook", "trino": "TrinoHook"}
+
+
+def dump_feed(pipeline: str, feed: dict, sql: str, run_end) -> None:
+    """A rendered feed query, for tests/python/test_feeds.py to run."""
+    path = os.environ.get("CJO_FEED_DUMP")
+    if not path:
+        return
+    record = {
+        "scheduler": "airflow", "pipeline": pipeline, "feed": feed["id"], "dialect": feed["target"],
+        "time_column": feed["time_column"], "sql": sql, "deadline_seconds": None,
+        "run_end": pendulum.instance(run_end).in_timezone("UTC").strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    with open(path, "a") as f:
+        f.write(json.dumps(record) + "\n")
 
 
 def check_wait(bag, manifest, name, wait, interval, our_end) -> list[str]:
@@ -212,7 +315,8 @@ def main(args: list[str]) -> int:
         print(f"FAIL {p}\n")
     print(f"Airflow {airflow.__version__}: {dags} DAG file(s) from {len(args)} project(s), "
           f"{len(PROBES)} data intervals each ({COUNTS['rendered tasks']} task renderings equal to cjoc build's SQL, "
-          f"{COUNTS['sensors']} sensor checks): {'all agree' if not problems else f'{len(problems)} problem(s)'}")
+          f"{COUNTS['sensors']} sensor checks, {COUNTS['feeds']} feed queries rendered): "
+          f"{'all agree' if not problems else f'{len(problems)} problem(s)'}")
     return 1 if problems else 0
 
 

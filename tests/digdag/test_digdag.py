@@ -14,7 +14,11 @@ For each pipeline that lists Digdag:
    requires it), and the `_after` edges are the manifest's.
 3. `_retry` is the pipeline's retries and delay; `sla` its SLA.
 4. Every file a task names exists (SQL files, `cjo_trino.sh`).
-5. Rendered for a session — Digdag's `${…}` evaluated for the session
+5. Each source feed the manifest lists is a task polling under `_retry`
+   (a constant interval, covering `upstream_timeout`) before the tasks
+   that read it; its query, rendered for each session, is written to
+   $CJO_FEED_DUMP for tests/python/test_feeds.py to run on DuckDB.
+6. Rendered for a session — Digdag's `${…}` evaluated for the session
    times, the Trino files run through `cjo_trino.sh` with a stand-in
    `trino` CLI that prints what it is given — each task's SQL is what
    `cjoc build --run-start last_session_time --run-end session_time`
@@ -37,7 +41,29 @@ from zoneinfo import ZoneInfo
 import yaml
 
 CJOC = os.environ.get("CJOC", "target/debug/cjoc")
-COUNTS = {"workflows": 0, "rendered tasks": 0}
+COUNTS = {"workflows": 0, "rendered tasks": 0, "feeds": 0}
+
+
+def dump_feed(scheduler: str, pipeline: str, p: dict, feed: dict, sql: str, run_end: dt.datetime) -> None:
+    """A rendered feed query, for tests/python/test_feeds.py to run."""
+    path = os.environ.get("CJO_FEED_DUMP")
+    if not path:
+        return
+    # Digdag gives up at the deadline only with `wait` (in the query).
+    deadline = None
+    if p["on_late_upstream"] == "wait":
+        shift = 0
+        if p["schedule"]["kind"] == "daily":
+            h, m = map(int, p["schedule"]["at"].split(":"))
+            shift = h * 3600 + m * 60
+        deadline = shift + p["upstream_timeout_seconds"]
+    record = {
+        "scheduler": scheduler, "pipeline": pipeline, "feed": feed["id"], "dialect": feed["target"],
+        "time_column": feed["time_column"], "sql": sql.strip().removesuffix(";").split("\n", 1)[-1] if sql.startswith("--") else sql.strip().removesuffix(";"),
+        "run_end": run_end.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), "deadline_seconds": deadline,
+    }
+    with open(path, "a") as f:
+        f.write(json.dumps(record) + "\n")
 # Sessions are rendered around these moments (UTC).
 PROBES = [dt.datetime(2026, 3, 29, 6, 30, tzinfo=dt.timezone.utc), dt.datetime(2026, 12, 31, 15, 7, tzinfo=dt.timezone.utc)]
 
@@ -195,8 +221,9 @@ def check_workflow(build: Path, project: Path, manifest: dict, name: str, p: dic
         problems.append("+run is not _parallel: true")
     tasks = [(k[1:], v) for k, v in run.items() if k.startswith("+")]
     waits = {f"wait.{w['pipeline']}": w for w in p["waits"]}
+    feeds = {f["id"]: f for f in p["feeds"]}
     got = [t for t, _ in tasks]
-    want = set(p["tasks"]) | set(waits)
+    want = set(p["tasks"]) | set(waits) | set(feeds)
     if set(got) != want or len(got) != len(want):
         problems.append(f"tasks differ: extra {sorted(set(got) - want)}, missing {sorted(want - set(got))}")
     seen, edges = set(), set()
@@ -207,14 +234,20 @@ def check_workflow(build: Path, project: Path, manifest: dict, name: str, p: dic
             edges.add((up[1:], t))
         seen.add(t)
     want_edges = {tuple(e) for e in p["edges"]} | {(w, t) for w, spec in waits.items() for t in spec["needed_by"]}
+    want_edges |= {(f, t) for f, spec in feeds.items() for t in spec["needed_by"]}
     if edges != want_edges:
         problems.append(f"edges differ: extra {sorted(edges - want_edges)}, missing {sorted(want_edges - edges)}")
     for w, spec in waits.items():
         body = run.get(f"+{w}", {})
         if body.get("require>") != spec["pipeline"] or not (folder / f"{spec['pipeline']}.dig").exists():
             problems.append(f"+{w}: require> {body.get('require>')} is not the workflow {spec['pipeline']}.dig beside it")
+    for f in feeds:
+        retry = run.get(f"+{f}", {}).get("_retry") or {}
+        covers = retry.get("limit", 0) * retry.get("interval", 0)
+        if retry.get("interval_type") != "constant" or covers < p["upstream_timeout_seconds"]:
+            problems.append(f"+{f}: _retry {retry} does not poll for upstream_timeout ({p['upstream_timeout_seconds']} s)")
     for t, body in tasks:
-        if t in waits:
+        if t in waits or t in feeds:
             continue
         retry = body.get("_retry")
         if p["retries"] and retry != {"limit": p["retries"], "interval": p["retry_delay_seconds"]}:
@@ -225,8 +258,12 @@ def check_workflow(build: Path, project: Path, manifest: dict, name: str, p: dic
     for probe in PROBES:
         last, session = sessions(sched, p["timezone"], probe)
         literal = literal_build(project, last, session, cache)
+        for f, spec in feeds.items():
+            path, sql = task_sql(folder, run[f"+{f}"], last, session, trino)
+            COUNTS["feeds"] += 1
+            dump_feed("digdag", name, p, spec, sql, session)
         for t, body in tasks:
-            if t in waits:
+            if t in waits or t in feeds:
                 continue
             path, sql = task_sql(folder, body, last, session, trino)
             if not (folder / path).exists():
@@ -265,7 +302,8 @@ def main(args: list[str]) -> int:
     for x in problems:
         print(f"FAIL {x}\n")
     print(f"Digdag: {COUNTS['workflows']} workflow(s), {len(PROBES)} sessions each, "
-          f"{COUNTS['rendered tasks']} task renderings equal to cjoc build's SQL: "
+          f"{COUNTS['rendered tasks']} task renderings equal to cjoc build's SQL, "
+          f"{COUNTS['feeds']} feed queries rendered: "
           f"{'all agree' if not problems else f'{len(problems)} problem(s)'}")
     return 1 if problems else 0
 

@@ -58,6 +58,18 @@ def facts(build: Path, m: dict) -> list[str]:
         for w in p["waits"]:
             if w["pipeline"] not in m["pipelines"]:
                 problems.append(f"pipeline {name} waits for {w['pipeline']}, which is not a pipeline")
+        ids = [f["id"] for f in p["feeds"]]
+        if len(set(ids)) != len(ids) or set(ids) & set(p["tasks"]):
+            problems.append(f"pipeline {name}: feed ids {ids} repeat or clash with its tasks")
+        for f in p["feeds"]:
+            source = nodes.get(f["source"], {})
+            if source.get("kind") != "source":
+                problems.append(f"pipeline {name}: feed {f['id']} watches {f['source']}, which is not a source")
+            elif f["time_column"] not in {c["name"] for c in source.get("columns", [])}:
+                problems.append(f"pipeline {name}: feed {f['id']} watches {f['time_column']}, not a column of {f['source']}")
+            for t in f["needed_by"]:
+                if t not in p["tasks"] or f["source"] not in nodes[t]["depends_on"]:
+                    problems.append(f"pipeline {name}: feed {f['id']} gates {t}, which it does not run or which does not read {f['source']}")
     return problems
 
 

@@ -119,6 +119,21 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
         }
     }
     for task in build.dag.tasks.values().filter(|t| t.kind != TaskKind::Model) {
+        // The sources it reads: a journey's events and profiles, a check's
+        // source.
+        let mut depends_on: Vec<String> = task.depends_on.iter().cloned().collect();
+        let key = task.name.to_ascii_lowercase();
+        let read = match task.kind {
+            TaskKind::Journey => analysis.dependencies.get(&key).into_iter().flatten().cloned().collect(),
+            _ => vec![key],
+        };
+        for dep in &read {
+            if let Some(r) = analysis.relation(dep).filter(|r| !r.is_model()) {
+                depends_on.push(format!("source.{}", r.name));
+            }
+        }
+        depends_on.sort();
+        depends_on.dedup();
         let mut node = json!({
             "id": task.id,
             "kind": task.kind.as_str(),
@@ -128,7 +143,7 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
             // journey's; a source's checks run on the default target).
             "target": target_of(&task.name),
             "sql": task.sql.iter().map(|(d, s)| (d.to_string(), s.path.clone())).collect::<BTreeMap<_, _>>(),
-            "depends_on": task.depends_on,
+            "depends_on": depends_on,
             "pipelines": task.pipelines,
         });
         if let (TaskKind::Journey, Some(tables), Some(obj)) =

@@ -40,6 +40,11 @@ pub fn dag_file(cx: &Context<'_>, p: &Pipeline) -> String {
             "\ndef _on_time(late):\n    \"\"\"A feed's query counts 1 while the source is behind the run's end.\"\"\"\n    return late is not None and int(late) == 0\n\n",
         );
     }
+    if p.feeds.iter().any(|feed| feed.dialect == Dialect::BigQuery) {
+        f.push_str(
+            "\ndef _bigquery_on_time(sql, gcp_conn_id, location=None):\n    \"\"\"Runs a feed's query on BigQuery (standard SQL).\"\"\"\n    hook = BigQueryHook(gcp_conn_id=gcp_conn_id, use_legacy_sql=False, location=location)\n    rows = hook.get_records(sql)\n    return bool(rows) and _on_time(rows[0][0])\n\n",
+        );
+    }
     sql_constants(&mut f, p, &steps);
     dag(&mut f, cx, p, &steps);
     f
@@ -79,8 +84,17 @@ fn imports(f: &mut String, cx: &Context<'_>, p: &Pipeline, steps: &[Step<'_>]) {
     if uses(Dialect::BigQuery) {
         f.push_str("from airflow.providers.google.cloud.operators.bigquery import BigQueryInsertJobOperator\n");
     }
-    if !p.feeds.is_empty() {
+    let feed_on = |d: Dialect| p.feeds.iter().any(|feed| feed.dialect == d);
+    if feed_on(Dialect::Redshift) || feed_on(Dialect::Trino) {
         f.push_str("from airflow.providers.common.sql.sensors.sql import SqlSensor\n");
+    }
+    if feed_on(Dialect::BigQuery) {
+        // SqlSensor asks the connection for its hook, and a Google Cloud
+        // connection gives none that runs SQL: BigQuery feeds call the hook.
+        f.push_str("from airflow.providers.google.cloud.hooks.bigquery import BigQueryHook\n");
+        f.push_str(
+            "\ntry:  # Airflow 3: the standard provider\n    from airflow.providers.standard.sensors.python import PythonSensor\nexcept ImportError:  # Airflow 2\n    from airflow.sensors.python import PythonSensor\n",
+        );
     }
     if !p.waits.is_empty() {
         f.push_str(
@@ -260,20 +274,24 @@ fn rule_text(rule: LateRule) -> &'static str {
 /// Polls the source until it holds a row at or after the run's end.
 fn feed_sensor(f: &mut String, cx: &Context<'_>, p: &Pipeline, feed: &Feed) {
     let id = python(&feed.id);
-    let hook_params = match feed.dialect {
+    let conn = python(&connection(cx, feed.dialect));
+    let query = match feed.dialect {
         Dialect::BigQuery => {
             let location = cx.bigquery_location().map(|l| format!(", \"location\": {}", python(l))).unwrap_or_default();
-            format!("        hook_params={{\"use_legacy_sql\": False{location}}},\n")
+            format!(
+                "PythonSensor(\n        task_id={id},\n        python_callable=_bigquery_on_time,\n        op_kwargs={{\"sql\": SQL[{id}], \"gcp_conn_id\": {conn}{location}}},\n"
+            )
         }
-        _ => String::new(),
+        _ => format!(
+            "SqlSensor(\n        task_id={id},\n        conn_id={conn},\n        sql=SQL[{id}],\n        success=_on_time,\n"
+        ),
     };
     let _ = write!(
         f,
-        "\n    # Waits until `{source}` holds rows at or after this run's end (its\n    # `{column}`); on_late_upstream = {rule}.\n    t[{id}] = SqlSensor(\n        task_id={id},\n        conn_id={conn},\n        sql=SQL[{id}],\n{hook_params}        success=_on_time,\n        mode=\"reschedule\",\n        poke_interval=60,\n        timeout={timeout},\n        soft_fail={soft},\n        retries=0,\n    )\n",
+        "\n    # Waits until `{source}` holds rows at or after this run's end (its\n    # `{column}`); on_late_upstream = {rule}.\n    t[{id}] = {query}        mode=\"reschedule\",\n        poke_interval=60,\n        timeout={timeout},\n        soft_fail={soft},\n        retries=0,\n    )\n",
         source = feed.source,
         column = feed.time_column,
         rule = rule_text(p.on_late_upstream),
-        conn = python(&connection(cx, feed.dialect)),
         timeout = p.upstream_timeout_seconds,
         soft = if p.on_late_upstream == LateRule::Fail { "False" } else { "True" },
     );
