@@ -581,3 +581,74 @@ fn params_of_other_types_are_checked() {
         assert!(sql.statements.last().unwrap().contains("42 AS n"), "{dialect}: {:?}", sql.statements);
     }
 }
+
+const FEED_PROJECT: &str = r#"
+source events = "raw.events" {
+  user_id: string not null
+  at: timestamp not null
+  time_column = at
+}
+
+source users = "crm.users" {
+  user_id: string not null
+  updated_at: timestamp not null
+}
+
+check events {
+  not_null(user_id)
+}
+
+model daily_events {
+  sql { select e.user_id, count(*) as n from events e join users u on u.user_id = e.user_id group by e.user_id }
+}
+
+model weekly_events {
+  sql { select user_id, count(*) as n from events group by user_id }
+}
+
+pipeline daily { schedule = daily at 06:00; run = [daily_events]; on_late_upstream = wait; upstream_timeout = 2 hours }
+pipeline weekly { schedule = weekly; run = [weekly_events] }
+"#;
+
+/// A source's checks run before its readers, in every pipeline that reads
+/// it; a pipeline with a late-input rule watches the sources that name a
+/// `time_column` (and only those), the others watch nothing.
+#[test]
+fn source_checks_gate_readers_and_late_rules_watch_declared_feeds() {
+    let mut fs = MemoryFs::new();
+    fs.insert("p/cjo.toml", PARAM_CONFIG).insert("p/main.cjo", FEED_PROJECT);
+    let ws = checked(cjo_project::load(&fs, Path::new("p")).unwrap());
+    assert_eq!(ws.error_count(), 0, "{}", render_compact(&ws));
+    // Each item on its own target, as the scheduler files are lowered.
+    let analysis = cjo_semantic::analyze(&ws);
+    let binder = Literals { run: run(), values: BTreeMap::new() };
+    let build = cjo_codegen::build(&ws, &analysis, &cjo_codegen::Options { targets: None, binder: &binder });
+    let files = cjo_codegen::output::files(&ws, &analysis, &build, Some(run()));
+    let built = Built { build, files };
+    assert!(built.build.diagnostics.is_empty(), "{:?}", built.build.diagnostics);
+    let tasks = &built.build.dag.tasks;
+    let check = "check.events.not_null_user_id";
+    for model in ["model.daily_events", "model.weekly_events"] {
+        assert!(tasks[model].depends_on.contains(check), "{model} does not run after {check}");
+    }
+    let pipeline = |name: &str| built.build.pipelines.iter().find(|p| p.name == name).unwrap();
+    for name in ["daily", "weekly"] {
+        assert!(pipeline(name).tasks.iter().any(|t| t == check), "{name} does not run {check}");
+    }
+    let daily = pipeline("daily");
+    let feeds: Vec<(&str, &str)> = daily.feeds.iter().map(|f| (f.id.as_str(), f.time_column.as_str())).collect();
+    assert_eq!(feeds, [("feed.events", "at")], "users has no time_column: not watched");
+    let feed = &daily.feeds[0];
+    assert_eq!(feed.needed_by, ["model.daily_events"]);
+    assert_eq!(
+        feed.late,
+        "SELECT CASE WHEN MAX(at) >= TIMESTAMP '2026-11-21 00:00:00 UTC' THEN 0 ELSE 1 END AS late FROM c.raw.events"
+    );
+    // `daily at 06:00` runs six hours after its interval, then waits two.
+    assert!(feed.late_until_deadline.ends_with(
+        "OR current_timestamp >= TIMESTAMP '2026-11-21 00:00:00 UTC' + INTERVAL '28800' SECOND THEN 0 ELSE 1 END AS late FROM c.raw.events"
+    ), "{}", feed.late_until_deadline);
+    assert!(pipeline("weekly").feeds.is_empty(), "no late-input rule: nothing watched");
+    let manifest = &built.files["manifest.json"];
+    assert!(manifest.contains("\"source\": \"source.events\",\n          \"target\": \"trino\""), "{manifest}");
+}

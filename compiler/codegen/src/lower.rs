@@ -101,6 +101,7 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
     lowering.models(&mut tasks);
     lowering.checks(&mut tasks);
     lowering.journeys(&mut tasks);
+    gate_on_source_checks(analysis, &mut tasks);
     let mut dialects = BTreeSet::new();
     for t in tasks.values() {
         dialects.extend(t.sql.keys().copied());
@@ -140,6 +141,29 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
     diagnostics.dedup_by(|a, b| a.code == b.code && a.span() == b.span() && a.message == b.message);
     let journeys = lowering.journey_tables.into_inner();
     Build { dag, dialects, tables, locations: lowering.locations, journeys, pipelines, diagnostics }
+}
+
+/// Models and journeys run after the checks of the sources they read (as
+/// `dbt build` runs source tests first): a source that fails its checks
+/// stops its readers, and every pipeline that reads it runs them. A source
+/// check that reads a model (`references(… -> model.col)`) runs after that
+/// model instead, and gates nothing.
+fn gate_on_source_checks(analysis: &Analysis, tasks: &mut BTreeMap<String, Task>) {
+    let mut checks: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in tasks.values() {
+        let on_source = analysis.relation(&t.name).is_some_and(|r| !r.is_model());
+        if t.kind == TaskKind::Check && on_source && t.depends_on.is_empty() {
+            checks.entry(t.name.to_ascii_lowercase()).or_default().push(t.id.clone());
+        }
+    }
+    if checks.is_empty() {
+        return;
+    }
+    for t in tasks.values_mut().filter(|t| matches!(t.kind, TaskKind::Model | TaskKind::Journey)) {
+        for source in analysis.dependencies.get(&t.name.to_ascii_lowercase()).into_iter().flatten() {
+            t.depends_on.extend(checks.get(source).into_iter().flatten().cloned());
+        }
+    }
 }
 
 impl Lowering<'_> {
