@@ -71,7 +71,13 @@ pub fn diagnostic(ws: &Workspace, d: &Diagnostic, docs_url: Option<&str>) -> Opt
     let code_description = docs_url
         .and_then(|base| format!("{}/{}.md", base.trim_end_matches('/'), d.code.id).parse::<Uri>().ok())
         .map(|href| lsp::CodeDescription { href });
-    let data = d.help.as_deref().and_then(suggestion).map(|s| serde_json::json!({ "replacement": s }));
+    let written = file.text.get(span.range.start as usize..span.range.end as usize).unwrap_or("");
+    let data = d
+        .help
+        .as_deref()
+        .and_then(suggestion)
+        .and_then(|s| replacement(written, &s))
+        .map(|s| serde_json::json!({ "replacement": s }));
     Some(lsp::Diagnostic {
         range: range(file, span.range),
         severity: Some(match d.severity {
@@ -95,6 +101,28 @@ pub fn suggestion(help: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
+/// The text a suggestion writes in place of `written`, when it swaps one
+/// name for another: the diagnostic's range holds a bare (possibly dotted)
+/// name, or a quoted one (a `cjo.toml` value, which keeps its quotes), and
+/// the suggestion is a name. Some helps suggest more than a name
+/// (`[targets.x]` for a misplaced key): they get no quick fix.
+fn replacement(written: &str, suggestion: &str) -> Option<String> {
+    let quoted = written.len() >= 2 && written.starts_with('"') && written.ends_with('"');
+    let inner = if quoted { written.get(1..written.len() - 1).unwrap_or("") } else { written };
+    replaces(inner, suggestion).then(|| if quoted { format!("\"{suggestion}\"") } else { suggestion.to_string() })
+}
+
+fn replaces(written: &str, suggestion: &str) -> bool {
+    let name = |t: &str| {
+        !t.is_empty()
+            && t.split('.').all(|part| {
+                part.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                    && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
+    };
+    name(written) && name(suggestion) && written != suggestion
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +132,22 @@ mod tests {
         assert_eq!(suggestion("did you mean `amount`?"), Some("amount".into()));
         assert_eq!(suggestion("qualify it"), None);
         assert_eq!(suggestion("did you mean ``?"), None);
+    }
+
+    #[test]
+    fn only_names_are_swapped_for_names() {
+        assert!(replaces("amout", "amount"));
+        assert!(replaces("o.amout", "o.amount"));
+        assert!(!replaces("\"bigqeury\"", "bigquery"));
+        assert_eq!(
+            replacement("\"bigqeury\"", "bigquery").as_deref(),
+            Some("\"bigquery\""),
+            "a TOML string keeps its quotes"
+        );
+        assert_eq!(replacement("amout", "amount").as_deref(), Some("amount"));
+        assert!(!replaces("bigquery", "[targets.bigquery]"), "a table header is not a name");
+        assert!(!replaces("", "amount"));
+        assert!(!replaces("amount", "amount"));
     }
 
     #[test]

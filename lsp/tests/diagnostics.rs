@@ -86,3 +86,18 @@ async fn related_information_and_unsaved_files() {
     assert_eq!(related["location"]["uri"], project.uri("models.cjo"));
     assert_eq!(related["message"], "first declared here");
 }
+
+/// A typo in a `cjo.toml` value is reported on `cjo.toml`, and its quick
+/// fix keeps the value's quotes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_typo_gets_a_quick_fix_that_keeps_its_quotes() {
+    let project = Project::shop("config-typo");
+    let mut client = Client::start().await;
+    let config = project.uri("cjo.toml");
+    let text = "[project]\nname = \"shop\"\ndefault_target = \"trnio\"\n\n[targets.trino]\ncatalog = \"hive\"\nschema = \"shop\"\n";
+    client.open(&config, text, 1).await;
+    let (_, diagnostics) = client.diagnostics_until(&config, |_, d| !d.is_empty()).await;
+    let d = diagnostics.iter().find(|d| d["data"]["replacement"].is_string()).expect("a diagnostic with a fix");
+    assert_eq!(d["data"]["replacement"], "\"trino\"");
+    assert_eq!(d["range"]["start"], serde_json::json!({ "line": 2, "character": 17 }));
+}
