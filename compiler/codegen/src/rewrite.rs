@@ -427,16 +427,26 @@ fn utc_cast(e: &mut Expr, from: &Ty, dialect: Dialect) {
     *e = raw(sql);
 }
 
+/// Whether `e` is an interval, in parentheses or not.
 fn interval_like(e: &Expr) -> bool {
-    matches!(e, Expr::Interval(_)) || interval_text(e).is_some()
+    matches!(unparenthesized(e), Expr::Interval(_)) || interval_text(e).is_some()
 }
 
-/// The text of an interval we already printed as a leaf.
+/// The text of an interval we already printed as a leaf, in parentheses or
+/// not.
 fn interval_text(e: &Expr) -> Option<&str> {
-    match e {
+    match unparenthesized(e) {
         Expr::Identifier(id) if id.quote_style.is_none() && id.value.starts_with("INTERVAL") => Some(&id.value),
         _ => None,
     }
+}
+
+/// `e` without the parentheses around it.
+fn unparenthesized(mut e: &Expr) -> &Expr {
+    while let Expr::Nested(inner) = e {
+        e = inner;
+    }
+    e
 }
 
 /// Replaces select-list aliases used in a `qualify` condition by their

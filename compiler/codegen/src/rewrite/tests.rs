@@ -694,7 +694,6 @@ fn a_parameter_plus_an_interval() {
 }
 
 #[test]
-#[ignore = "bug: on BigQuery a parenthesized interval is taken for the timestamp: TIMESTAMP_ADD((INTERVAL 1 DAY), ordered_at)"]
 fn a_parenthesized_interval() {
     assert_eq!(
         ok(checked("select ordered_at + (interval '1' day) as a from orders", BigQuery)),
