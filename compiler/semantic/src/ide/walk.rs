@@ -314,40 +314,24 @@ pub(super) fn dollar_names(body: &str, base: u32) -> Vec<(TextRange, &str)> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\'' | b'"' | b'`' => {
-                i += 1;
-                while bytes.get(i).is_some_and(|&c| c != b) {
-                    i += 1;
-                }
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                while bytes.get(i).is_some_and(|&c| c != b'\n') {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while bytes.get(i).is_some() && !(bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'$' => {
-                let start = i + 1;
-                let mut end = start;
-                while bytes.get(end).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
-                    end += 1;
-                }
-                if let Some(name) = body.get(start..end).filter(|n| !n.is_empty()) {
-                    let at = |n: usize| base.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
-                    out.push((TextRange::new(at(start), at(end)), name));
-                }
-                i = end.saturating_sub(1);
-            }
-            _ => {}
+        if let Some(end) = crate::sql::spans::opaque_end(bytes, i) {
+            i = end + 1;
+            continue;
         }
-        i += 1;
+        if b != b'$' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while bytes.get(end).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+            end += 1;
+        }
+        if let Some(name) = body.get(start..end).filter(|n| !n.is_empty()) {
+            let at = |n: usize| base.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+            out.push((TextRange::new(at(start), at(end)), name));
+        }
+        i = end.max(i + 1);
     }
     out
 }

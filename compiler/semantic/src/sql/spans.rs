@@ -136,25 +136,11 @@ impl<'a> BodyMap<'a> {
                         return Some(i);
                     }
                 }
-                b'\'' | b'"' | b'`' => {
-                    i += 1;
-                    while bytes.get(i).is_some_and(|&c| c != b) {
-                        i += 1;
+                _ => {
+                    if let Some(end) = opaque_end(bytes, i) {
+                        i = end;
                     }
                 }
-                b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                    while bytes.get(i).is_some_and(|&c| c != b'\n') {
-                        i += 1;
-                    }
-                }
-                b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                    i += 2;
-                    while bytes.get(i).is_some() && !(bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/')) {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                _ => {}
             }
             i += 1;
         }
@@ -178,6 +164,36 @@ impl<'a> BodyMap<'a> {
     }
 }
 
+/// When byte `i` of `bytes` opens a string, a quoted name or a comment,
+/// the byte that closes it (the end of the text when nothing does): what
+/// scanners of SQL text step over.
+pub(crate) fn opaque_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let quote = *bytes.get(i)?;
+    let next = bytes.get(i + 1).copied();
+    let mut j = i + 1;
+    match (quote, next) {
+        (b'\'' | b'"' | b'`', _) => {
+            while bytes.get(j).is_some_and(|&c| c != quote) {
+                j += 1;
+            }
+        }
+        (b'-', Some(b'-')) => {
+            while bytes.get(j).is_some_and(|&c| c != b'\n') {
+                j += 1;
+            }
+        }
+        (b'/', Some(b'*')) => {
+            j += 1;
+            while bytes.get(j).is_some() && !(bytes.get(j) == Some(&b'*') && bytes.get(j + 1) == Some(&b'/')) {
+                j += 1;
+            }
+            j += 1;
+        }
+        _ => return None,
+    }
+    Some(j)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +209,16 @@ mod tests {
         assert_eq!(&text[(t - 100) as usize..], "t");
         assert_eq!(map.offset(Location { line: 0, column: 0 }), None);
         assert_eq!(map.word_at(Location { line: 3, column: 2 }).range, TextRange::new(119, 123));
+    }
+
+    #[test]
+    fn strings_names_and_comments_are_stepped_over() {
+        let text = b"'a)b' \"x\" -- c)\n/* d) */ e";
+        assert_eq!(opaque_end(text, 0), Some(4));
+        assert_eq!(opaque_end(text, 6), Some(8));
+        assert_eq!(opaque_end(text, 10), Some(15));
+        assert_eq!(opaque_end(text, 16), Some(23));
+        assert_eq!(opaque_end(text, 25), None);
+        assert_eq!(opaque_end(b"'open", 0), Some(5), "an open string runs to the end");
     }
 }
