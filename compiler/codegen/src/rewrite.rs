@@ -68,6 +68,14 @@ fn raw(sql: String) -> Expr {
     Expr::Identifier(Ident::new(sql))
 }
 
+/// Replaces `e` by a finished leaf that keeps `e`'s place in the body, so
+/// that what is reported about it later (by an enclosing rewrite) points
+/// at it.
+fn replace(e: &mut Expr, sql: String) {
+    let span = sqlparser::ast::Spanned::span(&*e);
+    *e = Expr::Identifier(Ident::with_span(span, sql));
+}
+
 /// Whether `e` can be an operand without parentheses.
 fn atomic(e: &Expr) -> bool {
     matches!(
@@ -206,7 +214,7 @@ impl Rewriter<'_, '_> {
     fn param(&mut self, e: &mut Expr, name: &str, span: SqlSpan) {
         let key = name.trim_start_matches('$');
         match self.cx.params.get(key) {
-            Some(Ok(sql)) => *e = raw(sql.clone()),
+            Some(Ok(sql)) => replace(e, sql.clone()),
             Some(Err(why)) => self.unsupported(span, format!("the parameter `{name}`"), why.clone()),
             None => {} // not a parameter of ours (reported by the checker)
         }
@@ -226,7 +234,7 @@ impl Rewriter<'_, '_> {
                 }
             }
             match template.expand(dialect, &args) {
-                Some(sql) => *e = raw(sql),
+                Some(sql) => replace(e, sql),
                 None => {
                     let span = sqlparser::ast::Spanned::span(&f.name);
                     self.unsupported(
@@ -305,12 +313,12 @@ impl Rewriter<'_, '_> {
                     );
                 }
                 let sql = format!("{f}({t:#}, {interval:#})");
-                *e = raw(sql);
+                replace(e, sql);
             }
             Dialect::Redshift if *ty == Ty::Date => {
                 // A date plus an interval is a timestamp on Redshift.
                 let sql = format!("CAST({e:#} AS DATE)");
-                *e = raw(sql);
+                replace(e, sql);
             }
             Dialect::Redshift | Dialect::Trino => {}
         }
@@ -320,10 +328,11 @@ impl Rewriter<'_, '_> {
         let fix = |x: &mut Expr| {
             let Some(s) = string_literal(x) else { return };
             let Some(at) = Instant::parse(s) else { return };
-            *x = raw(match ty {
+            let sql = match ty {
                 Ty::Date => literal::date(at.date(), dialect),
                 _ => literal::timestamp(at, dialect),
-            });
+            };
+            replace(x, sql);
         };
         match e {
             Expr::BinaryOp { left, right, .. } => {
@@ -424,7 +433,7 @@ fn utc_cast(e: &mut Expr, from: &Ty, dialect: Dialect) {
         (_, Dialect::Trino) => format!("CAST({expr:#} AT TIME ZONE 'UTC' AS date)"),
         (_, Dialect::Redshift) => format!("CAST({expr:#} AT TIME ZONE 'UTC' AS DATE)"),
     };
-    *e = raw(sql);
+    replace(e, sql);
 }
 
 /// Whether `e` is an interval, in parentheses or not.
@@ -571,7 +580,7 @@ impl VisitorMut for Rewriter<'_, '_> {
         {
             let ours = literal::string(s, dialect);
             if ours != v.to_string() {
-                *e = raw(ours);
+                replace(e, ours);
             }
             return ControlFlow::Continue(());
         }
@@ -592,12 +601,12 @@ impl VisitorMut for Rewriter<'_, '_> {
             Expr::Function(_) => self.call(e),
             Expr::BinaryOp { left, op: BinaryOperator::Modulo, right } if dialect == Dialect::BigQuery => {
                 let sql = format!("MOD({left:#}, {right:#})");
-                *e = raw(sql);
+                replace(e, sql);
             }
             Expr::Cast { .. } => self.cast(e),
             Expr::Interval(_) => {
                 if let Some((amount, unit)) = interval_parts(e) {
-                    *e = raw(interval_sql(amount, unit, dialect));
+                    replace(e, interval_sql(amount, unit, dialect));
                 }
             }
             Expr::ILike { negated, expr, pattern, escape_char, any: false } if dialect != Dialect::Redshift => {
@@ -622,7 +631,8 @@ impl VisitorMut for Rewriter<'_, '_> {
                     Dialect::Trino => Some("DOUBLE"),
                 };
                 if let (Some(float), Expr::BinaryOp { left, .. }) = (float, &mut *e) {
-                    **left = raw(format!("CAST({left:#} AS {float})"));
+                    let sql = format!("CAST({left:#} AS {float})");
+                    replace(left, sql);
                 }
             }
             Some(Hint::TemporalArithmetic(ty)) => self.temporal_arithmetic(e, &ty),

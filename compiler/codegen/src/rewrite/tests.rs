@@ -730,7 +730,6 @@ fn months_years_and_weeks_on_a_timestamp_are_not_on_bigquery() {
 }
 
 #[test]
-#[ignore = "bug: months added to a timestamp on BigQuery are reported without a place (the whole body), so several are reported as one"]
 fn months_on_a_timestamp_are_reported_at_their_interval() {
     let r = checked(
         "select ordered_at + interval '1' month as a, ordered_at - interval '1' year as b from orders",
