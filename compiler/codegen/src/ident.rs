@@ -3,6 +3,8 @@
 use cjo_project::Dialect;
 use sqlparser::ast::Ident;
 
+use crate::literal;
+
 /// BigQuery's reserved keywords (GoogleSQL lexical structure).
 const BIGQUERY: &[&str] = &[
     "all",
@@ -375,13 +377,24 @@ pub fn quote_char(dialect: Dialect) -> char {
 }
 
 /// `name` as an identifier of `dialect`, quoted when needed.
+///
+/// A BigQuery name that holds a backtick, a backslash or a control
+/// character comes back printed (see [`bigquery_escaped`]).
 pub fn ident(name: &str, dialect: Dialect) -> Ident {
-    if needs_quotes(name, dialect) {
-        // sqlparser doubles a quote character inside the name when printing.
-        Ident::with_quote(quote_char(dialect), name)
-    } else {
-        Ident::new(name)
+    if !needs_quotes(name, dialect) {
+        return Ident::new(name);
     }
+    bigquery_escaped(name, dialect).unwrap_or_else(|| Ident::with_quote(quote_char(dialect), name))
+}
+
+/// A quoted name as BigQuery must read it, if sqlparser would print it
+/// wrong: BigQuery reads the escapes of its string literals between
+/// backticks (`a\`b`), where sqlparser doubles the quote (`a``b`) and
+/// leaves a backslash alone. The name comes back printed, without a quote
+/// style, to be printed as it is.
+pub fn bigquery_escaped(name: &str, dialect: Dialect) -> Option<Ident> {
+    let escaped = dialect == Dialect::BigQuery && name.chars().any(|c| c == '`' || c == '\\' || c.is_control());
+    escaped.then(|| Ident::new(literal::bigquery_quoted(name, '`')))
 }
 
 /// `a.b.c` with each part quoted as needed.
@@ -412,5 +425,6 @@ mod tests {
         assert_eq!(ident("a\"b", Dialect::Trino).to_string(), "\"a\"\"b\"");
         assert_eq!(ident("select", Dialect::BigQuery).to_string(), "`select`");
         assert_eq!(ident("Day", Dialect::BigQuery).to_string(), "Day");
+        assert_eq!(ident("a`b\\c", Dialect::BigQuery).to_string(), r"`a\`b\\c`");
     }
 }

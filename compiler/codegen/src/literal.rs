@@ -16,21 +16,7 @@ use crate::time::{Date, Instant};
 pub fn string(s: &str, dialect: Dialect) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     match dialect {
-        Dialect::BigQuery => {
-            out.push('\'');
-            for c in s.chars() {
-                match c {
-                    '\'' => out.push_str("\\'"),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-                    c => out.push(c),
-                }
-            }
-            out.push('\'');
-        }
+        Dialect::BigQuery => return bigquery_quoted(s, '\''),
         Dialect::Redshift => {
             out.push('\'');
             for c in s.chars() {
@@ -65,6 +51,29 @@ pub fn string(s: &str, dialect: Dialect) -> String {
             out.push('\'');
         }
     }
+    out
+}
+
+/// `s` between `quote`s, with BigQuery's escapes: those of its string
+/// literals, which its quoted names (between backticks) read too.
+pub(crate) fn bigquery_quoted(s: &str, quote: char) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
     out
 }
 

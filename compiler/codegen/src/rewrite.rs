@@ -15,7 +15,7 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::Span as SqlSpan;
 
-use crate::ident::{ident, needs_quotes, quote_char};
+use crate::ident::{bigquery_escaped, ident, needs_quotes, quote_char};
 use crate::templates::Template;
 use crate::time::Instant;
 use crate::{literal, types};
@@ -49,7 +49,28 @@ pub struct Context<'a> {
 pub fn rewrite(query: &mut Query, cx: &Context<'_>) -> Vec<Unsupported> {
     let mut r = Rewriter { cx, ctes: Vec::new(), pending: HashMap::new(), errors: Vec::new() };
     let _ = query.visit(&mut r);
+    if cx.dialect == Dialect::BigQuery && !cx.native {
+        // Last, once every name has its quotes: sqlparser would print a
+        // quoted name holding a backtick or a backslash wrong. (A BigQuery
+        // body's names hold their escapes as written, and stay so.)
+        let _ = query.visit(&mut BigQueryEscapes);
+    }
     r.errors
+}
+
+/// Prints the quoted names that hold what BigQuery reads as escapes.
+struct BigQueryEscapes;
+
+impl VisitorMut for BigQueryEscapes {
+    type Break = ();
+    fn post_visit_ident(&mut self, id: &mut Ident) -> ControlFlow<()> {
+        if id.quote_style == Some('`')
+            && let Some(printed) = bigquery_escaped(&id.value, Dialect::BigQuery)
+        {
+            *id = Ident::with_span(id.span, printed.value);
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 struct Rewriter<'c, 'a> {

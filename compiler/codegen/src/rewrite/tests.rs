@@ -317,11 +317,19 @@ fn quoted_names_keep_their_quotes_in_the_dialects_character() {
 }
 
 #[test]
-#[ignore = r"bug: a backtick in a BigQuery quoted name is doubled (`a``b`), which BigQuery does not read: it escapes it with a backslash (`a\`b`)"]
 fn a_backtick_in_a_bigquery_name_is_escaped() {
     assert_eq!(
         ok(portable("select 1 as \"a`b\" from orders", BigQuery)),
         "SELECT 1 AS `a\\`b` FROM `acme-prod`.shop.orders"
+    );
+}
+
+#[test]
+fn a_bigquery_body_keeps_its_quoted_names_as_written() {
+    // Its names are read with their escapes as written: they stay so.
+    assert_eq!(
+        ok(checked_native("select 2 as `c\\\\d`, 3 as `e\\nf` from orders", BigQuery)),
+        "SELECT 2 AS `c\\\\d`, 3 AS `e\\nf` FROM `acme-prod`.shop.orders"
     );
 }
 
