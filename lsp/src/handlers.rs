@@ -275,5 +275,6 @@ pub fn describe_target(target: &Target) -> String {
         Target::Stage { journey, stage } => format!("stage `{journey}.{stage}`"),
         Target::Step { journey, stage, step } => format!("step `{journey}.{stage}.{step}`"),
         Target::Param { model, param } => format!("parameter `${param}` of `{model}`"),
+        Target::Cte { name, .. } => format!("CTE `{name}`"),
     }
 }

@@ -137,7 +137,7 @@ pub fn tokens(snap: &Snapshot, source: &SourceFile) -> Vec<lsp::SemanticToken> {
 
 fn kind_of(target: &Target) -> u32 {
     match target {
-        Target::Relation(_) => CLASS,
+        Target::Relation(_) | Target::Cte { .. } => CLASS,
         Target::Column { .. } => PROPERTY,
         Target::Function(_) => FUNCTION,
         Target::Journey(_) | Target::Pipeline(_) => STRUCT,

@@ -112,6 +112,17 @@ pub fn describe(ws: &Workspace, analysis: &Analysis, target: &Target) -> Option<
             }
             let _ = writeln!(md, "{}", step_meaning(&st.kind, st.next.as_ref()));
         }
+        Target::Cte { name, def } => {
+            let line = ws.file(def.file).and_then(|f| {
+                let start = f.text.get(..def.range.start as usize)?.rfind('\n').map_or(0, |i| i + 1);
+                f.text.get(start..)?.lines().next()
+            });
+            if let Some(line) = line {
+                let _ = writeln!(md, "```sql\n{}\n```", line.trim());
+            }
+            let _ =
+                writeln!(md, "A common table expression of this query: `{name}` names the result of its `as ( … )`.");
+        }
         Target::Param { model, param } => {
             let Some((file, Item::Model(m))) = find_item(ws, model) else { return None };
             let p = m.params.iter().find(|p| p.name.text.eq_ignore_ascii_case(param))?;

@@ -59,6 +59,12 @@ pub enum Target {
         model: String,
         param: String,
     },
+    /// A common table expression (`with name as (…)`) of a SQL body, known
+    /// by where it is defined.
+    Cte {
+        name: String,
+        def: Span,
+    },
 }
 
 impl Target {
@@ -70,6 +76,7 @@ impl Target {
             Target::Stage { stage, .. } => stage,
             Target::Step { step, .. } => step,
             Target::Param { param, .. } => param,
+            Target::Cte { name, .. } => name,
         }
     }
 }
@@ -84,6 +91,11 @@ pub struct Reference {
 impl Reference {
     pub(crate) fn relation(span: Span, name: &str) -> Reference {
         Reference { span, target: Target::Relation(name.to_ascii_lowercase()) }
+    }
+
+    /// A CTE's name where it is defined (`span == def`) or read.
+    pub(crate) fn cte(span: Span, name: &str, def: Span) -> Reference {
+        Reference { span, target: Target::Cte { name: name.to_ascii_lowercase(), def } }
     }
 
     pub(crate) fn function(span: Span, name: &str) -> Reference {
@@ -142,7 +154,8 @@ impl Index {
             // alias, a CTE or a warehouse table name standing for it).
             let text = ws.file(r.span.file).map_or("", |f| r.span.range.slice(&f.text));
             if same_name(text, r.target.name()) {
-                occurrences.push(Occurrence { span: r.span, target: r.target.clone(), def: false });
+                let def = matches!(&r.target, Target::Cte { def, .. } if *def == r.span);
+                occurrences.push(Occurrence { span: r.span, target: r.target.clone(), def });
             }
         }
         // A name the checker saw twice (group keys are checked again), or

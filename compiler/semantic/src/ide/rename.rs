@@ -67,7 +67,7 @@ pub fn rename(
     if !is_identifier(new_name) {
         return Err(RenameError::Invalid(format!("`{new_name}` is not a name: use letters, digits and `_`")));
     }
-    conflict(ws, analysis, &target, new_name)?;
+    conflict(ws, analysis, index, &target, new_name)?;
     let mut targets = vec![target];
     let mut edits = BTreeSet::new();
     while let Some(t) = targets.pop() {
@@ -115,7 +115,7 @@ fn renameable(ws: &Workspace, analysis: &Analysis, index: &Index, target: &Targe
 }
 
 /// Refuses a new name some other declaration in the same namespace has.
-fn conflict(ws: &Workspace, analysis: &Analysis, target: &Target, new: &str) -> Result<(), RenameError> {
+fn conflict(ws: &Workspace, analysis: &Analysis, index: &Index, target: &Target, new: &str) -> Result<(), RenameError> {
     let clash = |what: &str| Err(RenameError::Conflict(format!("{what} `{new}` exists already")));
     match target {
         Target::Relation(_) | Target::Journey(_) | Target::Pipeline(_) => match find_item(ws, new) {
@@ -152,6 +152,22 @@ fn conflict(ws: &Workspace, analysis: &Analysis, target: &Target, new: &str) -> 
             let steps = j.stages.iter().filter(|s| s.name.text.eq_ignore_ascii_case(stage)).flat_map(|s| &s.steps);
             if steps.clone().any(|s| s.name.text.eq_ignore_ascii_case(new) && !s.name.text.eq_ignore_ascii_case(step)) {
                 return clash("a step of this stage called");
+            }
+            Ok(())
+        }
+        Target::Cte { name, def } => {
+            // A CTE of the new name would be defined twice; a source or
+            // model of that name would be hidden by it.
+            if analysis.relation(new).is_some() {
+                return Err(RenameError::Conflict(format!(
+                    "a source or model `{new}` exists: a CTE of that name would hide it in this query"
+                )));
+            }
+            let other_cte = index.in_file(def.file).iter().any(|o| {
+                o.def && matches!(&o.target, Target::Cte { name: n, .. } if n.eq_ignore_ascii_case(new) && n != name)
+            });
+            if other_cte {
+                return clash("a CTE");
             }
             Ok(())
         }

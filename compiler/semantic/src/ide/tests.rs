@@ -235,3 +235,45 @@ fn outline_nests_columns_stages_and_steps() {
         assert!(o.range.start <= o.selection.start && o.selection.end <= o.range.end, "{o:?}");
     }
 }
+
+const CTES: &str = r#"model big_spenders {
+  sql {
+    with totals as (select customer_id, sum(amount) as total from orders group by customer_id),
+         big as (select customer_id from totals where total > 100)
+    select b.customer_id from big b join totals t on t.customer_id = b.customer_id
+  }
+}
+"#;
+
+#[test]
+fn ctes_are_defined_read_hovered_and_renamed() {
+    let mut fs = MemoryFs::new();
+    fs.insert("p/cjo.toml", "[project]\nname = \"p\"\ndefault_target = \"trino\"\n")
+        .insert("p/a_sources.cjo", SOURCES)
+        .insert("p/c_ctes.cjo", CTES);
+    let ws = cjo_project::load(&fs, Path::new("p")).unwrap();
+    let analysis = crate::analyze(&ws);
+    assert!(analysis.diagnostics.iter().all(|d| !d.is_error()), "{:#?}", analysis.diagnostics);
+    let index = Index::new(&ws, &analysis);
+
+    // `totals` where it is read goes to its definition; its references
+    // are the definition and both reads.
+    let (f, o) = at(&ws, "c_ctes.cjo", "from totals", 0, 6);
+    let occ = index.at(f, o).unwrap();
+    assert!(matches!(&occ.target, Target::Cte { name, .. } if name == "totals"), "{:?}", occ.target);
+    assert!(!occ.def);
+    let def = index.definition(&occ.target, &analysis).unwrap();
+    assert_eq!(text_of(&ws, def), "c_ctes.cjo:3:totals");
+    let refs: Vec<String> = index.references(&occ.target).map(|o| text_of(&ws, o.span)).collect();
+    assert_eq!(refs, ["c_ctes.cjo:3:totals", "c_ctes.cjo:4:totals", "c_ctes.cjo:5:totals"]);
+
+    let md = hover(&ws, &analysis, &index, f, o).unwrap().markdown;
+    assert!(md.contains("common table expression"), "{md}");
+
+    // Renamed everywhere it is written; refused onto another CTE's name or
+    // a source's (which it would hide).
+    let edits = rename(&ws, &analysis, &index, f, o, "sums").unwrap();
+    assert_eq!(edits.len(), 3);
+    assert!(matches!(rename(&ws, &analysis, &index, f, o, "big"), Err(RenameError::Conflict(_))));
+    assert!(matches!(rename(&ws, &analysis, &index, f, o, "orders"), Err(RenameError::Conflict(_))));
+}

@@ -25,8 +25,8 @@ pub(crate) struct Cx<'a, 'o> {
     /// A body written in one warehouse's dialect: functions we do not know
     /// are that warehouse's, not mistakes.
     pub native: bool,
-    /// The CTEs in scope, innermost last.
-    pub ctes: Vec<(String, Vec<Col>)>,
+    /// The CTEs in scope, innermost last, with where each is named.
+    pub ctes: Vec<(String, Vec<Col>, Span)>,
     /// The output names of the `select` whose `where`/`on` is being
     /// checked: an unknown column of one of these names gets a better help.
     pub select_aliases: Vec<String>,
@@ -127,9 +127,7 @@ impl<'a> Cx<'a, '_> {
         let depth = self.ctes.len();
         for cte in q.with.iter().flat_map(|w| &w.cte_tables) {
             let name = &cte.alias.name;
-            if let Some((_, _)) =
-                self.ctes.get(depth..).unwrap_or_default().iter().find(|(n, _)| n.eq_ignore_ascii_case(&name.value))
-            {
+            if self.ctes.get(depth..).unwrap_or_default().iter().any(|(n, ..)| n.eq_ignore_ascii_case(&name.value)) {
                 self.error(
                     Diagnostic::error(
                         codes::DUPLICATE_COLUMN,
@@ -142,7 +140,9 @@ impl<'a> Cx<'a, '_> {
             }
             let items = self.query(&cte.query, None);
             let cols = self.rename(items.into_iter().map(|i| i.col).collect(), &cte.alias);
-            self.ctes.push((cte.alias.name.value.clone(), cols));
+            let def = self.ident_span(name);
+            self.refs.push(crate::ide::Reference::cte(def, &name.value, def));
+            self.ctes.push((cte.alias.name.value.clone(), cols, def));
         }
         let items = self.set_expr(&q.body, q.order_by.as_ref(), outer);
         if !matches!(*q.body, SetExpr::Select(_)) {
@@ -708,7 +708,8 @@ impl<'a> Cx<'a, '_> {
     /// or a source's warehouse table. Reports an unknown name.
     fn table_columns(&mut self, name: &str, span: Span) -> Option<Vec<Col>> {
         if !name.contains('.') {
-            if let Some((_, cols)) = self.ctes.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            if let Some((n, cols, def)) = self.ctes.iter().rev().find(|(n, ..)| n.eq_ignore_ascii_case(name)) {
+                self.refs.push(crate::ide::Reference::cte(span, n, *def));
                 return Some(cols.clone());
             }
         }
@@ -727,7 +728,7 @@ impl<'a> Cx<'a, '_> {
             .relations
             .values()
             .map(|r| r.name.as_str())
-            .chain(self.ctes.iter().map(|(n, _)| n.as_str()))
+            .chain(self.ctes.iter().map(|(n, ..)| n.as_str()))
             .chain(self.env.tables.keys().map(String::as_str))
             .collect();
         let help = did_you_mean(name, candidates.iter().copied()).unwrap_or_else(|| {
