@@ -523,6 +523,12 @@ impl VisitorMut for Rewriter<'_, '_> {
             .join(".")
             .to_ascii_lowercase();
         if name.0.len() == 1 && self.in_cte(&written) {
+            // Quoted as where it is defined.
+            if !self.cx.native
+                && let Some(ObjectNamePart::Identifier(id)) = name.0.first_mut()
+            {
+                self.requote(id);
+            }
             return ControlFlow::Continue(());
         }
         if let Some(parts) = self.cx.tables.get(&written) {

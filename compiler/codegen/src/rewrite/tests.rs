@@ -300,7 +300,6 @@ fn reserved_words_are_quoted_where_reserved() {
 }
 
 #[test]
-#[ignore = "bug: on Redshift a CTE named with a reserved word is quoted where defined but not where read"]
 fn a_cte_named_with_a_reserved_word_is_quoted_where_read() {
     let r = checked("with user as (select order_id from orders) select order_id from user", Redshift);
     assert_eq!(ok(r), "WITH \"user\" AS (SELECT order_id FROM shop.orders) SELECT order_id FROM \"user\"");
