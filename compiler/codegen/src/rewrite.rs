@@ -4,7 +4,7 @@
 //! intervals, typed literals, template expansions) are printed by us and
 //! put in the tree as finished leaves.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;
 
 use cjo_project::Dialect;
@@ -47,7 +47,8 @@ pub struct Context<'a> {
 /// Rewrites `query` for `cx.dialect`, in place. Returns what could not be
 /// expressed.
 pub fn rewrite(query: &mut Query, cx: &Context<'_>) -> Vec<Unsupported> {
-    let mut r = Rewriter { cx, ctes: Vec::new(), pending: HashMap::new(), errors: Vec::new() };
+    let mut r =
+        Rewriter { cx, ctes: Vec::new(), cte_queries: HashMap::new(), pending: HashMap::new(), errors: Vec::new() };
     let _ = query.visit(&mut r);
     if cx.dialect == Dialect::BigQuery && !cx.native {
         // Last, once every name has its quotes: sqlparser would print a
@@ -75,13 +76,25 @@ impl VisitorMut for BigQueryEscapes {
 
 struct Rewriter<'c, 'a> {
     cx: &'c Context<'a>,
-    /// CTE names in scope, innermost last.
-    ctes: Vec<BTreeSet<String>>,
+    /// The CTEs of each query being rewritten, innermost last.
+    ctes: Vec<CteScope>,
+    /// The query of each CTE of those queries (keyed by its address, which
+    /// the rewrite does not move) → where its scope is in `ctes`, and how
+    /// many of that scope's CTEs it sees.
+    cte_queries: HashMap<*const Query, (usize, usize)>,
     /// Hints found on a node before its children were rewritten, applied
     /// after (keyed by the node's address, which a rewrite of its children
     /// does not move).
     pending: HashMap<*const Expr, Hint>,
     errors: Vec<Unsupported>,
+}
+
+/// The CTEs of a `with`, in order, of which the first `visible` are in
+/// scope: a CTE's query sees only the CTEs before it (and itself, in a
+/// `with recursive`); the query's body sees them all.
+struct CteScope {
+    names: Vec<String>,
+    visible: usize,
 }
 
 /// A finished leaf: SQL we printed ourselves.
@@ -223,7 +236,7 @@ impl Rewriter<'_, '_> {
     }
 
     fn in_cte(&self, name: &str) -> bool {
-        self.ctes.iter().any(|s| s.contains(name))
+        self.ctes.iter().any(|s| s.names.iter().take(s.visible).any(|n| n == name))
     }
 
     fn requote(&self, id: &mut Ident) {
@@ -499,8 +512,20 @@ impl VisitorMut for Rewriter<'_, '_> {
     type Break = ();
 
     fn pre_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
-        let names = q.with.iter().flat_map(|w| &w.cte_tables).map(|c| c.alias.name.value.to_ascii_lowercase());
-        self.ctes.push(names.collect());
+        if let Some(&(scope, visible)) = self.cte_queries.get(&std::ptr::from_ref(q))
+            && let Some(s) = self.ctes.get_mut(scope)
+        {
+            s.visible = visible;
+        }
+        let names: Vec<String> =
+            q.with.iter().flat_map(|w| &w.cte_tables).map(|c| c.alias.name.value.to_ascii_lowercase()).collect();
+        let recursive = q.with.as_ref().is_some_and(|w| w.recursive);
+        let scope = self.ctes.len();
+        for (i, cte) in q.with.iter().flat_map(|w| &w.cte_tables).enumerate() {
+            let visible = if recursive { i + 1 } else { i };
+            self.cte_queries.insert(std::ptr::from_ref(cte.query.as_ref()), (scope, visible));
+        }
+        self.ctes.push(CteScope { visible: names.len(), names });
         if !self.cx.native {
             for cte in q.with.iter_mut().flat_map(|w| &mut w.cte_tables) {
                 self.requote(&mut cte.alias.name);
@@ -509,8 +534,14 @@ impl VisitorMut for Rewriter<'_, '_> {
         ControlFlow::Continue(())
     }
 
-    fn post_visit_query(&mut self, _q: &mut Query) -> ControlFlow<()> {
+    fn post_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
         self.ctes.pop();
+        // Past a CTE's query, the next CTE's (or the body) sees it.
+        if let Some((scope, _)) = self.cte_queries.remove(&std::ptr::from_ref(q))
+            && let Some(s) = self.ctes.get_mut(scope)
+        {
+            s.visible = s.names.len();
+        }
         ControlFlow::Continue(())
     }
 
