@@ -108,7 +108,7 @@ pub fn completion(snap: &Snapshot, path: &Path, pos: lsp::Position) -> Option<ls
             kind: Some(match c.kind {
                 CompletionKind::Keyword => lsp::CompletionItemKind::KEYWORD,
                 CompletionKind::Source => lsp::CompletionItemKind::STRUCT,
-                CompletionKind::Model => lsp::CompletionItemKind::CLASS,
+                CompletionKind::Model | CompletionKind::Cte => lsp::CompletionItemKind::CLASS,
                 CompletionKind::Column => lsp::CompletionItemKind::FIELD,
                 CompletionKind::Function => lsp::CompletionItemKind::FUNCTION,
                 CompletionKind::Journey => lsp::CompletionItemKind::MODULE,

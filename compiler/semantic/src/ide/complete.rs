@@ -36,6 +36,8 @@ pub enum CompletionKind {
     Stage,
     Step,
     Param,
+    /// A common table expression of the query being written.
+    Cte,
 }
 
 /// What may be typed at `offset` in `file`.
@@ -156,6 +158,9 @@ impl Cx<'_> {
         }
         let prev = last_token(body_before).to_ascii_lowercase();
         if prev == "from" || prev == "join" {
+            for cte in ctes_in(body_before) {
+                self.push(cte, CompletionKind::Cte, Some("CTE of this query".into()), None);
+            }
             self.relations(true);
             return;
         }
@@ -347,6 +352,43 @@ fn in_list_of(before: &str, key: &str) -> bool {
         && !before.get(open..).unwrap_or("").contains(']')
 }
 
+/// The CTEs defined in `text` (`with a as (…), b as (`): each name written
+/// after `with`, `recursive` or `,` and before `as (`.
+fn ctes_in(text: &str) -> Vec<&str> {
+    // Words, and each other character but blanks on its own.
+    let mut words: Vec<&str> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let in_word = c.is_alphanumeric() || c == '_';
+        match (in_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.extend(text.get(s..i));
+                start = None;
+            }
+            _ => {}
+        }
+        if !in_word && !c.is_whitespace() {
+            words.extend(text.get(i..i + c.len_utf8()));
+        }
+    }
+    words.extend(start.and_then(|s| text.get(s..)));
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let opens =
+            |j: usize| words.get(j).is_some_and(|a| a.eq_ignore_ascii_case("as")) && words.get(j + 1) == Some(&"(");
+        let after = i
+            .checked_sub(1)
+            .and_then(|j| words.get(j))
+            .is_some_and(|p| p.eq_ignore_ascii_case("with") || p.eq_ignore_ascii_case("recursive") || *p == ",");
+        if after && opens(i + 1) && w.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && !out.contains(w)
+        {
+            out.push(*w);
+        }
+    }
+    out
+}
+
 /// The tables a SQL body names after `from` and `join`, with the alias the
 /// query uses for each (the table's own name when it has none): read from
 /// the text, so that a body that does not parse yet still completes.
@@ -396,6 +438,13 @@ fn tables_in(body: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ctes_are_read_from_the_text() {
+        assert_eq!(ctes_in("with a as (select 1), b_2 as (select x from a) select * from "), ["a", "b_2"]);
+        assert_eq!(ctes_in("with recursive t as ("), ["t"]);
+        assert_eq!(ctes_in("select x as y, cast(z as int) from t"), Vec::<&str>::new(), "aliases are not CTEs");
+    }
 
     #[test]
     fn tokens_and_qualifiers() {

@@ -276,4 +276,11 @@ fn ctes_are_defined_read_hovered_and_renamed() {
     assert_eq!(edits.len(), 3);
     assert!(matches!(rename(&ws, &analysis, &index, f, o, "big"), Err(RenameError::Conflict(_))));
     assert!(matches!(rename(&ws, &analysis, &index, f, o, "orders"), Err(RenameError::Conflict(_))));
+
+    // After `from`, the CTEs defined so far are offered with the tables.
+    let (f, o) = at(&ws, "c_ctes.cjo", "from big", 0, 5);
+    let labels: Vec<String> = completions(&ws, &analysis, f, o).into_iter().map(|c| c.label).collect();
+    for want in ["totals", "big", "orders"] {
+        assert!(labels.iter().any(|l| l == want), "{want} not in {labels:?}");
+    }
 }
