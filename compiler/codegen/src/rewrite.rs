@@ -47,8 +47,14 @@ pub struct Context<'a> {
 /// Rewrites `query` for `cx.dialect`, in place. Returns what could not be
 /// expressed.
 pub fn rewrite(query: &mut Query, cx: &Context<'_>) -> Vec<Unsupported> {
-    let mut r =
-        Rewriter { cx, ctes: Vec::new(), cte_queries: HashMap::new(), pending: HashMap::new(), errors: Vec::new() };
+    let mut r = Rewriter {
+        cx,
+        ctes: Vec::new(),
+        cte_queries: HashMap::new(),
+        pending: HashMap::new(),
+        unqualified: HashMap::new(),
+        errors: Vec::new(),
+    };
     let _ = query.visit(&mut r);
     if cx.dialect == Dialect::BigQuery && !cx.native {
         // Last, once every name has its quotes: sqlparser would print a
@@ -86,6 +92,9 @@ struct Rewriter<'c, 'a> {
     /// after (keyed by the node's address, which a rewrite of its children
     /// does not move).
     pending: HashMap<*const Expr, Hint>,
+    /// Each select made a subquery for its `qualify` (keyed by its
+    /// address) → its output columns, by the expression each names.
+    unqualified: HashMap<*const Select, Vec<(Expr, Ident)>>,
     errors: Vec<Unsupported>,
 }
 
@@ -392,12 +401,12 @@ impl Rewriter<'_, '_> {
             match item {
                 SelectItem::ExprWithAlias { expr, alias } => {
                     aliases.insert(alias.value.to_ascii_lowercase(), expr.clone());
-                    outputs.push(alias.clone());
+                    outputs.push((expr.clone(), alias.clone()));
                 }
-                SelectItem::UnnamedExpr(Expr::Identifier(id)) => outputs.push(id.clone()),
-                SelectItem::UnnamedExpr(Expr::CompoundIdentifier(ids)) => {
+                SelectItem::UnnamedExpr(e @ Expr::Identifier(id)) => outputs.push((e.clone(), id.clone())),
+                SelectItem::UnnamedExpr(e @ Expr::CompoundIdentifier(ids)) => {
                     if let Some(last) = ids.last() {
-                        outputs.push(last.clone());
+                        outputs.push((e.clone(), last.clone()));
                     }
                 }
                 _ => {
@@ -430,7 +439,7 @@ impl Rewriter<'_, '_> {
             format_clause: None,
             pipe_operators: vec![],
         };
-        select.projection = outputs.into_iter().map(|o| SelectItem::UnnamedExpr(Expr::Identifier(o))).collect();
+        select.projection = outputs.iter().map(|(_, o)| SelectItem::UnnamedExpr(Expr::Identifier(o.clone()))).collect();
         select.from = vec![sqlparser::ast::TableWithJoins {
             relation: TableFactor::Derived {
                 lateral: false,
@@ -451,6 +460,31 @@ impl Rewriter<'_, '_> {
         select.named_window = vec![];
         select.lateral_views = vec![];
         select.prewhere = None;
+        self.unqualified.insert(std::ptr::from_ref(select), outputs);
+    }
+
+    /// The `order by` of a query whose select became a subquery for its
+    /// `qualify`: it can name only the subquery's columns, so what it orders
+    /// by is written as the column that holds it.
+    fn reorder(&mut self, q: &mut Query) {
+        let sqlparser::ast::SetExpr::Select(select) = q.body.as_ref() else { return };
+        let Some(outputs) = self.unqualified.remove(&std::ptr::from_ref(select.as_ref())) else { return };
+        let Some(sqlparser::ast::OrderBy { kind: sqlparser::ast::OrderByKind::Expressions(items), .. }) =
+            &mut q.order_by
+        else {
+            return;
+        };
+        for item in items {
+            let mut columns = OutputColumns { outputs: &outputs, unknown: None };
+            let _ = item.expr.visit(&mut columns);
+            if let Some(span) = columns.unknown {
+                self.unsupported(
+                    span,
+                    "an `order by` on what the select does not output, with `qualify`",
+                    "Trino has no `qualify`; cjo rewrites it as a subquery, outside which only its output columns can be named: order by a column of the select list",
+                );
+            }
+        }
     }
 }
 
@@ -490,6 +524,42 @@ fn unparenthesized(mut e: &Expr) -> &Expr {
         e = inner;
     }
     e
+}
+
+/// Whether `id` is a finished leaf (see [`raw`]) rather than a name.
+fn printed(id: &Ident) -> bool {
+    let mut chars = id.value.chars();
+    let name =
+        chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_');
+    id.quote_style.is_none() && !name
+}
+
+/// Replaces expressions of a select list by the columns that output them
+/// and finds the first name that is not such a column.
+struct OutputColumns<'a> {
+    outputs: &'a [(Expr, Ident)],
+    unknown: Option<SqlSpan>,
+}
+
+impl VisitorMut for OutputColumns<'_> {
+    type Break = ();
+    fn pre_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+        if let Some((_, column)) = self.outputs.iter().find(|(x, _)| x == e) {
+            *e = Expr::Identifier(column.clone());
+            return ControlFlow::Continue(());
+        }
+        let known = match e {
+            Expr::Identifier(id) => {
+                printed(id) || self.outputs.iter().any(|(_, o)| o.value.eq_ignore_ascii_case(&id.value))
+            }
+            Expr::CompoundIdentifier(_) => false,
+            _ => true,
+        };
+        if !known && self.unknown.is_none() {
+            self.unknown = Some(sqlparser::ast::Spanned::span(&*e));
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 /// Replaces select-list aliases used in a `qualify` condition by their
@@ -536,6 +606,7 @@ impl VisitorMut for Rewriter<'_, '_> {
 
     fn post_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
         self.ctes.pop();
+        self.reorder(q);
         // Past a CTE's query, the next CTE's (or the body) sees it.
         if let Some((scope, _)) = self.cte_queries.remove(&std::ptr::from_ref(q))
             && let Some(s) = self.ctes.get_mut(scope)

@@ -622,7 +622,6 @@ fn qualify_on_trino_needs_named_columns() {
 }
 
 #[test]
-#[ignore = "bug: on Trino an `order by` after `qualify` keeps the table's alias, which the subquery hides"]
 fn qualify_on_trino_with_an_order_by() {
     assert_eq!(
         ok(checked(
@@ -631,6 +630,25 @@ fn qualify_on_trino_with_an_order_by() {
         )),
         "SELECT customer_id FROM (SELECT o.customer_id, row_number() OVER (PARTITION BY o.customer_id ORDER BY o.ordered_at) = 1 AS cjo_qualify_keep FROM hive.shop.orders AS o) AS cjo_qualified WHERE cjo_qualify_keep ORDER BY customer_id"
     );
+}
+
+#[test]
+fn qualify_on_trino_with_an_order_by_on_an_expression_or_another_column() {
+    // An expression of the select list is ordered by its column.
+    assert_eq!(
+        ok(portable(
+            "select customer_id, amount * 2 as doubled from orders qualify row_number() over (partition by customer_id order by ordered_at) = 1 order by amount * 2 desc, 1",
+            Trino
+        )),
+        "SELECT customer_id, doubled FROM (SELECT customer_id, amount * 2 AS doubled, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at) = 1 AS cjo_qualify_keep FROM hive.shop.orders) AS cjo_qualified WHERE cjo_qualify_keep ORDER BY doubled DESC, 1"
+    );
+    // A column the select does not output cannot be named outside.
+    let r = portable(
+        "select o.customer_id from orders as o qualify row_number() over (partition by o.customer_id order by o.ordered_at) = 1 order by o.amount",
+        Trino,
+    );
+    assert_eq!(r.constructs(), ["an `order by` on what the select does not output, with `qualify`"]);
+    assert_eq!((r.errors[0].span.start, r.errors[0].span.end), (Location::new(1, 129), Location::new(1, 137)));
 }
 
 // Bodies written in the target's own dialect.
