@@ -736,6 +736,19 @@ impl VisitorMut for Rewriter<'_, '_> {
             Expr::Interval(_) => {
                 if let Some((amount, unit)) = interval_parts(e) {
                     replace(e, interval_sql(amount, unit, dialect));
+                } else if dialect != Dialect::Redshift
+                    && matches!(&*e, Expr::Interval(i) if i.last_field.is_some() || string_literal(&i.value).is_some())
+                {
+                    // Redshift reads `interval '1 day 2 hours'` and ranges
+                    // of units; BigQuery's and Trino's literals are not
+                    // written so, and their date and timestamp functions
+                    // take one unit.
+                    let span = sqlparser::ast::Spanned::span(&*e);
+                    self.unsupported(
+                        span,
+                        "an interval of several units",
+                        "write one interval per unit and add them: `t + interval '1' day + interval '2' hour`",
+                    );
                 }
             }
             Expr::ILike { negated, expr, pattern, escape_char, any: false } if dialect != Dialect::Redshift => {

@@ -403,7 +403,6 @@ fn intervals_per_dialect() {
 }
 
 #[test]
-#[ignore = "bug: an interval of several units (or `day to hour`) is passed through as written: not SQL on BigQuery nor Trino, and not reported"]
 fn an_interval_of_several_units_is_rewritten_or_reported() {
     for body in [
         "select ordered_at + interval '1 day 2 hours' as a from orders",
@@ -415,6 +414,18 @@ fn an_interval_of_several_units_is_rewritten_or_reported() {
             assert!(!passed_through || !r.errors.is_empty(), "{d}: {body} gave {}", r.sql);
         }
     }
+}
+
+#[test]
+fn an_interval_of_several_units_is_reported_where_written() {
+    let body = "select ordered_at + interval '1 day 2 hours' as a from orders";
+    for d in [BigQuery, Trino] {
+        let r = checked(body, d);
+        assert_eq!(r.constructs(), ["an interval of several units"], "{d}");
+        assert_ne!(r.errors[0].span, SqlSpan::empty(), "{d}");
+    }
+    // Redshift reads it as written.
+    assert_eq!(ok(checked(body, Redshift)), "SELECT ordered_at + INTERVAL '1 day 2 hours' AS a FROM shop.orders");
 }
 
 // Types and casts.
