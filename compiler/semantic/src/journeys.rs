@@ -196,25 +196,8 @@ fn time_column(symbols: &Symbols<'_>, rel: &Relation, name: &ast::Name, file: Fi
         _ => None,
     });
     let span = Span::new(file, name.range);
-    if let Some((source_file, column)) = declared {
-        let at = Span::new(source_file, column.range);
-        match rel.column(&column.text) {
-            Some(c) if c.ty == Ty::Timestamp || c.ty.is_open() => {}
-            Some(c) => out.push(
-                Diagnostic::error(
-                    codes::NO_TIME_COLUMN,
-                    at,
-                    format!("the time column `{}` is {}, not a timestamp", column.text, c.ty),
-                )
-                .with_label(format!("{}", c.ty))
-                .with_help("an event's time is a timestamp: name a timestamp column, or convert it in a model"),
-            ),
-            None => out.push(
-                Diagnostic::error(codes::NO_TIME_COLUMN, at, format!("`{}` has no column `{}`", rel.name, column.text))
-                    .with_label("not a column")
-                    .with_help_opt(did_you_mean(&column.text, rel.columns.iter().map(|c| c.name.as_str()))),
-            ),
-        }
+    if declared.is_some() {
+        // Checked with the source (sources::check_time_column).
         return;
     }
     let timestamps: Vec<&str> = rel.columns.iter().filter(|c| c.ty == Ty::Timestamp).map(|c| c.name.as_str()).collect();

@@ -64,11 +64,49 @@ pub(crate) fn relation(
             })
             .collect()
     };
-    Some(Relation {
+    let relation = Relation {
         name: source.name.text.clone(),
         kind: RelationKind::Source { table },
         span,
         doc: source.doc.as_ref().map(|d| d.text.clone()),
         columns,
-    })
+    };
+    check_time_column(&relation, file, source, out);
+    Some(relation)
+}
+
+/// A declared `time_column` names a timestamp column of the source (a
+/// journey's event time, and what a pipeline with a late-input rule
+/// watches): E0509 otherwise, where it is written.
+fn check_time_column(relation: &Relation, file: FileId, source: &ast::Source, out: &mut Vec<Diagnostic>) {
+    let Some(column) =
+        crate::settings::get(&source.settings, "time_column").and_then(|st| crate::settings::word(&st.value))
+    else {
+        return;
+    };
+    if relation.columns.is_empty() {
+        return; // E0203 said so.
+    }
+    let at = Span::new(file, column.range);
+    match relation.column(&column.text) {
+        Some(c) if c.ty == Ty::Timestamp || c.ty.is_open() => {}
+        Some(c) => out.push(
+            Diagnostic::error(
+                codes::NO_TIME_COLUMN,
+                at,
+                format!("the time column `{}` is {}, not a timestamp", column.text, c.ty),
+            )
+            .with_label(format!("{}", c.ty))
+            .with_help("an event's time is a timestamp: name a timestamp column, or convert it in a model"),
+        ),
+        None => out.push(
+            Diagnostic::error(
+                codes::NO_TIME_COLUMN,
+                at,
+                format!("`{}` has no column `{}`", relation.name, column.text),
+            )
+            .with_label("not a column")
+            .with_help_opt(codes::did_you_mean(&column.text, relation.columns.iter().map(|c| c.name.as_str()))),
+        ),
+    }
 }
