@@ -713,6 +713,18 @@ impl VisitorMut for Rewriter<'_, '_> {
             }
             return ControlFlow::Continue(());
         }
+        // Only a BigQuery body has double-quoted strings (elsewhere `"` quotes
+        // names); sqlparser prints them back without their escapes.
+        if let Expr::Value(v) = e
+            && let Value::DoubleQuotedString(s) = &v.value
+            && dialect == Dialect::BigQuery
+        {
+            let ours = literal::bigquery_quoted(s, '"');
+            if ours != v.to_string() {
+                replace(e, ours);
+            }
+            return ControlFlow::Continue(());
+        }
         if self.cx.native {
             return ControlFlow::Continue(());
         }

@@ -688,11 +688,14 @@ fn a_native_body_keeps_its_sql_but_tables_and_parameters() {
 }
 
 #[test]
-#[ignore = r#"bug: a double-quoted string of a BigQuery body loses its escapes: "a\\b" becomes "a\b" (a backspace)"#]
 fn a_native_bigquery_body_keeps_its_double_quoted_strings() {
     assert_eq!(
         ok(checked_native("select \"a\\\\b\" as t, \"it's\" as u from orders", BigQuery)),
         "SELECT \"a\\\\b\" AS t, \"it's\" AS u FROM `acme-prod`.shop.orders"
+    );
+    assert_eq!(
+        ok(checked_native(r#"select "say \"hi\"\n" as v from orders"#, BigQuery)),
+        r#"SELECT "say \"hi\"\n" AS v FROM `acme-prod`.shop.orders"#
     );
 }
 
