@@ -244,3 +244,37 @@ async def test_half_typed_files_and_examples(client: LanguageClient, project: pa
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=core), position=pos(text, "w.watch_seconds", 3))
     )
     assert "watch_seconds" in hover.contents.value
+
+
+@pytest.mark.asyncio
+async def test_ctes_and_config_quick_fix(client: LanguageClient, project: pathlib.Path):
+    """A CTE read in a body goes to its definition and is renamed in every
+    place; a typo in a cjo.toml value gets a quick fix that keeps the
+    quotes."""
+    text = (
+        "model big {\n  sql {\n    with totals as (select customer_id, sum(amount) as total from orders group by customer_id)\n"
+        "    select customer_id from totals where total > 100\n  }\n}\n"
+    )
+    path = project / "ctes.cjo"
+    path.write_text(text)
+    ctes = open_doc(client, path)
+    at = pos(text, "from totals", 6)
+    doc = types.TextDocumentIdentifier(uri=ctes)
+    defn = await client.text_document_definition_async(types.DefinitionParams(text_document=doc, position=at))
+    assert defn.uri == ctes and defn.range.start == pos(text, "totals as")
+    edit = await client.text_document_rename_async(types.RenameParams(text_document=doc, position=at, new_name="sums"))
+    assert sorted((e.range.start.line, e.new_text) for e in edit.changes[ctes]) == [(2, "sums"), (3, "sums")]
+
+    config_path = project / "cjo.toml"
+    config_text = config_path.read_text().replace('default_target = "trino"', 'default_target = "trnio"')
+    config = open_doc(client, config_path, config_text)
+    await until(client, lambda: any(d.data for d in client.diagnostics.get(config, [])))
+    d = next(d for d in client.diagnostics[config] if d.data)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=config), range=d.range, context=types.CodeActionContext(diagnostics=[d])
+        )
+    )
+    (action,) = actions
+    (fix,) = action.edit.changes[config]
+    assert fix.new_text == '"trino"', fix
