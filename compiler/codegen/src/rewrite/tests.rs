@@ -6,9 +6,6 @@
 //! the checker recorded (int division, date and timestamp arithmetic,
 //! strings compared with dates) go through the real checker ([`checked`]).
 //! Both use the templates of the standard library and of [`PROJECT`].
-//!
-//! Tests marked `#[ignore = "bug: …"]` assert what the rewrite should give
-//! and does not yet.
 
 use super::*;
 
