@@ -355,7 +355,13 @@ impl Rewriter<'_, '_> {
                         "BigQuery adds only fixed lengths to a timestamp: use days (`interval '7' day`) or work on a date",
                     );
                 }
-                let sql = format!("{f}({t:#}, {interval:#})");
+                // TIMESTAMP_ADD's second argument is `INTERVAL n part`
+                // itself, not any expression: no parentheses around it.
+                let mut bare: &Expr = interval;
+                while let Expr::Nested(inner) = bare {
+                    bare = inner;
+                }
+                let sql = format!("{f}({t:#}, {bare:#})");
                 replace(e, sql);
             }
             Dialect::Redshift if *ty == Ty::Date => {

@@ -742,7 +742,7 @@ fn a_parameter_plus_an_interval() {
 fn a_parenthesized_interval() {
     assert_eq!(
         ok(checked("select ordered_at + (interval '1' day) as a from orders", BigQuery)),
-        "SELECT TIMESTAMP_ADD(ordered_at, (INTERVAL 1 DAY)) AS a FROM `acme-prod`.shop.orders"
+        "SELECT TIMESTAMP_ADD(ordered_at, INTERVAL 1 DAY) AS a FROM `acme-prod`.shop.orders"
     );
 }
 
