@@ -63,10 +63,16 @@ check spend {
 "#;
 
 fn project() -> (Workspace, Analysis, Index) {
+    load(&[("a_sources.cjo", SOURCES), ("b_models.cjo", MODELS)])
+}
+
+/// A project of these files, which must check without errors.
+fn load(files: &[(&str, &str)]) -> (Workspace, Analysis, Index) {
     let mut fs = MemoryFs::new();
-    fs.insert("p/cjo.toml", "[project]\nname = \"p\"\ndefault_target = \"trino\"\n")
-        .insert("p/a_sources.cjo", SOURCES)
-        .insert("p/b_models.cjo", MODELS);
+    fs.insert("p/cjo.toml", "[project]\nname = \"p\"\ndefault_target = \"trino\"\n");
+    for (name, text) in files {
+        fs.insert(Path::new("p").join(name), *text);
+    }
     let ws = cjo_project::load(&fs, Path::new("p")).unwrap();
     let analysis = crate::analyze(&ws);
     let errors: Vec<_> = crate::all_diagnostics(&ws, &analysis).into_iter().filter(|d| d.is_error()).collect();
@@ -247,14 +253,7 @@ const CTES: &str = r#"model big_spenders {
 
 #[test]
 fn ctes_are_defined_read_hovered_and_renamed() {
-    let mut fs = MemoryFs::new();
-    fs.insert("p/cjo.toml", "[project]\nname = \"p\"\ndefault_target = \"trino\"\n")
-        .insert("p/a_sources.cjo", SOURCES)
-        .insert("p/c_ctes.cjo", CTES);
-    let ws = cjo_project::load(&fs, Path::new("p")).unwrap();
-    let analysis = crate::analyze(&ws);
-    assert!(analysis.diagnostics.iter().all(|d| !d.is_error()), "{:#?}", analysis.diagnostics);
-    let index = Index::new(&ws, &analysis);
+    let (ws, analysis, index) = load(&[("a_sources.cjo", SOURCES), ("c_ctes.cjo", CTES)]);
 
     // `totals` where it is read goes to its definition; its references
     // are the definition and both reads.
