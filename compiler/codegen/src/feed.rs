@@ -15,9 +15,8 @@
 
 use std::collections::BTreeMap;
 
-use cjo_project::{Dialect, Workspace};
-use cjo_semantic::{Analysis, Ty};
-use cjo_syntax::ast::{self, ValueKind};
+use cjo_project::Dialect;
+use cjo_semantic::{Analysis, RelationKind, Ty};
 
 use crate::dag::{Task, TaskKind};
 use crate::ident;
@@ -60,7 +59,6 @@ pub struct Watch {
 
 /// The feeds `p` watches: none unless it sets a late-input rule.
 pub fn watched(
-    ws: &Workspace,
     analysis: &Analysis,
     p: &Pipeline,
     tasks: &BTreeMap<String, Task>,
@@ -90,7 +88,7 @@ pub fn watched(
     let deadline = deadline_seconds(p);
     for ((key, dialect), needed_by) in &readers {
         let Some(relation) = analysis.relation(key) else { continue };
-        let Some(column) = time_column(ws, &relation.name, relation) else {
+        let RelationKind::Source { time_column: Some(column), .. } = &relation.kind else {
             let timestamps = relation.columns.iter().filter(|c| c.ty == Ty::Timestamp).map(|c| c.name.clone());
             if !out.unwatched.iter().any(|(s, _)| *s == relation.name) {
                 out.unwatched.push((relation.name.clone(), timestamps.collect()));
@@ -100,7 +98,7 @@ pub fn watched(
         let Some(table) = tables.get(dialect).and_then(|names| names.get(key)) else { continue };
         let Ok(run_end) = binder.bind(&Param::RunEnd, *dialect) else { continue };
         let table = ident::path(table, *dialect);
-        let col = ident::ident(&column, *dialect);
+        let col = ident::ident(column, *dialect);
         let query = |on_time: String| format!("SELECT CASE WHEN {on_time} THEN 0 ELSE 1 END AS late FROM {table}");
         let arrived = format!("MAX({col}) >= {run_end}");
         let past = format!("{} >= {}", now(*dialect), add_seconds(&run_end, deadline, *dialect));
@@ -112,7 +110,7 @@ pub fn watched(
         out.feeds.push(Feed {
             id,
             source: relation.name.clone(),
-            time_column: column,
+            time_column: column.clone(),
             dialect: *dialect,
             late: query(arrived.clone()),
             late_until_deadline: query(format!("{arrived} OR {past}")),
@@ -131,21 +129,6 @@ pub fn deadline_seconds(p: &Pipeline) -> u64 {
         _ => 0,
     };
     shift + p.upstream_timeout_seconds
-}
-
-/// A source's declared `time_column`, when it is a timestamp column (the
-/// checker reports it otherwise).
-fn time_column(ws: &Workspace, name: &str, relation: &cjo_semantic::Relation) -> Option<String> {
-    let declared = ws.user_modules().flat_map(|m| &m.ast.items).find_map(|item| match item {
-        ast::Item::Source(s) if s.name.text.eq_ignore_ascii_case(name) => {
-            s.settings.iter().find(|st| st.key.as_str() == "time_column").and_then(|st| match &st.value.kind {
-                ValueKind::Word(w) => Some(w.as_str().to_string()),
-                _ => None,
-            })
-        }
-        _ => None,
-    });
-    relation.column(&declared?).filter(|c| c.ty == Ty::Timestamp).map(|c| c.name.clone())
 }
 
 /// The warehouse's current time, comparable with cjo's timestamp literals.

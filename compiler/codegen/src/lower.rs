@@ -123,7 +123,7 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
     let dag = Dag::new(tasks);
     let (mut pipelines, mut problems) = pipeline::resolve(ws, &dag.tasks, &dag.order);
     for p in &mut pipelines {
-        let watch = feed::watched(ws, analysis, p, &dag.tasks, &lowering.tables, options.binder);
+        let watch = feed::watched(analysis, p, &dag.tasks, &lowering.tables, options.binder);
         p.feeds = watch.feeds;
         problems.extend(pipeline::late_rule_problems(p, &watch.unwatched));
     }

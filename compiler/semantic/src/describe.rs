@@ -12,7 +12,7 @@ use crate::schema::{Relation, RelationKind};
 pub fn describe(analysis: &Analysis, relation: &Relation) -> String {
     let mut s = String::new();
     let kind = match &relation.kind {
-        RelationKind::Source { table } => format!("source `{}` = \"{table}\"", relation.name),
+        RelationKind::Source { table, .. } => format!("source `{}` = \"{table}\"", relation.name),
         RelationKind::Model => format!("model `{}`", relation.name),
     };
     let _ = writeln!(s, "{kind}");

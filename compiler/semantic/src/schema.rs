@@ -22,9 +22,12 @@ pub struct Relation {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RelationKind {
-    /// A warehouse table: its name as written (`"raw.watch_events"`).
+    /// A warehouse table: its name as written (`"raw.watch_events"`), and
+    /// its `time_column` when that names one of its timestamp columns (as
+    /// declared).
     Source {
         table: String,
+        time_column: Option<String>,
     },
     Model,
 }

@@ -17,7 +17,7 @@ pub(crate) fn relation(
 ) -> Option<Relation> {
     let table = source.table.value.clone();
     let span = Span::new(file, source.name.range);
-    let columns = if source.from_catalog.is_some() {
+    let columns: Vec<OutputColumn> = if source.from_catalog.is_some() {
         let Some(found) = ws.catalog.find(&table) else {
             let help = ws.catalog.did_you_mean(&table).unwrap_or_else(|| {
                 if ws.catalog.is_empty() {
@@ -64,32 +64,35 @@ pub(crate) fn relation(
             })
             .collect()
     };
-    let relation = Relation {
+    let time_column = time_column(&source.name.text, &columns, file, source, out);
+    Some(Relation {
         name: source.name.text.clone(),
-        kind: RelationKind::Source { table },
+        kind: RelationKind::Source { table, time_column },
         span,
         doc: source.doc.as_ref().map(|d| d.text.clone()),
         columns,
-    };
-    check_time_column(&relation, file, source, out);
-    Some(relation)
+    })
 }
 
-/// A declared `time_column` names a timestamp column of the source (a
-/// journey's event time, and what a pipeline with a late-input rule
-/// watches): E0509 otherwise, where it is written.
-fn check_time_column(relation: &Relation, file: FileId, source: &ast::Source, out: &mut Vec<Diagnostic>) {
-    let Some(column) =
-        crate::settings::get(&source.settings, "time_column").and_then(|st| crate::settings::word(&st.value))
-    else {
-        return;
-    };
-    if relation.columns.is_empty() {
-        return; // E0203 said so.
+/// The declared `time_column`, when it names a timestamp column of the
+/// source (a journey's event time, and what a pipeline with a late-input
+/// rule watches): E0509 otherwise, where it is written.
+fn time_column(
+    name: &str,
+    columns: &[OutputColumn],
+    file: FileId,
+    source: &ast::Source,
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let column =
+        crate::settings::get(&source.settings, "time_column").and_then(|st| crate::settings::word(&st.value))?;
+    if columns.is_empty() {
+        return None; // E0203 said so.
     }
     let at = Span::new(file, column.range);
-    match relation.column(&column.text) {
-        Some(c) if c.ty == Ty::Timestamp || c.ty.is_open() => {}
+    match columns.iter().find(|c| c.name.eq_ignore_ascii_case(&column.text)) {
+        Some(c) if c.ty == Ty::Timestamp => return Some(c.name.clone()),
+        Some(c) if c.ty.is_open() => {}
         Some(c) => out.push(
             Diagnostic::error(
                 codes::NO_TIME_COLUMN,
@@ -100,13 +103,10 @@ fn check_time_column(relation: &Relation, file: FileId, source: &ast::Source, ou
             .with_help("an event's time is a timestamp: name a timestamp column, or convert it in a model"),
         ),
         None => out.push(
-            Diagnostic::error(
-                codes::NO_TIME_COLUMN,
-                at,
-                format!("`{}` has no column `{}`", relation.name, column.text),
-            )
-            .with_label("not a column")
-            .with_help_opt(codes::did_you_mean(&column.text, relation.columns.iter().map(|c| c.name.as_str()))),
+            Diagnostic::error(codes::NO_TIME_COLUMN, at, format!("`{name}` has no column `{}`", column.text))
+                .with_label("not a column")
+                .with_help_opt(codes::did_you_mean(&column.text, columns.iter().map(|c| c.name.as_str()))),
         ),
     }
+    None
 }

@@ -64,7 +64,7 @@ pub fn run(names: &[String], dir: &Path, format: Format) -> u8 {
 
 fn to_json(analysis: &Analysis, r: &Relation) -> serde_json::Value {
     let (kind, table) = match &r.kind {
-        RelationKind::Source { table } => ("source", Some(table.clone())),
+        RelationKind::Source { table, .. } => ("source", Some(table.clone())),
         RelationKind::Model => ("model", None),
     };
     json!({

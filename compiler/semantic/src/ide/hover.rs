@@ -45,7 +45,7 @@ pub fn describe(ws: &Workspace, analysis: &Analysis, target: &Target) -> Option<
                 let _ = writeln!(md, "{doc}\n");
             }
             match &rel.kind {
-                RelationKind::Source { table } => {
+                RelationKind::Source { table, .. } => {
                     let _ = writeln!(md, "Column of the source `{}` (warehouse table `{table}`).", rel.name);
                 }
                 RelationKind::Model => {
@@ -153,7 +153,7 @@ fn relation(ws: &Workspace, analysis: &Analysis, name: &str, md: &mut String) ->
         return Some(());
     };
     match &rel.kind {
-        RelationKind::Source { table } => {
+        RelationKind::Source { table, .. } => {
             let _ = writeln!(md, "```cjo\nsource {} = \"{table}\"\n```", rel.name);
         }
         RelationKind::Model => {
