@@ -6,10 +6,12 @@
 // Test code: failing loudly is its job.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+
+use common::Scratch;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
@@ -45,30 +47,6 @@ fn assert_exit(out: &Output, code: i32) {
     );
 }
 
-/// A folder under the system's temporary folder, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("cjoc-build-{}-{tag}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
@@ -92,7 +70,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// A copy of `examples/<name>` in a fresh scratch folder: `(scratch, project)`.
 fn example(name: &str) -> (Scratch, PathBuf) {
-    let scratch = Scratch::new(name);
+    let scratch = Scratch::new("build", name);
     let project = scratch.path().join(name);
     copy_dir(&examples().join(name), &project);
     (scratch, project)
@@ -588,7 +566,7 @@ fn graph_of_a_broken_project_fails_with_the_diagnostics() {
 
 #[test]
 fn build_without_a_project_is_a_usage_error() {
-    let scratch = Scratch::new("noproject");
+    let scratch = Scratch::new("build", "noproject");
     let out = cjoc(scratch.path(), &["build", "."]);
     assert_exit(&out, 2);
     assert!(stderr(&out).contains("no cjo.toml"), "{}", stderr(&out));

@@ -6,9 +6,11 @@
 // Test code: failing loudly is its job.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::Scratch;
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const CONFIG: &str =
     "[project]\nname = \"tiny\"\ndefault_target = \"trino\"\n\n[targets.trino]\ncatalog = \"c\"\nschema = \"s\"\n";
@@ -57,33 +59,9 @@ c2,unsubscribe,2026-03-02 12:00:00+01:00\n\
 c3,signup,2026-03-02 09:00:00\n\
 c3,order,2026-03-03 10:00:00\n";
 
-/// A folder under the system's temporary folder, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("cjoc-simulate-{}-{tag}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The tiny project and its data folder.
 fn tiny(tag: &str, activity: &str) -> Scratch {
-    let s = Scratch::new(tag);
+    let s = Scratch::new("simulate", tag);
     let p = s.path();
     std::fs::write(p.join("cjo.toml"), CONFIG).unwrap();
     std::fs::write(p.join("main.cjo"), PROJECT).unwrap();
