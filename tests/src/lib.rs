@@ -36,10 +36,16 @@ pub const FIXTURE_CONFIG: &str = "[project]\nname = \"fixture\"\ndefault_target 
 /// Loads a single `.cjo` text as the only file of a project whose
 /// `cjo.toml` is [`FIXTURE_CONFIG`], and checks it (see [`checked`]).
 pub fn load_single(name: &str, text: &str) -> Workspace {
+    checked(load_single_unchecked(name, text))
+}
+
+/// [`load_single`] as loaded, before names and types: to check it
+/// another way (see [`lowered`]).
+pub fn load_single_unchecked(name: &str, text: &str) -> Workspace {
     let mut fs = MemoryFs::new();
     fs.insert("p/cjo.toml", FIXTURE_CONFIG).insert(format!("p/{name}"), text);
     insert_fixture_catalog(&mut fs);
-    checked(cjo_project::load(&fs, Path::new("p")).unwrap_or_else(|e| panic!("{e}")))
+    cjo_project::load(&fs, Path::new("p")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Puts `tests/fixtures/catalog/*` into `p/catalog/`, where
