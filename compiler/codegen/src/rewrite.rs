@@ -53,6 +53,7 @@ pub fn rewrite(query: &mut Query, cx: &Context<'_>) -> Vec<Unsupported> {
         cte_queries: HashMap::new(),
         pending: HashMap::new(),
         unqualified: HashMap::new(),
+        qualifiers: Vec::new(),
         errors: Vec::new(),
     };
     let _ = query.visit(&mut r);
@@ -95,6 +96,9 @@ struct Rewriter<'c, 'a> {
     /// Each select made a subquery for its `qualify` (keyed by its
     /// address) → its output columns, by the expression each names.
     unqualified: HashMap<*const Select, Vec<(Expr, Ident)>>,
+    /// Each renamed table written with a path (`raw.shop_orders`) → the
+    /// name it goes by, for the columns qualified by that path.
+    qualifiers: Vec<(Vec<String>, Ident)>,
     errors: Vec<Unsupported>,
 }
 
@@ -246,6 +250,47 @@ impl Rewriter<'_, '_> {
 
     fn in_cte(&self, name: &str) -> bool {
         self.ctes.iter().any(|s| s.names.iter().take(s.visible).any(|n| n == name))
+    }
+
+    /// The warehouse name of a table written `name`, unless it is a CTE (a
+    /// CTE hides a table of the same name) or not ours.
+    fn renamed(&self, name: &ObjectName) -> Option<&Vec<String>> {
+        let written = aliases::path(name).join(".");
+        if name.0.len() == 1 && self.in_cte(&written) {
+            return None;
+        }
+        self.cx.tables.get(&written)
+    }
+
+    /// Gives each table of `from` that will be renamed the alias it needs
+    /// to keep its qualifiers valid (see [`aliases`]). Run before the
+    /// select's items are visited, which come before its `from`.
+    fn keep_qualifiers(&mut self, from: &mut [sqlparser::ast::TableWithJoins]) {
+        for t in from {
+            let factors = std::iter::once(&mut t.relation).chain(t.joins.iter_mut().map(|j| &mut j.relation));
+            for factor in factors {
+                match factor {
+                    TableFactor::Table { name, alias, .. } => {
+                        let Some(parts) = self.renamed(name) else { continue };
+                        let Some(last) = aliases::written_last(name) else { continue };
+                        let mut goes_by = last.clone();
+                        if alias.is_none() && aliases::needed(last, parts) {
+                            *alias = Some(aliases::alias(last.clone()));
+                        }
+                        if let Some(a) = alias {
+                            goes_by = a.name.clone();
+                        }
+                        if name.0.len() > 1 {
+                            self.qualifiers.push((aliases::path(name), goes_by));
+                        }
+                    }
+                    TableFactor::NestedJoin { table_with_joins, .. } => {
+                        self.keep_qualifiers(std::slice::from_mut(table_with_joins.as_mut()));
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 
     fn requote(&self, id: &mut Ident) {
@@ -622,25 +667,28 @@ impl VisitorMut for Rewriter<'_, '_> {
         ControlFlow::Continue(())
     }
 
-    fn pre_visit_relation(&mut self, name: &mut ObjectName) -> ControlFlow<()> {
-        let written = name
-            .0
-            .iter()
-            .map(|p| p.as_ident().map_or_else(|| p.to_string(), |i| i.value.clone()))
-            .collect::<Vec<_>>()
-            .join(".")
-            .to_ascii_lowercase();
-        if name.0.len() == 1 && self.in_cte(&written) {
-            // Quoted as where it is defined.
-            if !self.cx.native
-                && let Some(ObjectNamePart::Identifier(id)) = name.0.first_mut()
-            {
-                self.requote(id);
-            }
-            return ControlFlow::Continue(());
+    fn pre_visit_select(&mut self, s: &mut Select) -> ControlFlow<()> {
+        self.keep_qualifiers(&mut s.from);
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_order_by_expr(&mut self, o: &mut sqlparser::ast::OrderByExpr) -> ControlFlow<()> {
+        if !self.cx.native {
+            nulls::pin(o, self.cx.dialect);
         }
-        if let Some(parts) = self.cx.tables.get(&written) {
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_relation(&mut self, name: &mut ObjectName) -> ControlFlow<()> {
+        if let Some(parts) = self.renamed(name) {
             *name = ObjectName(parts.iter().map(|p| ObjectNamePart::Identifier(ident(p, self.cx.dialect))).collect());
+        } else if name.0.len() == 1
+            && !self.cx.native
+            && self.in_cte(&aliases::path(name).join("."))
+            && let Some(ObjectNamePart::Identifier(id)) = name.0.first_mut()
+        {
+            // Quoted as where it is defined.
+            self.requote(id);
         }
         ControlFlow::Continue(())
     }
@@ -731,6 +779,9 @@ impl VisitorMut for Rewriter<'_, '_> {
             }
             return ControlFlow::Continue(());
         }
+        if let Expr::CompoundIdentifier(ids) = e {
+            aliases::requalify(ids, &self.qualifiers);
+        }
         if self.cx.native {
             return ControlFlow::Continue(());
         }
@@ -812,5 +863,7 @@ impl VisitorMut for Rewriter<'_, '_> {
     }
 }
 
+mod aliases;
+mod nulls;
 #[cfg(test)]
 mod tests;

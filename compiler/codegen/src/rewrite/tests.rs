@@ -561,6 +561,44 @@ fn template_arguments_are_rewritten_first() {
     );
 }
 
+// NULL ordering and renamed tables' qualifiers.
+
+#[test]
+fn nulls_sort_last_on_every_warehouse() {
+    each(
+        "select order_id from orders order by qty, ordered_at desc",
+        "SELECT order_id FROM `acme-prod`.shop.orders ORDER BY qty NULLS LAST, ordered_at DESC",
+        "SELECT order_id FROM shop.orders ORDER BY qty, ordered_at DESC NULLS LAST",
+        "SELECT order_id FROM hive.shop.orders ORDER BY qty, ordered_at DESC",
+    );
+    // What the author wrote is kept; a window's and an aggregate's order too.
+    each(
+        "select order_id, lag(qty) over (order by ordered_at desc) as prev from orders order by qty nulls first",
+        "SELECT order_id, lag(qty) OVER (ORDER BY ordered_at DESC) AS prev FROM `acme-prod`.shop.orders ORDER BY qty NULLS FIRST",
+        "SELECT order_id, lag(qty) OVER (ORDER BY ordered_at DESC NULLS LAST) AS prev FROM shop.orders ORDER BY qty NULLS FIRST",
+        "SELECT order_id, lag(qty) OVER (ORDER BY ordered_at DESC) AS prev FROM hive.shop.orders ORDER BY qty NULLS FIRST",
+    );
+}
+
+#[test]
+fn a_renamed_table_keeps_its_qualifiers() {
+    // The source `users` is the table `crm.user`: it keeps its name as an
+    // alias. A column qualified by the table's written path is qualified by
+    // the name the table goes by.
+    each(
+        "select users.user_id from users where users.user is not null",
+        "SELECT users.user_id FROM `acme-prod`.crm.user AS users WHERE users.user IS NOT NULL",
+        "SELECT users.user_id FROM crm.\"user\" AS users WHERE users.\"user\" IS NOT NULL",
+        "SELECT users.user_id FROM hive.crm.user AS users WHERE users.user IS NOT NULL",
+    );
+    each(
+        "select shop.orders.order_id from shop.orders",
+        "SELECT orders.order_id FROM `acme-prod`.shop.orders",
+        "SELECT orders.order_id FROM shop.orders",
+        "SELECT orders.order_id FROM hive.shop.orders",
+    );
+}
+
 // `qualify`.
 
 #[test]
@@ -568,7 +606,7 @@ fn qualify_per_dialect() {
     each(
         "select customer_id, row_number() over (partition by customer_id order by ordered_at) as rn from orders qualify rn = 1",
         // BigQuery wants a `where`, `group by` or `having` beside `qualify`.
-        "SELECT customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at) AS rn FROM `acme-prod`.shop.orders WHERE TRUE QUALIFY rn = 1",
+        "SELECT customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at NULLS LAST) AS rn FROM `acme-prod`.shop.orders WHERE TRUE QUALIFY rn = 1",
         "SELECT customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at) AS rn FROM shop.orders QUALIFY rn = 1",
         // The alias is replaced by its expression inside the subquery.
         "SELECT customer_id, rn FROM (SELECT customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at) AS rn, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at) = 1 AS cjo_qualify_keep FROM hive.shop.orders) AS cjo_qualified WHERE cjo_qualify_keep",
@@ -582,7 +620,7 @@ fn qualify_with_a_where_on_bigquery_needs_nothing_more() {
             "select order_id from orders where qty > 0 qualify row_number() over (partition by customer_id order by ordered_at) = 1",
             BigQuery
         )),
-        "SELECT order_id FROM `acme-prod`.shop.orders WHERE qty > 0 QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at) = 1"
+        "SELECT order_id FROM `acme-prod`.shop.orders WHERE qty > 0 QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at NULLS LAST) = 1"
     );
 }
 
