@@ -141,6 +141,19 @@ def load_queries(con: duckdb.DuckDBPyConnection) -> tuple[list[Query], dict[str,
     return kept, dropped
 
 
+def schema(con: duckdb.DuckDBPyConnection, suite: str) -> dict:
+    """The suite's tables for sqlglot: {catalog: {schema: {table: {column:
+    type}}}}, so that its optimizer can type the queries."""
+    tables: dict = {}
+    for table, column, ty in con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns"
+        " WHERE table_catalog = ? AND table_schema = ? ORDER BY table_name, ordinal_position",
+        [CATALOG, suite],
+    ).fetchall():
+        tables.setdefault(table, {})[column] = ty
+    return {CATALOG: {suite: tables}}
+
+
 # --------------------------------------------------------------------------
 # The cjo project
 

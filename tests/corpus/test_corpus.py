@@ -14,9 +14,10 @@ For every query of the corpus (corpus.py says where each text comes from):
 2. `cjoc build --target bigquery,redshift,trino` of the accepted models.
 3. For each accepted query and each warehouse: its SQL file parsed by
    sqlglot in that warehouse's dialect, the query taken out of the model's
-   DDL, transpiled to DuckDB (so sqlglot carries each warehouse's semantics
-   over: NULL ordering, division, …) with sqlglot saying nothing is
-   unsupported, and run on DuckDB over the generated data. Its rows must
+   DDL, qualified and typed by sqlglot's optimizer against the suite's
+   tables and transpiled to DuckDB (so sqlglot carries each warehouse's
+   semantics over: NULL ordering, integer division, …) with sqlglot saying
+   nothing is unsupported, and run on DuckDB over the generated data. Its rows must
    equal the original query's rows run on DuckDB (numbers to 6 significant
    digits): as multisets, and when the query orders its output, in the
    order of its keys (rows that tie on every key may come in any order,
@@ -56,6 +57,8 @@ from pathlib import Path
 import duckdb
 import sqlglot
 from sqlglot import exp
+from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.qualify import qualify
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
@@ -235,9 +238,23 @@ def differ(want: list[tuple[str, ...]], got: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
-def run_dialect(con, q: corpus.Query, sql: str, dialect: str, want, order: Order) -> None:
+def typed(query: exp.Expression, dialect: str, schema: dict) -> exp.Expression:
+    """`query` with every column qualified and every expression typed, as
+    sqlglot's optimizer does it, so that transpiling carries over the
+    semantics that depend on types (Redshift's and Trino's `int / int` is
+    an integer; BigQuery's a float). sqlglot reads nothing of the semantics
+    of an untyped `a / b`."""
+    qualified = qualify(query.copy(), schema=schema, dialect=dialect, validate_qualify_columns=False, quote_identifiers=False)
+    return annotate_types(qualified, schema=schema, dialect=dialect)
+
+
+def run_dialect(con, q: corpus.Query, sql: str, dialect: str, want, order: Order, schema: dict) -> None:
     NOTES.messages.clear()
     query = query_of(sql, dialect)
+    try:
+        query = typed(query, dialect, schema)
+    except sqlglot.errors.SqlglotError as e:
+        raise Failure(f"sqlglot cannot type the {dialect} SQL: {str(e).splitlines()[0]}")
     duck = query.sql(dialect="duckdb")
     if NOTES.messages:
         raise Failure(f"sqlglot: {'; '.join(sorted(set(NOTES.messages)))}")
@@ -360,6 +377,7 @@ def run_suite(cjoc: Path, con, suite: str, queries: list[corpus.Query], tmp: Pat
         out.failures.append(f"[{suite}] cjoc build of the accepted queries failed:\n{proc.stdout}{proc.stderr}")
         return
     manifest = json.loads((build / "manifest.json").read_text())
+    schema = corpus.schema(con, suite)
     for q in accepted:
         node = manifest["nodes"].get(f"model.{q.id}")
         if node is None:
@@ -382,7 +400,7 @@ def run_suite(cjoc: Path, con, suite: str, queries: list[corpus.Query], tmp: Pat
                 out.fail(q.id, dialect, f"no {dialect} SQL in the manifest")
                 continue
             try:
-                run_dialect(con, q, (build / path).read_text(), dialect, want, order)
+                run_dialect(con, q, (build / path).read_text(), dialect, want, order, schema)
                 same += 1
                 out.count(q, f"same rows: {dialect}")
             except Failure as e:
