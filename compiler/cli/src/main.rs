@@ -18,6 +18,10 @@ struct Cli {
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     color: ColorChoice,
+    /// Show at most this many diagnostics, then how many more there are
+    /// (0: all of them). `--format json` always lists them all.
+    #[arg(long, value_name = "N", default_value_t = render::DEFAULT_LIMIT, global = true)]
+    error_limit: usize,
     #[command(subcommand)]
     command: Command,
 }
@@ -225,6 +229,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> ExitCode {
     let color = render::use_color(cli.color);
+    render::set_limit(cli.error_limit);
     let code = match cli.command {
         Command::Build { dir, out, lowering } => commands::build::build(&lowering.request(dir), out.as_deref(), color),
         Command::Graph { dir, format, journey, lowering } => {

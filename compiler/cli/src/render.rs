@@ -1,6 +1,7 @@
 //! Rendering diagnostics: ariadne for people, JSON for tools.
 
 use std::io::{IsTerminal, Write};
+use std::sync::OnceLock;
 
 use ariadne::{Config, IndexType, Label, Report, ReportKind};
 use cjo_diagnostics::{Diagnostic, Severity};
@@ -34,14 +35,38 @@ pub fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// Writes diagnostics as ariadne reports.
+/// How many diagnostics a report shows when `--error-limit` is not given:
+/// enough to fix a file by, few enough that a file of garbage (one error
+/// every few bytes) is not a report of megabytes (clang stops at 20).
+pub const DEFAULT_LIMIT: usize = 50;
+
+static LIMIT: OnceLock<Option<usize>> = OnceLock::new();
+
+/// Sets `--error-limit` for this process (0: no limit); once, at start.
+pub fn set_limit(limit: usize) {
+    let _ = LIMIT.set((limit > 0).then_some(limit));
+}
+
+fn limit() -> Option<usize> {
+    *LIMIT.get_or_init(|| Some(DEFAULT_LIMIT))
+}
+
+/// Writes diagnostics as ariadne reports: the first `--error-limit` of
+/// them, then how many more there are. Each file's text is indexed once
+/// for the whole report, so a report is linear in the files and the
+/// diagnostics shown.
 pub fn human(
     out: &mut impl Write,
     sources: &impl Sources,
     diagnostics: &[Diagnostic],
     color: bool,
 ) -> std::io::Result<()> {
-    for d in diagnostics {
+    let shown = limit().map_or(diagnostics, |n| diagnostics.get(..n).unwrap_or(diagnostics));
+    let mut files: Vec<_> = shown.iter().flat_map(|d| d.labels.iter().map(|l| l.span.file)).collect();
+    files.sort();
+    files.dedup();
+    let mut cache = ariadne::sources(files.into_iter().map(|f| (sources.path(f), sources.text(f))));
+    for d in shown {
         let primary = d.span();
         let id = |f| sources.path(f);
         let kind = match d.severity {
@@ -77,21 +102,24 @@ pub fn human(
         for n in &d.notes {
             report = report.with_note(n);
         }
-        let mut files: Vec<_> = d.labels.iter().map(|l| l.span.file).collect();
-        files.sort();
-        files.dedup();
-        let cache = ariadne::sources(files.into_iter().map(|f| (id(f), sources.text(f).to_string())));
-        report.finish().write(cache, &mut *out)?;
+        report.finish().write(&mut cache, &mut *out)?;
+    }
+    let hidden = diagnostics.len() - shown.len();
+    if hidden > 0 {
+        writeln!(out, "… and {hidden} more not shown (`--error-limit 0` shows them all)")?;
     }
     Ok(())
 }
 
-/// One JSON object per diagnostic: 1-based lines and columns (columns
-/// count Unicode characters), the end exclusive.
+/// One JSON object per diagnostic, every one of them (tools want them
+/// all; the limit is for people): 1-based lines and columns (columns count
+/// Unicode characters), the end exclusive. Each file is indexed once.
 pub fn json_value(sources: &impl Sources, diagnostics: &[Diagnostic]) -> serde_json::Value {
-    let position = |span: cjo_diagnostics::Span| {
+    let mut indexes: std::collections::BTreeMap<cjo_diagnostics::FileId, cjo_diagnostics::LineIndex> =
+        std::collections::BTreeMap::new();
+    let mut position = |span: cjo_diagnostics::Span| {
         let text = sources.text(span.file);
-        let index = cjo_diagnostics::LineIndex::new(text);
+        let index = indexes.entry(span.file).or_insert_with(|| cjo_diagnostics::LineIndex::new(text));
         (index.line_col(text, span.range.start), index.line_col(text, span.range.end))
     };
     let items: Vec<_> = diagnostics

@@ -69,7 +69,19 @@ impl<'a> Cx<'a, '_> {
             Expr::InSubquery { .. } => self.map.through_paren(self.span(e)),
             // Operators start where their first operand does (a `cast(…)`
             // starts at `cast`, not at its operand).
-            Expr::BinaryOp { left, right, .. } => self.cover(self.expr_span(left), self.expr_span(right)),
+            // Down both spines without recursing: a chain `x = 1 = 1 = …`
+            // is as deep as it is long, and an error at each of its
+            // operators asks for the span of each.
+            Expr::BinaryOp { .. } => {
+                let (mut first, mut last) = (e, e);
+                while let Expr::BinaryOp { left, .. } = first {
+                    first = left;
+                }
+                while let Expr::BinaryOp { right, .. } = last {
+                    last = right;
+                }
+                self.cover(self.expr_span(first), self.expr_span(last))
+            }
             Expr::Like { expr, pattern, .. } | Expr::ILike { expr, pattern, .. } => {
                 self.cover(self.expr_span(expr), self.expr_span(pattern))
             }

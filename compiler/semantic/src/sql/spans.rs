@@ -14,13 +14,18 @@ pub struct BodyMap<'a> {
     base: u32,
     /// Byte offset of each line's start within the body.
     line_starts: Vec<u32>,
+    /// Whether each line is ASCII: then a column is a byte count, found
+    /// without walking the line (a body of one long line with an error at
+    /// every operator must not take quadratic time).
+    ascii: Vec<bool>,
 }
 
 impl<'a> BodyMap<'a> {
     pub fn new(file: FileId, text: &'a str, base: u32) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)));
-        BodyMap { file, text, base, line_starts }
+        let ascii = text.split('\n').map(str::is_ascii).collect();
+        BodyMap { file, text, base, line_starts, ascii }
     }
 
     /// The whole body.
@@ -39,15 +44,22 @@ impl<'a> BodyMap<'a> {
         let start = *self.line_starts.get(line)?;
         let rest = self.text.get(start as usize..)?;
         let column = usize::try_from(loc.column - 1).ok()?;
+        let line_len = match self.line_starts.get(line + 1) {
+            Some(next) => next.saturating_sub(start).saturating_sub(1) as usize,
+            None => rest.len(),
+        };
         // sqlparser counts characters; a column past the line's end (the
         // end of the last token on a line) is clamped to the line's end.
-        let in_line = rest
-            .char_indices()
-            .take_while(|(_, c)| *c != '\n')
-            .map(|(i, _)| i)
-            .chain(std::iter::once(rest.find('\n').unwrap_or(rest.len())))
-            .nth(column)
-            .unwrap_or_else(|| rest.find('\n').unwrap_or(rest.len()));
+        let in_line = if self.ascii.get(line).copied().unwrap_or(false) {
+            column.min(line_len)
+        } else {
+            rest.char_indices()
+                .take_while(|(_, c)| *c != '\n')
+                .map(|(i, _)| i)
+                .chain(std::iter::once(line_len))
+                .nth(column)
+                .unwrap_or(line_len)
+        };
         let in_body = start.saturating_add(u32::try_from(in_line).unwrap_or(u32::MAX));
         Some(self.base.saturating_add(in_body))
     }
