@@ -38,7 +38,7 @@ pub enum ColorChoice {
 pub enum Format {
     /// Rendered for people, with the source lines.
     Human,
-    /// A JSON array of diagnostics, for CI and tools.
+    /// JSON, for CI and tools (`check`: an array of diagnostics).
     Json,
 }
 
@@ -209,6 +209,18 @@ enum SchemaCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Lists how the project's declared sources differ from the catalog
+    /// files of `[catalog] paths`: declared columns the warehouse lacks, or
+    /// has with another type or as nullable (errors, exit 1), and columns
+    /// left undeclared, declared nullable but `not null` in the warehouse,
+    /// and sources whose table the catalog does not have (listed only).
+    Diff {
+        /// The project folder (or any folder inside it).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
 }
 
 /// The stack of the thread that does the work. The parser and the passes
@@ -244,6 +256,9 @@ fn run(cli: Cli) -> ExitCode {
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),
         Command::Init { dir, name, target } => commands::init::run(&dir, name.as_deref(), &target),
         Command::Schema { command: SchemaCommand::Import { files } } => commands::schema::import(&files, color),
+        Command::Schema { command: SchemaCommand::Diff { dir, format } } => {
+            commands::schema_diff::run(&dir, format, color)
+        }
         Command::Explain { code, list } => commands::explain::run(code.as_deref(), list),
         Command::Lsp => commands::lsp::run(),
     };

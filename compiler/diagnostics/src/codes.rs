@@ -4,9 +4,10 @@
 //! printed by `cjoc explain <ID>`.
 //!
 //! Ranges: `E00xx` lexing and parsing, `E01xx` the project (files,
-//! `cjo.toml`), `E02xx` the shape of declarations, `E03xx` names, `E04xx`
-//! types, `E05xx` journeys, `E06xx` code generation, `E07xx` pipelines and
-//! schedulers; `Wxxxx` warnings.
+//! `cjo.toml`, the catalog, and sources checked against it), `E02xx` the
+//! shape of declarations, `E03xx` names, `E04xx` types, `E05xx` journeys,
+//! `E06xx` code generation, `E07xx` pipelines and schedulers; `Wxxxx`
+//! warnings.
 
 use std::fmt;
 
@@ -81,6 +82,12 @@ codes! {
     CATALOG_MISSING_FIELD = "E0117" "catalog-missing-field";
     CATALOG_DUPLICATE_COLUMN = "E0118" "catalog-duplicate-column";
     CATALOG_TABLE_NAME = "E0119" "catalog-table-name";
+    /// A source declares a column that the catalog's table does not have.
+    SOURCE_COLUMN_NOT_IN_CATALOG = "E0120" "source-column-not-in-catalog";
+    /// A source declares a column with another type than the catalog's.
+    SOURCE_COLUMN_TYPE = "E0121" "source-column-type";
+    /// A source declares `not null` a column the catalog says may be null.
+    SOURCE_COLUMN_NULLABLE = "E0122" "source-column-nullable";
 
     // The shape of declarations.
     UNKNOWN_SETTING = "E0200" "unknown-setting";

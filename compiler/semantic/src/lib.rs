@@ -24,6 +24,7 @@ mod models;
 mod ops;
 mod pipelines;
 mod schema;
+pub mod schema_diff;
 mod settings;
 mod sources;
 mod sql;
@@ -39,6 +40,7 @@ pub use describe::describe;
 pub use functions::Signature;
 pub use hints::{Hint, Hints};
 pub use schema::{ColumnRef, OutputColumn, Relation, RelationKind};
+pub use schema_diff::{SourceDiff, schema_diff};
 pub use sql::spans::BodyMap;
 pub use sql::types::data_type as sql_data_type;
 pub use ty::Ty;
@@ -124,6 +126,9 @@ pub fn analyze(ws: &Workspace) -> Analysis {
             if let Some(table) = ws.catalog.find(&source.table.value) {
                 catalog_tables_used.insert(table.qualified_name.to_ascii_lowercase());
             }
+        }
+        if source.from_catalog.is_none() {
+            out.extend(schema_diff::diagnostics(ws, &schema_diff::compare(ws, file, source)));
         }
         if let Some(relation) = sources::relation(ws, file, source, &mut out) {
             relations.insert(key, relation);

@@ -9,6 +9,7 @@ pub mod fmt;
 pub mod init;
 pub mod lsp;
 pub mod schema;
+pub mod schema_diff;
 pub mod simulate;
 
 /// Exit codes.
