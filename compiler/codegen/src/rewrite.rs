@@ -633,6 +633,7 @@ impl VisitorMut for Rewriter<'_, '_> {
     type Break = ();
 
     fn pre_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
+        set_ops::rewrite(self, q);
         if let Some(&(scope, visible)) = self.cte_queries.get(&std::ptr::from_ref(q))
             && let Some(s) = self.ctes.get_mut(scope)
         {
@@ -865,5 +866,6 @@ impl VisitorMut for Rewriter<'_, '_> {
 
 mod aliases;
 mod nulls;
+mod set_ops;
 #[cfg(test)]
 mod tests;
