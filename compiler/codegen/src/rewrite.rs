@@ -634,6 +634,8 @@ impl VisitorMut for Rewriter<'_, '_> {
 
     fn pre_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
         set_ops::rewrite(self, q);
+        values::rewrite(self, q);
+        column_lists::ctes(self, q);
         if let Some(&(scope, visible)) = self.cte_queries.get(&std::ptr::from_ref(q))
             && let Some(s) = self.ctes.get_mut(scope)
         {
@@ -691,6 +693,11 @@ impl VisitorMut for Rewriter<'_, '_> {
             // Quoted as where it is defined.
             self.requote(id);
         }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<()> {
+        column_lists::table_factor(self, t);
         ControlFlow::Continue(())
     }
 
@@ -865,7 +872,9 @@ impl VisitorMut for Rewriter<'_, '_> {
 }
 
 mod aliases;
+mod column_lists;
 mod nulls;
 mod set_ops;
 #[cfg(test)]
 mod tests;
+mod values;
