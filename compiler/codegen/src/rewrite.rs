@@ -838,7 +838,7 @@ impl VisitorMut for Rewriter<'_, '_> {
                     escape_char: escape_char.take(),
                 };
             }
-            _ => {}
+            _ => special_forms::rewrite(self, e),
         }
         match hint {
             Some(Hint::Division(a, b)) => {
@@ -875,6 +875,8 @@ mod aliases;
 mod column_lists;
 mod nulls;
 mod set_ops;
+mod special_forms;
+mod values;
+
 #[cfg(test)]
 mod tests;
-mod values;

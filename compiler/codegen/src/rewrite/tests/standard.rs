@@ -186,3 +186,105 @@ fn values_in_a_set_operation_keep_their_place() {
         "SELECT name FROM hive.shop.orders INTERSECT VALUES ('a'), ('b')",
     );
 }
+
+// Special forms.
+
+#[test]
+fn substring_per_dialect() {
+    each_checked(
+        "select substring(name from 2 for 3) as a, substring(name from 2) as b, substring(name for 3) as c from orders",
+        "SELECT SUBSTR(name, 2, 3) AS a, SUBSTR(name, 2) AS b, SUBSTR(name, 1, 3) AS c FROM `acme-prod`.shop.orders",
+        "SELECT SUBSTRING(name FROM 2 FOR 3) AS a, SUBSTRING(name FROM 2) AS b, SUBSTRING(name FROM 1 FOR 3) AS c FROM shop.orders",
+        "SELECT SUBSTRING(name FROM 2 FOR 3) AS a, SUBSTRING(name FROM 2) AS b, SUBSTRING(name FROM 1 FOR 3) AS c FROM hive.shop.orders",
+    );
+    // The comma form: Redshift documents it for three arguments only.
+    each_checked(
+        "select substring(name, 2, 3) as a, substring(name, 2) as b from orders",
+        "SELECT SUBSTRING(name, 2, 3) AS a, SUBSTRING(name, 2) AS b FROM `acme-prod`.shop.orders",
+        "SELECT SUBSTRING(name FROM 2 FOR 3) AS a, SUBSTRING(name FROM 2) AS b FROM shop.orders",
+        "SELECT SUBSTRING(name, 2, 3) AS a, SUBSTRING(name, 2) AS b FROM hive.shop.orders",
+    );
+}
+
+#[test]
+fn position_and_trim_per_dialect() {
+    each_checked(
+        "select position('-' in name) as p from orders",
+        "SELECT STRPOS(name, '-') AS p FROM `acme-prod`.shop.orders",
+        "SELECT POSITION('-' IN name) AS p FROM shop.orders",
+        "SELECT POSITION('-' IN name) AS p FROM hive.shop.orders",
+    );
+    each_checked(
+        "select trim(leading '0' from name) as a, trim(trailing 'x' from name) as b, trim(both 'x' from name) as c, trim('x' from name) as d, trim(name) as e from orders",
+        "SELECT LTRIM(name, '0') AS a, RTRIM(name, 'x') AS b, TRIM(name, 'x') AS c, TRIM(name, 'x') AS d, TRIM(name) AS e FROM `acme-prod`.shop.orders",
+        "SELECT TRIM(LEADING '0' FROM name) AS a, TRIM(TRAILING 'x' FROM name) AS b, TRIM(BOTH 'x' FROM name) AS c, TRIM('x' FROM name) AS d, TRIM(name) AS e FROM shop.orders",
+        "SELECT TRIM(LEADING '0' FROM name) AS a, TRIM(TRAILING 'x' FROM name) AS b, TRIM(BOTH 'x' FROM name) AS c, TRIM('x' FROM name) AS d, TRIM(name) AS e FROM hive.shop.orders",
+    );
+    each(
+        "select trim(name, 'xy') as t from orders",
+        "SELECT TRIM(name, 'xy') AS t FROM `acme-prod`.shop.orders",
+        "SELECT TRIM(BOTH 'xy' FROM name) AS t FROM shop.orders",
+        "SELECT TRIM(name, 'xy') AS t FROM hive.shop.orders",
+    );
+}
+
+#[test]
+fn extract_fields_per_dialect() {
+    each_checked(
+        "select extract(year from ordered_at) as y, extract(quarter from order_date) as q, extract(month from ordered_at) as m, extract(day from ordered_at) as d, extract(hour from ordered_at) as h, extract(minute from ordered_at) as mi, extract(second from ordered_at) as s from orders",
+        "SELECT EXTRACT(YEAR FROM ordered_at) AS y, EXTRACT(QUARTER FROM order_date) AS q, EXTRACT(MONTH FROM ordered_at) AS m, EXTRACT(DAY FROM ordered_at) AS d, EXTRACT(HOUR FROM ordered_at) AS h, EXTRACT(MINUTE FROM ordered_at) AS mi, EXTRACT(SECOND FROM ordered_at) AS s FROM `acme-prod`.shop.orders",
+        "SELECT EXTRACT(YEAR FROM ordered_at) AS y, EXTRACT(QUARTER FROM order_date) AS q, EXTRACT(MONTH FROM ordered_at) AS m, EXTRACT(DAY FROM ordered_at) AS d, EXTRACT(HOUR FROM ordered_at) AS h, EXTRACT(MINUTE FROM ordered_at) AS mi, EXTRACT(SECOND FROM ordered_at) AS s FROM shop.orders",
+        "SELECT EXTRACT(YEAR FROM ordered_at) AS y, EXTRACT(QUARTER FROM order_date) AS q, EXTRACT(MONTH FROM ordered_at) AS m, EXTRACT(DAY FROM ordered_at) AS d, EXTRACT(HOUR FROM ordered_at) AS h, EXTRACT(MINUTE FROM ordered_at) AS mi, EXTRACT(SECOND FROM ordered_at) AS s FROM hive.shop.orders",
+    );
+    // The same week (ISO), day of the year and day of the week everywhere.
+    each_checked(
+        "select extract(week from order_date) as w, extract(doy from order_date) as doy, extract(dow from order_date) as dow, extract(isodow from order_date) as isodow from orders",
+        "SELECT EXTRACT(ISOWEEK FROM order_date) AS w, EXTRACT(DAYOFYEAR FROM order_date) AS doy, (EXTRACT(DAYOFWEEK FROM order_date) - 1) AS dow, (MOD(EXTRACT(DAYOFWEEK FROM order_date) + 5, 7) + 1) AS isodow FROM `acme-prod`.shop.orders",
+        "SELECT EXTRACT(WEEK FROM order_date) AS w, EXTRACT(DOY FROM order_date) AS doy, EXTRACT(DOW FROM order_date) AS dow, (MOD(EXTRACT(DOW FROM order_date) + 6, 7) + 1) AS isodow FROM shop.orders",
+        "SELECT EXTRACT(WEEK FROM order_date) AS w, EXTRACT(DOY FROM order_date) AS doy, MOD(EXTRACT(DOW FROM order_date), 7) AS dow, EXTRACT(DOW FROM order_date) AS isodow FROM hive.shop.orders",
+    );
+}
+
+#[test]
+fn extract_fields_that_are_not_portable_are_reported() {
+    let r = checked("select extract(epoch from ordered_at) as e from orders", Redshift);
+    assert_eq!(ok(r), "SELECT EXTRACT(EPOCH FROM ordered_at) AS e FROM shop.orders");
+    for d in [BigQuery, Trino] {
+        let r = checked("select extract(epoch from ordered_at) as e from orders", d);
+        assert_eq!(r.constructs(), ["`extract(epoch from …)`"], "{d}");
+        assert!(r.errors[0].help.contains("seconds_between"), "{:?}", r.errors[0]);
+        assert_eq!((r.errors[0].span.start, r.errors[0].span.end), (Location::new(2, 27), Location::new(2, 37)));
+    }
+    for d in Dialect::ALL {
+        let r = checked(
+            "select extract(dayofweek from order_date) as a, extract(millisecond from ordered_at) as b from orders",
+            d,
+        );
+        assert_eq!(r.constructs(), ["`extract(dayofweek from …)`", "`extract(millisecond from …)`"], "{d}");
+    }
+}
+
+#[test]
+fn is_distinct_from_on_redshift() {
+    each_checked(
+        "select name is distinct from order_id as a, name is not distinct from order_id as b from orders",
+        "SELECT name IS DISTINCT FROM order_id AS a, name IS NOT DISTINCT FROM order_id AS b FROM `acme-prod`.shop.orders",
+        "SELECT CASE WHEN name = order_id OR (name IS NULL AND order_id IS NULL) THEN FALSE ELSE TRUE END AS a, CASE WHEN name = order_id OR (name IS NULL AND order_id IS NULL) THEN TRUE ELSE FALSE END AS b FROM shop.orders",
+        "SELECT name IS DISTINCT FROM order_id AS a, name IS NOT DISTINCT FROM order_id AS b FROM hive.shop.orders",
+    );
+    // Operands keep their brackets.
+    assert_eq!(
+        ok(checked("select order_id from orders where qty + 1 is distinct from amount", Redshift)),
+        "SELECT order_id FROM shop.orders WHERE CASE WHEN (qty + 1) = amount OR ((qty + 1) IS NULL AND amount IS NULL) THEN FALSE ELSE TRUE END"
+    );
+}
+
+#[test]
+fn is_true_and_is_false_on_trino() {
+    each_checked(
+        "select qty > 0 is true as a, qty > 0 is not true as b, qty > 0 is false as c, qty > 0 is not false as d from orders",
+        "SELECT qty > 0 IS TRUE AS a, qty > 0 IS NOT TRUE AS b, qty > 0 IS FALSE AS c, qty > 0 IS NOT FALSE AS d FROM `acme-prod`.shop.orders",
+        "SELECT qty > 0 IS TRUE AS a, qty > 0 IS NOT TRUE AS b, qty > 0 IS FALSE AS c, qty > 0 IS NOT FALSE AS d FROM shop.orders",
+        "SELECT ((qty > 0) IS NOT DISTINCT FROM TRUE) AS a, ((qty > 0) IS DISTINCT FROM TRUE) AS b, ((qty > 0) IS NOT DISTINCT FROM FALSE) AS c, ((qty > 0) IS DISTINCT FROM FALSE) AS d FROM hive.shop.orders",
+    );
+}
