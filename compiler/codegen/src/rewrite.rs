@@ -661,6 +661,7 @@ impl VisitorMut for Rewriter<'_, '_> {
     fn post_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
         self.ctes.pop();
         self.reorder(q);
+        row_limits::rewrite(self, q);
         // Past a CTE's query, the next CTE's (or the body) sees it.
         if let Some((scope, _)) = self.cte_queries.remove(&std::ptr::from_ref(q))
             && let Some(s) = self.ctes.get_mut(scope)
@@ -874,6 +875,7 @@ impl VisitorMut for Rewriter<'_, '_> {
 mod aliases;
 mod column_lists;
 mod nulls;
+mod row_limits;
 mod set_ops;
 mod special_forms;
 mod values;

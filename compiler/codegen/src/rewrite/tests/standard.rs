@@ -288,3 +288,77 @@ fn is_true_and_is_false_on_trino() {
         "SELECT ((qty > 0) IS NOT DISTINCT FROM TRUE) AS a, ((qty > 0) IS DISTINCT FROM TRUE) AS b, ((qty > 0) IS NOT DISTINCT FROM FALSE) AS c, ((qty > 0) IS DISTINCT FROM FALSE) AS d FROM hive.shop.orders",
     );
 }
+
+// Row limits.
+
+#[test]
+fn limit_and_offset_per_dialect() {
+    each(
+        "select order_id from orders order by order_id limit 10",
+        "SELECT order_id FROM `acme-prod`.shop.orders ORDER BY order_id NULLS LAST LIMIT 10",
+        "SELECT order_id FROM shop.orders ORDER BY order_id LIMIT 10",
+        "SELECT order_id FROM hive.shop.orders ORDER BY order_id LIMIT 10",
+    );
+    // Trino reads the offset first.
+    each(
+        "select order_id from orders order by order_id limit 10 offset 20",
+        "SELECT order_id FROM `acme-prod`.shop.orders ORDER BY order_id NULLS LAST LIMIT 10 OFFSET 20",
+        "SELECT order_id FROM shop.orders ORDER BY order_id LIMIT 10 OFFSET 20",
+        "SELECT order_id FROM hive.shop.orders ORDER BY order_id OFFSET 20 FETCH FIRST 10 ROWS ONLY",
+    );
+    // BigQuery has no offset without a limit.
+    each(
+        "select order_id from orders order by order_id offset 20 rows",
+        "SELECT order_id FROM `acme-prod`.shop.orders ORDER BY order_id NULLS LAST LIMIT 9223372036854775807 OFFSET 20",
+        "SELECT order_id FROM shop.orders ORDER BY order_id OFFSET 20",
+        "SELECT order_id FROM hive.shop.orders ORDER BY order_id OFFSET 20",
+    );
+    // MySQL's `limit offset, count`.
+    each(
+        "select order_id from orders order by order_id limit 20, 10",
+        "SELECT order_id FROM `acme-prod`.shop.orders ORDER BY order_id NULLS LAST LIMIT 10 OFFSET 20",
+        "SELECT order_id FROM shop.orders ORDER BY order_id LIMIT 10 OFFSET 20",
+        "SELECT order_id FROM hive.shop.orders ORDER BY order_id OFFSET 20 FETCH FIRST 10 ROWS ONLY",
+    );
+}
+
+#[test]
+fn fetch_first_per_dialect() {
+    each(
+        "select order_id from orders order by order_id offset 5 rows fetch first 10 rows only",
+        "SELECT order_id FROM `acme-prod`.shop.orders ORDER BY order_id NULLS LAST LIMIT 10 OFFSET 5",
+        "SELECT order_id FROM shop.orders ORDER BY order_id LIMIT 10 OFFSET 5",
+        "SELECT order_id FROM hive.shop.orders ORDER BY order_id OFFSET 5 FETCH FIRST 10 ROWS ONLY",
+    );
+    each(
+        "select order_id from orders order by order_id fetch first row only",
+        "SELECT order_id FROM `acme-prod`.shop.orders ORDER BY order_id NULLS LAST LIMIT 1",
+        "SELECT order_id FROM shop.orders ORDER BY order_id LIMIT 1",
+        "SELECT order_id FROM hive.shop.orders ORDER BY order_id LIMIT 1",
+    );
+    // `with ties` is Trino's; `percent` no one's.
+    let ties = "select order_id from orders order by amount fetch first 3 rows with ties";
+    assert_eq!(
+        ok(portable(ties, Trino)),
+        "SELECT order_id FROM hive.shop.orders ORDER BY amount FETCH FIRST 3 ROWS WITH TIES"
+    );
+    for d in [BigQuery, Redshift] {
+        assert_eq!(portable(ties, d).constructs(), ["`fetch first … with ties`"], "{d}");
+    }
+    for d in Dialect::ALL {
+        let r = portable("select order_id from orders fetch first 10 percent rows only", d);
+        assert_eq!(r.constructs(), ["`fetch first … percent`"], "{d}");
+    }
+}
+
+#[test]
+fn a_limit_with_a_parameter_and_in_a_subquery() {
+    assert_eq!(
+        ok(portable(
+            "select t.order_id from (select order_id from orders order by order_id limit $min_amount offset 1) as t",
+            Trino
+        )),
+        "SELECT t.order_id FROM (SELECT order_id FROM hive.shop.orders ORDER BY order_id OFFSET 1 FETCH FIRST 100 ROWS ONLY) AS t"
+    );
+}
+
