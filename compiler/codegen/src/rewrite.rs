@@ -672,6 +672,7 @@ impl VisitorMut for Rewriter<'_, '_> {
     }
 
     fn pre_visit_select(&mut self, s: &mut Select) -> ControlFlow<()> {
+        joins::check(self, &s.from);
         self.keep_qualifiers(&mut s.from);
         ControlFlow::Continue(())
     }
@@ -874,6 +875,7 @@ impl VisitorMut for Rewriter<'_, '_> {
 
 mod aliases;
 mod column_lists;
+mod joins;
 mod nulls;
 mod row_limits;
 mod set_ops;

@@ -362,3 +362,24 @@ fn a_limit_with_a_parameter_and_in_a_subquery() {
     );
 }
 
+// Joins.
+
+#[test]
+fn joins_a_warehouse_lacks_are_reported() {
+    let natural = "select order_id from orders natural join daily";
+    for d in [BigQuery, Trino] {
+        let r = checked(natural, d);
+        assert_eq!(r.constructs(), ["a `natural` join"], "{d}");
+        assert_eq!((r.errors[0].span.start, r.errors[0].span.end), (Location::new(2, 42), Location::new(2, 47)));
+    }
+    assert_eq!(ok(checked(natural, Redshift)), "SELECT order_id FROM shop.orders NATURAL JOIN analytics.daily");
+    for d in Dialect::ALL {
+        let r = portable(
+            "select o.order_id from orders as o left semi join daily as d on d.order_date = o.order_date anti join users as u on u.user_id = o.customer_id",
+            d,
+        );
+        assert_eq!(r.constructs(), ["a semi join", "an anti join"], "{d}");
+        let r = portable("select o.order_id from orders as o join (daily as d natural join users as u) on true", d);
+        assert_eq!(r.constructs().len(), usize::from(d != Redshift), "{d}");
+    }
+}
