@@ -147,6 +147,10 @@ const EXPECTED_ERRORS: &[(&str, &str, &str)] = &[
     ("ok/names_ok_sql_edge_cases.cjo", "E0600", "`try_cast` cannot be expressed on redshift"),
     ("ok/names_ok_sql_edge_cases.cjo", "E0600", "an aggregate's `filter (where …)` cannot be expressed on bigquery"),
     ("ok/names_ok_sql_edge_cases.cjo", "E0600", "an aggregate's `filter (where …)` cannot be expressed on redshift"),
+    ("ok/names_ok_sql_edge_cases.cjo", "E0600", "`extract(epoch from …)` cannot be expressed on bigquery"),
+    ("ok/names_ok_sql_edge_cases.cjo", "E0600", "`extract(epoch from …)` cannot be expressed on trino"),
+    ("ok/names_ok_sql_edge_cases.cjo", "E0600", "a `natural` join cannot be expressed on bigquery"),
+    ("ok/names_ok_sql_edge_cases.cjo", "E0600", "a `natural` join cannot be expressed on trino"),
 ];
 
 /// Compiler bugs this file found: (project, file, why). Their failures are

@@ -383,7 +383,7 @@ impl Lowering<'_> {
         let map = BodyMap::new(spec.file, &body.text, body.text_range.start);
         let failed = !problems.is_empty();
         for p in problems {
-            let span = map.span(p.span);
+            let span = map.trimmed(map.span(p.span));
             let parameter = p.construct.starts_with("the parameter");
             let (code, message) = if parameter {
                 (codes::PARAMETER_VALUE, format!("{}: {}", p.construct, p.help))

@@ -633,6 +633,9 @@ impl VisitorMut for Rewriter<'_, '_> {
     type Break = ();
 
     fn pre_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
+        set_ops::rewrite(self, q);
+        values::rewrite(self, q);
+        column_lists::ctes(self, q);
         if let Some(&(scope, visible)) = self.cte_queries.get(&std::ptr::from_ref(q))
             && let Some(s) = self.ctes.get_mut(scope)
         {
@@ -658,6 +661,7 @@ impl VisitorMut for Rewriter<'_, '_> {
     fn post_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
         self.ctes.pop();
         self.reorder(q);
+        row_limits::rewrite(self, q);
         // Past a CTE's query, the next CTE's (or the body) sees it.
         if let Some((scope, _)) = self.cte_queries.remove(&std::ptr::from_ref(q))
             && let Some(s) = self.ctes.get_mut(scope)
@@ -668,6 +672,7 @@ impl VisitorMut for Rewriter<'_, '_> {
     }
 
     fn pre_visit_select(&mut self, s: &mut Select) -> ControlFlow<()> {
+        joins::check(self, &s.from);
         self.keep_qualifiers(&mut s.from);
         ControlFlow::Continue(())
     }
@@ -690,6 +695,11 @@ impl VisitorMut for Rewriter<'_, '_> {
             // Quoted as where it is defined.
             self.requote(id);
         }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<()> {
+        column_lists::table_factor(self, t);
         ControlFlow::Continue(())
     }
 
@@ -830,7 +840,7 @@ impl VisitorMut for Rewriter<'_, '_> {
                     escape_char: escape_char.take(),
                 };
             }
-            _ => {}
+            _ => special_forms::rewrite(self, e),
         }
         match hint {
             Some(Hint::Division(a, b)) => {
@@ -864,6 +874,13 @@ impl VisitorMut for Rewriter<'_, '_> {
 }
 
 mod aliases;
+mod column_lists;
+mod joins;
 mod nulls;
+mod row_limits;
+mod set_ops;
+mod special_forms;
+mod values;
+
 #[cfg(test)]
 mod tests;

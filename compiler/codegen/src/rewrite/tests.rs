@@ -19,6 +19,8 @@ use sqlparser::tokenizer::Location;
 use crate::warehouse::Location as Warehouse;
 use Dialect::{BigQuery, Redshift, Trino};
 
+mod standard;
+
 /// Every warehouse configured: BigQuery's project has a hyphen.
 const CONFIG: &str = "\
 [project]

@@ -122,6 +122,22 @@ impl<'a> BodyMap<'a> {
         span
     }
 
+    /// `span` without the blanks, and the brackets that close what is
+    /// before it or open what is after it, at its ends: the place of a
+    /// keyword known only as what lies between two nodes (`) union (`).
+    /// No node's own span starts with `)` or ends with `(`.
+    pub fn trimmed(&self, span: Span) -> Span {
+        let start = span.range.start.saturating_sub(self.base) as usize;
+        let end = span.range.end.saturating_sub(self.base) as usize;
+        let Some(text) = self.text.get(start..end) else { return span };
+        let head = text.len() - text.trim_start_matches(|c: char| c.is_whitespace() || c == ')').len();
+        let kept = text.trim_end_matches(|c: char| c.is_whitespace() || c == '(').len();
+        if kept <= head {
+            return span;
+        }
+        Span::new(self.file, TextRange::new(self.abs(start + head), self.abs(start + kept)))
+    }
+
     /// A zero-width span after the body's last non-blank character (for
     /// "expected …, found end of input").
     pub fn end(&self) -> Span {
@@ -221,6 +237,19 @@ mod tests {
         assert_eq!(&text[(t - 100) as usize..], "t");
         assert_eq!(map.offset(Location { line: 0, column: 0 }), None);
         assert_eq!(map.word_at(Location { line: 3, column: 2 }).range, TextRange::new(119, 123));
+    }
+
+    #[test]
+    fn a_keyword_between_two_nodes_is_trimmed_to_itself() {
+        let text = "(select 1)\n  union all\n(select 2)";
+        let map = BodyMap::new(FileId(0), text, 100);
+        // From the end of `1` to the start of the second `select`.
+        let gap = map.span(SqlSpan::new(Location { line: 1, column: 10 }, Location { line: 3, column: 2 }));
+        let kept = map.trimmed(gap).range;
+        assert_eq!(&text[(kept.start - 100) as usize..(kept.end - 100) as usize], "union all");
+        // Nothing but blanks and brackets: left as it was.
+        let blank = map.span(SqlSpan::new(Location { line: 1, column: 10 }, Location { line: 2, column: 3 }));
+        assert_eq!(map.trimmed(blank), blank);
     }
 
     #[test]
