@@ -724,6 +724,7 @@ impl VisitorMut for Rewriter<'_, '_> {
         if self.cx.native {
             return ControlFlow::Continue(());
         }
+        nulls::spell_named_windows(s, self.cx.dialect);
         for item in &mut s.projection {
             if let SelectItem::ExprWithAlias { alias, .. } = item {
                 self.requote(alias);
@@ -806,7 +807,10 @@ impl VisitorMut for Rewriter<'_, '_> {
                     "write the condition inside the aggregate: `count(case when … then 1 end)`, `sum(case when … then x end)`",
                 );
             }
-            Expr::Function(_) => self.call(e),
+            Expr::Function(f) => {
+                nulls::spell_call(f, dialect);
+                self.call(e);
+            }
             Expr::BinaryOp { left, op: BinaryOperator::Modulo, right } if dialect == Dialect::BigQuery => {
                 let sql = format!("MOD({left:#}, {right:#})");
                 replace(e, sql);

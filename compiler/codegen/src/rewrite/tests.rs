@@ -573,12 +573,24 @@ fn nulls_sort_last_on_every_warehouse() {
         "SELECT order_id FROM shop.orders ORDER BY qty, ordered_at DESC NULLS LAST",
         "SELECT order_id FROM hive.shop.orders ORDER BY qty, ordered_at DESC",
     );
-    // What the author wrote is kept; a window's and an aggregate's order too.
+    // What the author wrote is kept; a window's order too. BigQuery's
+    // window and aggregate `order by` have no NULLS clause: a key of its
+    // own says where NULLs go.
     each(
         "select order_id, lag(qty) over (order by ordered_at desc) as prev from orders order by qty nulls first",
         "SELECT order_id, lag(qty) OVER (ORDER BY ordered_at DESC) AS prev FROM `acme-prod`.shop.orders ORDER BY qty NULLS FIRST",
         "SELECT order_id, lag(qty) OVER (ORDER BY ordered_at DESC NULLS LAST) AS prev FROM shop.orders ORDER BY qty NULLS FIRST",
         "SELECT order_id, lag(qty) OVER (ORDER BY ordered_at DESC) AS prev FROM hive.shop.orders ORDER BY qty NULLS FIRST",
+    );
+}
+
+#[test]
+fn nulls_in_windows_and_aggregates_where_the_grammar_has_no_nulls_clause() {
+    each(
+        "select customer_id, string_agg(name, ',' order by qty) as names, sum(qty) over (order by price desc nulls first) as s from orders group by customer_id, qty, price",
+        "SELECT customer_id, string_agg(name, ',' ORDER BY (qty IS NULL) ASC, qty) AS names, sum(qty) OVER (ORDER BY (price IS NULL) DESC, price DESC) AS s FROM `acme-prod`.shop.orders GROUP BY customer_id, qty, price",
+        "SELECT customer_id, string_agg(name, ',' ORDER BY qty) AS names, sum(qty) OVER (ORDER BY price DESC NULLS FIRST) AS s FROM shop.orders GROUP BY customer_id, qty, price",
+        "SELECT customer_id, string_agg(name, ',' ORDER BY qty) AS names, sum(qty) OVER (ORDER BY price DESC NULLS FIRST) AS s FROM hive.shop.orders GROUP BY customer_id, qty, price",
     );
 }
 
@@ -608,7 +620,7 @@ fn qualify_per_dialect() {
     each(
         "select customer_id, row_number() over (partition by customer_id order by ordered_at) as rn from orders qualify rn = 1",
         // BigQuery wants a `where`, `group by` or `having` beside `qualify`.
-        "SELECT customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at NULLS LAST) AS rn FROM `acme-prod`.shop.orders WHERE TRUE QUALIFY rn = 1",
+        "SELECT customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY (ordered_at IS NULL) ASC, ordered_at) AS rn FROM `acme-prod`.shop.orders WHERE TRUE QUALIFY rn = 1",
         "SELECT customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at) AS rn FROM shop.orders QUALIFY rn = 1",
         // The alias is replaced by its expression inside the subquery.
         "SELECT customer_id, rn FROM (SELECT customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at) AS rn, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at) = 1 AS cjo_qualify_keep FROM hive.shop.orders) AS cjo_qualified WHERE cjo_qualify_keep",
@@ -622,7 +634,7 @@ fn qualify_with_a_where_on_bigquery_needs_nothing_more() {
             "select order_id from orders where qty > 0 qualify row_number() over (partition by customer_id order by ordered_at) = 1",
             BigQuery
         )),
-        "SELECT order_id FROM `acme-prod`.shop.orders WHERE qty > 0 QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at NULLS LAST) = 1"
+        "SELECT order_id FROM `acme-prod`.shop.orders WHERE qty > 0 QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY (ordered_at IS NULL) ASC, ordered_at) = 1"
     );
 }
 
