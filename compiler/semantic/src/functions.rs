@@ -134,6 +134,48 @@ const BUILTINS: &[(&str, FnKind)] = &[
     ("current_timestamp", FnKind::Scalar),
 ];
 
+/// Functions whose result is never null, whatever their arguments.
+const NEVER_NULL: &[&str] = &[
+    "count",
+    "row_number",
+    "rank",
+    "dense_rank",
+    "ntile",
+    "percent_rank",
+    "cume_dist",
+    "current_date",
+    "current_timestamp",
+];
+
+/// Functions that may give null for arguments that are not null: what
+/// their documentation says they do (`nullif`, the `safe_` functions, a
+/// missing JSON key, BigQuery's `date_trunc` of an unknown unit, an array
+/// whose elements may be null), or what SQL defines (`nth_value` past the
+/// frame's end, the sample deviation of one row).
+const MAY_GIVE_NULL: &[&str] = &[
+    "nullif",
+    "safe_divide",
+    "safe_cast_int",
+    "safe_cast_float",
+    "safe_cast_date",
+    "json_extract_path_text",
+    "date_trunc",
+    "array_contains",
+    "nth_value",
+    "stddev",
+    "variance",
+];
+
+/// Whether a call of `name` is never null.
+pub fn never_null(name: &str) -> bool {
+    NEVER_NULL.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// Whether a call of `name` may be null though its arguments are not.
+pub fn may_give_null(name: &str) -> bool {
+    MAY_GIVE_NULL.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
 /// The kind of a built-in function, if `name` is one.
 pub fn builtin_kind(name: &str) -> Option<FnKind> {
     BUILTINS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, k)| *k)

@@ -3,7 +3,9 @@
 //! signatures.
 
 use cjo_diagnostics::{self as codes, Diagnostic, Span, did_you_mean};
-use sqlparser::ast::{Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, WindowType};
+use sqlparser::ast::{
+    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Value, WindowFrameBound, WindowSpec, WindowType,
+};
 
 use super::expr::{Mode, Val};
 use super::query::Cx;
@@ -154,16 +156,37 @@ impl Cx<'_, '_> {
         if kind == FnKind::Window || windowed {
             v.aggregate = vals.iter().any(|x| x.aggregate);
         }
-        if matches!(
-            lname.as_str(),
-            "count" | "row_number" | "rank" | "dense_rank" | "ntile" | "percent_rank" | "cume_dist"
-        ) {
-            v.nullable = false;
-        }
-        if lname == "coalesce" || lname == "ifnull" {
-            v.nullable = vals.iter().all(|x| x.nullable);
-        }
+        v.nullable = self.call_nullable(&lname, kind, f, &vals, v.nullable);
         v
+    }
+
+    /// Whether a call may be null: `from_args` says whether one of its
+    /// arguments may be.
+    fn call_nullable(&self, name: &str, kind: FnKind, f: &Function, args: &[Val], from_args: bool) -> bool {
+        if functions::never_null(name) {
+            return false;
+        }
+        if functions::may_give_null(name) {
+            return true;
+        }
+        match name {
+            "coalesce" | "ifnull" => return args.iter().all(|x| x.nullable),
+            // No row before or after: null, unless a default is given.
+            "lag" | "lead" => return args.first().is_none_or(|x| x.nullable) || args.get(2).is_none_or(|d| d.nullable),
+            _ => {}
+        }
+        // An aggregate over no row is null (except `count`): a query without
+        // `group by` over an empty input, a `filter` that keeps nothing, a
+        // window frame that holds no row.
+        if kind == FnKind::Aggregate || matches!(name, "first_value" | "last_value") {
+            let may_be_empty = match &f.over {
+                Some(WindowType::WindowSpec(spec)) => !frame_holds_current_row(spec),
+                Some(WindowType::NamedWindow(_)) => true,
+                None => self.groups.empty_groups,
+            };
+            return from_args || may_be_empty || f.filter.is_some();
+        }
+        from_args
     }
 
     pub(super) fn call_error(
@@ -202,6 +225,23 @@ impl Cx<'_, '_> {
                 .with_help(help),
         );
     }
+}
+
+/// Whether a window's frame always holds the current row, so is never
+/// empty: the default frames do (the whole partition, or up to the current
+/// row and its peers); `rows between 2 preceding and 1 preceding` does not.
+fn frame_holds_current_row(spec: &WindowSpec) -> bool {
+    let Some(frame) = &spec.window_frame else { return true };
+    let zero = |e: &Expr| matches!(e, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.trim_start_matches('0').is_empty()));
+    let starts_at_or_before = match &frame.start_bound {
+        WindowFrameBound::CurrentRow | WindowFrameBound::Preceding(_) => true,
+        WindowFrameBound::Following(n) => n.as_deref().is_some_and(zero),
+    };
+    let ends_at_or_after = match &frame.end_bound {
+        None | Some(WindowFrameBound::CurrentRow | WindowFrameBound::Following(_)) => true,
+        Some(WindowFrameBound::Preceding(n)) => n.as_deref().is_some_and(zero),
+    };
+    starts_at_or_before && ends_at_or_after
 }
 
 /// The date and time parts warehouses take as bare words.

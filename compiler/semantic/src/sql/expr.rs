@@ -167,10 +167,13 @@ impl Cx<'_, '_> {
                 let v = self.expr(expr, scope, mode);
                 let items = self.query(subquery, Some(scope));
                 self.single_column(&items, subquery.as_ref(), "`in (select …)`");
+                let mut r = Val::from_parts(Ty::Bool, [&v]);
                 if let Some(item) = items.first() {
                     self.compare(e, &v, &Val::of_col(&item.col), Op::Equality("in"));
+                    // Not found among values one of which is null: null.
+                    r.nullable |= item.col.nullable;
                 }
-                Val::from_parts(Ty::Bool, [&v])
+                r
             }
             Expr::Between { expr, low, high, .. } => {
                 let v = self.expr(expr, scope, mode);
@@ -361,6 +364,10 @@ impl Cx<'_, '_> {
             }
             Expr::CompoundFieldAccess { root, access_chain } => {
                 let mut v = self.expr(root, scope, mode);
+                // A struct's fields and an array's elements may be null
+                // (cjo declares no nullability for them), and a subscript
+                // past the end is null with `safe_offset`.
+                v.nullable = true;
                 for access in access_chain {
                     v.ty = match (access, &v.ty) {
                         (AccessExpr::Dot(Expr::Identifier(field)), Ty::Struct(fields)) => self.field(fields, field),
@@ -511,6 +518,9 @@ impl Cx<'_, '_> {
                 Val::unknown()
             }
         };
+        if !fields.is_empty() {
+            v.nullable = true; // a struct's fields may be null
+        }
         for field in fields {
             v.ty = match &v.ty {
                 Ty::Struct(fs) => self.field(fs, field),

@@ -189,6 +189,7 @@ pub(crate) fn check(
         native: body.dialect.is_some(),
         ctes: Vec::new(),
         select_aliases: Vec::new(),
+        groups: group::Shape::default(),
         hints: crate::hints::Hints::default(),
         out,
         refs,

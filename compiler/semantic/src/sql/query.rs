@@ -14,6 +14,7 @@ use super::expr::{Mode, Val};
 use super::group::{self, Key};
 use super::scope::{Col, Lookup, Rel, Scope};
 use super::{BodyMap, Env, object_name};
+use crate::functions;
 use crate::ty::Ty;
 
 /// The state of checking one body.
@@ -30,6 +31,9 @@ pub(crate) struct Cx<'a, 'o> {
     /// The output names of the `select` whose `where`/`on` is being
     /// checked: an unknown column of one of these names gets a better help.
     pub select_aliases: Vec<String>,
+    /// The groups of the `select` being checked: whether its aggregates may
+    /// fold no row.
+    pub groups: group::Shape,
     /// Types the SQL emitters will need (see `hints`).
     pub hints: crate::hints::Hints,
     pub out: &'o mut Vec<Diagnostic>,
@@ -206,7 +210,10 @@ impl<'a> Cx<'a, '_> {
                         let v = self.expr(e, &scope, &Mode::clause("values"));
                         let span = self.expr_span(e);
                         match items.get_mut(i) {
-                            Some(item) => item.col.ty = Ty::common(&item.col.ty, &v.ty).unwrap_or(Ty::Unknown),
+                            Some(item) => {
+                                item.col.ty = Ty::common(&item.col.ty, &v.ty).unwrap_or(Ty::Unknown);
+                                item.col.nullable |= v.nullable;
+                            }
                             None => {
                                 items.push(Item { col: v.into_col(format!("column{}", i + 1)), span, named: false })
                             }
@@ -281,6 +288,8 @@ impl<'a> Cx<'a, '_> {
         if let Some(w) = &s.selection {
             self.condition(w, &scope, "where", Mode::clause("where"));
         }
+        let shape = group::shape(&s.group_by);
+        let outer_groups = std::mem::replace(&mut self.groups, shape);
         let mut items = Vec::new();
         let mut exprs: Vec<Option<&Expr>> = Vec::new();
         let mut aggregating = false;
@@ -369,6 +378,15 @@ impl<'a> Cx<'a, '_> {
                 group::check(self, e, &scope, &keys);
             }
         }
+        // The super-aggregate rows of `rollup`, `cube` and `grouping sets`
+        // have null keys: anything but a count may be null there.
+        if shape.grouping_sets {
+            for (item, e) in items.iter_mut().zip(&exprs) {
+                let count = matches!(e, Some(Expr::Function(f)) if functions::never_null(&f.name.to_string()));
+                item.col.nullable |= !count;
+            }
+        }
+        self.groups = outer_groups;
         items
     }
 
@@ -376,6 +394,16 @@ impl<'a> Cx<'a, '_> {
     fn group_by(&mut self, g: &GroupByExpr, scope: &Scope<'_>, items: &[Item], exprs: &[Option<&Expr>]) -> Vec<Key> {
         let GroupByExpr::Expressions(list, _) = g else { return Vec::new() };
         let mut keys = Vec::new();
+        // `rollup(a, b)`, `cube(…)`, `grouping sets ((a), ())`: their
+        // expressions are the keys.
+        let list: Vec<&Expr> = list
+            .iter()
+            .flat_map(|e| match e {
+                Expr::Rollup(sets) | Expr::Cube(sets) | Expr::GroupingSets(sets) => sets.iter().flatten().collect(),
+                Expr::Tuple(t) if t.is_empty() => Vec::new(),
+                other => vec![other],
+            })
+            .collect();
         for e in list {
             // `group by 2`: the second select item.
             if let Some(n) = ordinal(e) {
@@ -514,6 +542,8 @@ impl<'a> Cx<'a, '_> {
             JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (false, true, Some(c)),
             JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (true, false, Some(c)),
             JoinOperator::FullOuter(c) => (true, true, Some(c)),
+            // `outer apply`: the right side is null where it gives no row.
+            JoinOperator::OuterApply => (false, true, None),
             JoinOperator::Join(c)
             | JoinOperator::Inner(c)
             | JoinOperator::CrossJoin(c)
