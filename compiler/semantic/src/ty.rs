@@ -38,6 +38,13 @@ pub enum Ty {
 /// The precision and scale `decimal` without arguments stands for.
 pub const DEFAULT_DECIMAL: (u32, u32) = (38, 9);
 
+/// The type of a quotient with a decimal operand (`decimal / int`,
+/// `int / decimal`, `decimal / decimal`): 38 digits, 9 of them decimals,
+/// rounded half away from zero. It is BigQuery's `NUMERIC`, which a
+/// BigQuery quotient of `NUMERIC`s always is; the emitters make Redshift
+/// and Trino compute the same (see docs/build.md).
+pub const QUOTIENT: Ty = Ty::Decimal { precision: 38, scale: 9 };
+
 /// Types nested deeper than this (written or imported) are unknown.
 pub const MAX_TYPE_DEPTH: usize = 64;
 

@@ -11,6 +11,7 @@ use super::expr::{Mode, Val};
 use super::query::Cx;
 use super::scope::{Lookup, Scope};
 use crate::functions::{self, CallError, FnKind};
+use crate::hints::Hint;
 use crate::ty::Ty;
 
 impl Cx<'_, '_> {
@@ -147,9 +148,12 @@ impl Cx<'_, '_> {
                 Ty::Unknown
             }
         };
+        let lname = name.to_ascii_lowercase();
+        if !self.native {
+            self.hint_call(e, &lname, &types, &ty);
+        }
         let vals: Vec<Val> = args.into_iter().map(|(v, _)| v).collect();
         let mut v = Val::from_parts(ty, &vals);
-        let lname = name.to_ascii_lowercase();
         if kind == FnKind::Aggregate && !windowed {
             v.aggregate = true;
         }
@@ -158,6 +162,21 @@ impl Cx<'_, '_> {
         }
         v.nullable = self.call_nullable(&lname, kind, f, &vals, v.nullable);
         v
+    }
+
+    /// Records what the emitters must know about a call: see [`Hint`].
+    fn hint_call(&mut self, e: &Expr, name: &str, args: &[Ty], ty: &Ty) {
+        let hint = match (name, args) {
+            ("avg", [x @ (Ty::Int | Ty::Decimal { .. })]) => Some(Hint::Average(x.clone())),
+            ("round" | "floor" | "ceil", [Ty::Int, ..]) if *ty == Ty::Int => Some(Hint::IntRounding),
+            (name, [a, b]) if functions::is_quotient(name) && *ty == crate::ty::QUOTIENT => {
+                Some(Hint::Division(a.clone(), b.clone()))
+            }
+            _ => None,
+        };
+        if let Some(h) = hint {
+            self.hints.record(e, h);
+        }
     }
 
     /// Whether a call may be null: `from_args` says whether one of its

@@ -304,6 +304,10 @@ impl Cx<'_, '_> {
             Expr::Ceil { expr, .. } | Expr::Floor { expr, .. } => {
                 let v = self.expr(expr, scope, mode);
                 self.want(&v, expr, &Ty::Float, "`ceil`/`floor`");
+                // Of the type of its argument, as `round`: an int stays one.
+                if v.ty == Ty::Int && !self.native {
+                    self.hints.record(e, Hint::IntRounding);
+                }
                 let ty = v.ty.clone();
                 Val::from_parts(ty, [&v])
             }
@@ -389,7 +393,9 @@ impl Cx<'_, '_> {
                     let digits = n.chars().filter(char::is_ascii_digit).count();
                     let scale =
                         n.split_once('.').map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count());
-                    if n.contains(['e', 'E']) {
+                    // BigQuery reads `2.5` as a FLOAT64 (a portable body's
+                    // decimals are written `NUMERIC '2.5'` for it).
+                    if n.contains(['e', 'E']) || self.dialect == Some(cjo_project::Dialect::BigQuery) {
                         Ty::Float
                     } else {
                         Ty::Decimal {

@@ -187,6 +187,7 @@ pub(crate) fn check(
         map: BodyMap::new(file, &body.text, body.text_range.start),
         params,
         native: body.dialect.is_some(),
+        dialect: body.dialect.as_ref().and_then(|d| cjo_project::Dialect::parse(&d.text.to_ascii_lowercase())),
         ctes: Vec::new(),
         select_aliases: Vec::new(),
         groups: group::Shape::default(),

@@ -26,6 +26,8 @@ pub(crate) struct Cx<'a, 'o> {
     /// A body written in one warehouse's dialect: functions we do not know
     /// are that warehouse's, not mistakes.
     pub native: bool,
+    /// The warehouse a native body is written for.
+    pub dialect: Option<cjo_project::Dialect>,
     /// The CTEs in scope, innermost last, with where each is named.
     pub ctes: Vec<(String, Vec<Col>, Span)>,
     /// The output names of the `select` whose `where`/`on` is being
