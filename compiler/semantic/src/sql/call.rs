@@ -12,12 +12,15 @@ use super::query::Cx;
 use super::scope::{Lookup, Scope};
 use crate::functions::{self, CallError, FnKind};
 use crate::hints::Hint;
+use crate::native;
 use crate::ty::Ty;
 
 impl Cx<'_, '_> {
     pub(super) fn call(&mut self, f: &Function, e: &Expr, scope: &Scope<'_>, mode: &Mode<'_>) -> Val {
         let name = f.name.0.last().and_then(|p| p.as_ident()).map_or_else(|| f.name.to_string(), |i| i.value.clone());
-        let kind = functions::builtin_kind(&name).unwrap_or(FnKind::Scalar);
+        let kind = functions::builtin_kind(&name)
+            .or_else(|| self.dialect.and_then(|d| native::kind(d, &name)))
+            .unwrap_or(FnKind::Scalar);
         let windowed = f.over.is_some();
         let name_span = self.span(&f.name);
         if kind == FnKind::Aggregate && !windowed {
@@ -81,7 +84,11 @@ impl Cx<'_, '_> {
                             && is_date_part(&part.value)
                             && matches!(scope.lookup(None, &part.value), Lookup::Missing) =>
                     {
-                        args.push((Val::unknown(), None));
+                        args.push((Val::date_part(), None));
+                    }
+                    // BigQuery's `WEEK(MONDAY)`: a week starting on that day.
+                    FunctionArgExpr::Expr(Expr::Function(week)) if self.native && is_week_part(week) => {
+                        args.push((Val::date_part(), None));
                     }
                     FunctionArgExpr::Expr(x) => args.push((self.expr(x, scope, &inner), Some(x))),
                     _ => star = true,
@@ -114,9 +121,19 @@ impl Cx<'_, '_> {
         if functions::call_builtin(&name, &types).is_none() && self.env.functions.get(&name).is_some() {
             self.refs.push(crate::ide::Reference::function(name_span, &name));
         }
-        let typed = match functions::call_builtin(&name, &types) {
-            Some(r) => r,
-            None => match self.env.functions.get(&name) {
+        // A body written for one warehouse calls that warehouse's functions.
+        let native_args: Vec<native::Arg> =
+            args.iter().map(|(v, x)| native::Arg { ty: v.ty.clone(), part: x.is_none() }).collect();
+        let own = self.dialect.and_then(|d| native::call(d, &name, &native_args));
+        let null_rule = match &own {
+            Some(Ok(t)) => Some(t.null),
+            _ => None,
+        };
+        let typed = match (own, functions::call_builtin(&name, &types)) {
+            (Some(Ok(t)), _) => Ok(t.ty),
+            (Some(Err(_signatures)), _) => Ok(Ty::Unknown),
+            (None, Some(r)) => r,
+            (None, None) => match self.env.functions.get(&name) {
                 // In a dialect's own SQL the warehouse's function of that
                 // name (BigQuery's `format_date(fmt, d)`) may differ from ours.
                 Some(sig) if self.native => Ok(functions::call_declared(sig, &types).unwrap_or(Ty::Unknown)),
@@ -160,7 +177,16 @@ impl Cx<'_, '_> {
         if kind == FnKind::Window || windowed {
             v.aggregate = vals.iter().any(|x| x.aggregate);
         }
-        v.nullable = self.call_nullable(&lname, kind, f, &vals, v.nullable);
+        v.nullable = match null_rule {
+            Some(native::Null::Never) => false,
+            Some(native::Null::May) => true,
+            Some(native::Null::AllArgs) => vals.iter().all(|x| x.nullable),
+            Some(native::Null::Args) if kind == FnKind::Aggregate => {
+                self.call_nullable(&lname, kind, f, &vals, v.nullable)
+            }
+            Some(native::Null::Args) => v.nullable,
+            None => self.call_nullable(&lname, kind, f, &vals, v.nullable),
+        };
         v
     }
 
@@ -261,6 +287,15 @@ fn frame_holds_current_row(spec: &WindowSpec) -> bool {
         Some(WindowFrameBound::Preceding(n)) => n.as_deref().is_some_and(zero),
     };
     starts_at_or_before && ends_at_or_after
+}
+
+/// BigQuery's `WEEK(<weekday>)` date part.
+fn is_week_part(f: &Function) -> bool {
+    const DAYS: &[&str] = &["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+    let FunctionArguments::List(list) = &f.args else { return false };
+    f.name.to_string().eq_ignore_ascii_case("week")
+        && matches!(list.args.as_slice(), [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Identifier(day)))]
+            if DAYS.iter().any(|d| d.eq_ignore_ascii_case(&day.value)))
 }
 
 /// The date and time parts warehouses take as bare words.

@@ -11,6 +11,7 @@ use super::scope::{Col, Lookup, Scope};
 use super::types::data_type;
 use crate::functions;
 use crate::hints::Hint;
+use crate::native;
 use crate::ops::{self, Lit, Op};
 use crate::schema::ColumnRef;
 use crate::ty::Ty;
@@ -33,6 +34,12 @@ impl Val {
 
     pub fn unknown() -> Val {
         Val::of(Ty::Unknown, true)
+    }
+
+    /// A date part written as a bare word (`MONTH` in `DATE_TRUNC(d,
+    /// MONTH)`): an argument that is no value, so neither null nor typed.
+    pub fn date_part() -> Val {
+        Val::of(Ty::Unknown, false)
     }
 
     pub fn of_col(c: &Col) -> Val {
@@ -243,7 +250,14 @@ impl Cx<'_, '_> {
                         .with_label(format!("{}", v.ty)),
                     );
                 }
-                let ty = if matches!(field, DateTimeField::Epoch) { Ty::Float } else { Ty::Int };
+                let ty = match field {
+                    DateTimeField::Epoch => Ty::Float,
+                    // BigQuery's `EXTRACT(DATE FROM t)`, `EXTRACT(DATETIME FROM t)`.
+                    DateTimeField::Date => Ty::Date,
+                    DateTimeField::Datetime => Ty::Timestamp,
+                    DateTimeField::Time => Ty::Unknown,
+                    _ => Ty::Int,
+                };
                 Val::from_parts(ty, [&v])
             }
             // `substr(s, start, len)`: the standard library's, by its signature.
@@ -640,7 +654,12 @@ impl Cx<'_, '_> {
             _ => return Val::from_parts(Ty::Unknown, [&l, &r]),
         };
         self.hint_binary(e, op, &l, &r);
-        match ops::binary(op, &l.ty, &r.ty, l.lit, r.lit) {
+        let typed = match (op, self.dialect) {
+            // A warehouse's own `/` where its body is sent as written.
+            (Op::Div, Some(d)) if l.ty.is_numeric() && r.ty.is_numeric() => Ok(native::quotient(d, &l.ty, &r.ty)),
+            _ => ops::binary(op, &l.ty, &r.ty, l.lit, r.lit),
+        };
+        match typed {
             Ok(ty) => Val::from_parts(ty, [&l, &r]),
             Err(m) => {
                 let span = match m.side {
