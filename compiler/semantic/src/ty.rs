@@ -56,6 +56,18 @@ impl Ty {
         matches!(self, Ty::Int | Ty::Float | Ty::Decimal { .. })
     }
 
+    /// Whether a column can have this type: a table cannot be declared with
+    /// a column that is unknown, always `null`, an interval, or an array or
+    /// struct of those.
+    pub fn is_column_type(&self) -> bool {
+        match self {
+            Ty::Unknown | Ty::Null | Ty::Interval | Ty::Var(_) => false,
+            Ty::Array(element) => element.is_column_type(),
+            Ty::Struct(fields) => fields.iter().all(|(_, t)| t.is_column_type()),
+            _ => true,
+        }
+    }
+
     /// Unknown or `null`: accepted by every rule.
     pub fn is_open(&self) -> bool {
         matches!(self, Ty::Unknown | Ty::Null)

@@ -9,7 +9,7 @@ use sqlparser::ast::{
 
 use super::expr::{Mode, Val};
 use super::query::Cx;
-use super::scope::{Lookup, Scope};
+use super::scope::{Lookup, Scope, Untyped};
 use crate::functions::{self, CallError, FnKind};
 use crate::hints::Hint;
 use crate::native;
@@ -129,14 +129,33 @@ impl Cx<'_, '_> {
             Some(Ok(t)) => Some(t.null),
             _ => None,
         };
+        // Why a call of the body's warehouse's own function is untyped.
+        let warehouse = self.dialect.map_or("the warehouse", |d| match d {
+            cjo_project::Dialect::BigQuery => "BigQuery",
+            cjo_project::Dialect::Redshift => "Redshift",
+            cjo_project::Dialect::Trino => "Trino",
+        });
+        let upper = name.to_ascii_uppercase();
+        let mut own_reason: Option<String> = None;
         let typed = match (own, functions::call_builtin(&name, &types)) {
             (Some(Ok(t)), _) => Ok(t.ty),
-            (Some(Err(_signatures)), _) => Ok(Ty::Unknown),
+            (Some(Err(signatures)), _) => {
+                own_reason = Some(format!(
+                    "none of the signatures of {warehouse}'s `{upper}` cjo knows takes these arguments: {signatures}"
+                ));
+                Ok(Ty::Unknown)
+            }
             (None, Some(r)) => r,
             (None, None) => match self.env.functions.get(&name) {
                 // In a dialect's own SQL the warehouse's function of that
                 // name (BigQuery's `format_date(fmt, d)`) may differ from ours.
-                Some(sig) if self.native => Ok(functions::call_declared(sig, &types).unwrap_or(Ty::Unknown)),
+                Some(sig) if self.native => Ok(functions::call_declared(sig, &types).unwrap_or_else(|_| {
+                    own_reason = Some(format!(
+                        "`{upper}` here is {warehouse}'s own function, whose signature cjo does not know (cjo's is `{}`)",
+                        sig.display()
+                    ));
+                    Ty::Unknown
+                })),
                 Some(sig) => functions::call_declared(sig, &types)
                     .map_err(|err| (err, Some(sig.display())))
                     .map_err(|(err, s)| {
@@ -153,6 +172,8 @@ impl Cx<'_, '_> {
                                 .with_label("not a known function")
                                 .with_help(help),
                         );
+                    } else {
+                        own_reason = Some(format!("`{upper}` is a {warehouse} function cjo has no signature for"));
                     }
                     Ok(Ty::Unknown)
                 }
@@ -171,6 +192,9 @@ impl Cx<'_, '_> {
         }
         let vals: Vec<Val> = args.into_iter().map(|(v, _)| v).collect();
         let mut v = Val::from_parts(ty, &vals);
+        if let Some(why) = own_reason {
+            v.untyped = Some(Untyped::At(self.map.call(name_span), why));
+        }
         if kind == FnKind::Aggregate && !windowed {
             v.aggregate = true;
         }
