@@ -274,7 +274,31 @@ impl<'a> Cx<'a, '_> {
                         let span = self.expr_span(e);
                         match items.get_mut(i) {
                             Some(item) => {
-                                item.col.ty = Ty::common(&item.col.ty, &v.ty).unwrap_or(Ty::Unknown);
+                                match Ty::common(&item.col.ty, &v.ty) {
+                                    Some(t) => item.col.ty = t,
+                                    None => {
+                                        self.error(
+                                            Diagnostic::error(
+                                                codes::SET_OPERATION_MISMATCH,
+                                                span,
+                                                format!(
+                                                    "column {} of these `values` is {} in the first row but {} here",
+                                                    i + 1,
+                                                    item.col.ty,
+                                                    v.ty
+                                                ),
+                                            )
+                                            .with_label(format!("{}", v.ty))
+                                            .with_secondary(item.span, format!("{}", item.col.ty))
+                                            .with_help(format!(
+                                                "every row must have one type per column: `cast(… as {})`",
+                                                item.col.ty
+                                            )),
+                                        );
+                                        item.col.ty = Ty::Unknown;
+                                        item.col.untyped = Some(Untyped::Reported);
+                                    }
+                                }
                                 item.col.nullable |= v.nullable;
                             }
                             None => {
