@@ -692,3 +692,25 @@ fn sql_fixture_snapshots() {
         insta::assert_snapshot!(format!("sql__{name}"), out);
     }
 }
+
+/// `tests/fixtures/sql/*.cjo`: the columns each model has, as `cjoc
+/// describe` prints them (type, nullability, lineage), in the order the
+/// models are declared: the types every warehouse must agree on, reviewed
+/// as data beside the SQL of [`sql_fixture_snapshots`].
+#[test]
+fn sql_fixture_columns() {
+    let dir = repo_root().join("tests/fixtures/sql");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.retain(|p| p.extension().is_some_and(|e| e == "cjo"));
+    files.sort();
+    for path in files {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let ws = cjo_tests::load_single_unchecked(&format!("{name}.cjo"), &text);
+        let analysis = cjo_semantic::analyze(&ws);
+        let mut models: Vec<&cjo_semantic::Relation> = analysis.relations.values().filter(|r| r.is_model()).collect();
+        models.sort_by_key(|r| r.span.range.start);
+        let out: Vec<String> = models.iter().map(|r| cjo_semantic::describe(&analysis, r)).collect();
+        insta::assert_snapshot!(format!("sql_columns__{name}"), out.join("\n"));
+    }
+}

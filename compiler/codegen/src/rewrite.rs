@@ -747,8 +747,16 @@ impl VisitorMut for Rewriter<'_, '_> {
     }
 
     fn pre_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
-        if matches!(e, Expr::BinaryOp { .. } | Expr::Between { .. } | Expr::InList { .. } | Expr::Cast { .. })
-            && let Some(h) = self.cx.hints.get(e)
+        if matches!(
+            e,
+            Expr::BinaryOp { .. }
+                | Expr::Between { .. }
+                | Expr::InList { .. }
+                | Expr::Cast { .. }
+                | Expr::Function(_)
+                | Expr::Floor { .. }
+                | Expr::Ceil { .. }
+        ) && let Some(h) = self.cx.hints.get(e)
         {
             self.pending.insert(std::ptr::from_ref(e), h.clone());
         }
@@ -796,7 +804,10 @@ impl VisitorMut for Rewriter<'_, '_> {
         if self.cx.native {
             return ControlFlow::Continue(());
         }
+        // `safe_divide` of a decimal, written as cjo's division.
+        let divided = numeric::before_call(e, hint.as_ref(), dialect);
         match e {
+            _ if divided => {}
             Expr::Identifier(id) => self.requote(id),
             Expr::CompoundIdentifier(ids) => ids.iter_mut().for_each(|id| self.requote(id)),
             Expr::Function(f) if f.filter.is_some() && dialect != Dialect::Trino => {
@@ -811,6 +822,7 @@ impl VisitorMut for Rewriter<'_, '_> {
                 nulls::spell_call(f, dialect);
                 self.call(e);
             }
+            Expr::Value(_) => numeric::literal(e, dialect),
             Expr::BinaryOp { left, op: BinaryOperator::Modulo, right } if dialect == Dialect::BigQuery => {
                 let sql = format!("MOD({left:#}, {right:#})");
                 replace(e, sql);
@@ -847,19 +859,7 @@ impl VisitorMut for Rewriter<'_, '_> {
             _ => special_forms::rewrite(self, e),
         }
         match hint {
-            Some(Hint::Division(a, b)) => {
-                let decimal = matches!(a, Ty::Decimal { .. }) || matches!(b, Ty::Decimal { .. });
-                let float = match dialect {
-                    Dialect::BigQuery if decimal => Some("FLOAT64"),
-                    Dialect::BigQuery => None, // int / int is a FLOAT64 already
-                    Dialect::Redshift => Some("DOUBLE PRECISION"),
-                    Dialect::Trino => Some("DOUBLE"),
-                };
-                if let (Some(float), Expr::BinaryOp { left, .. }) = (float, &mut *e) {
-                    let sql = format!("CAST({left:#} AS {float})");
-                    replace(left, sql);
-                }
-            }
+            Some(h @ (Hint::Division(..) | Hint::Average(_) | Hint::IntRounding)) => numeric::apply(e, &h, dialect),
             Some(Hint::TemporalArithmetic(ty)) => self.temporal_arithmetic(e, &ty),
             Some(Hint::StringAsTemporal(ty)) => Self::string_as_temporal(e, &ty, dialect),
             Some(Hint::TemporalCast(from)) => utc_cast(e, &from, dialect),
@@ -881,6 +881,7 @@ mod aliases;
 mod column_lists;
 mod joins;
 mod nulls;
+mod numeric;
 mod row_limits;
 mod set_ops;
 mod special_forms;

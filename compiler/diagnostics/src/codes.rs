@@ -148,6 +148,8 @@ codes! {
     INVALID_POSITION = "E0407" "invalid-position";
     /// A cast between types that cannot be converted.
     INVALID_CAST = "E0408" "invalid-cast";
+    /// A query whose columns cannot be known (`(expr).*`, `*` over a `pivot`).
+    UNKNOWN_COLUMNS = "E0409" "unknown-columns";
     // Journeys.
     /// A branch or `->` naming a step its stage does not have.
     UNKNOWN_STEP = "E0500" "unknown-step";
@@ -201,6 +203,8 @@ codes! {
     UNCONFIGURED_TARGET = "W0003" "unconfigured-target";
     /// `on_late_upstream`/`upstream_timeout` on a pipeline that waits for no other.
     LATE_RULE_WITHOUT_UPSTREAM = "W0004" "late-rule-without-upstream";
+    /// A model's column whose type cjo cannot tell.
+    UNTYPED_COLUMN = "W0006" "untyped-column";
 }
 
 /// Finds a code by its id, case-insensitively (`e0001` works).

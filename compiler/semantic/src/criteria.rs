@@ -131,6 +131,7 @@ impl ExprCx<'_, '_> {
                         lineage: Default::default(),
                         aggregate: false,
                         lit: Lit::None,
+                        untyped: None,
                     };
                     left_range = left_range.cover(operation.rhs.range);
                 }

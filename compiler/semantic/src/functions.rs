@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use cjo_diagnostics::Span;
 use cjo_syntax::ast;
 
-use crate::ty::Ty;
+use crate::ops;
+use crate::ty::{QUOTIENT, Ty};
 
 /// What a function does with rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +135,48 @@ const BUILTINS: &[(&str, FnKind)] = &[
     ("current_timestamp", FnKind::Scalar),
 ];
 
+/// Functions whose result is never null, whatever their arguments.
+const NEVER_NULL: &[&str] = &[
+    "count",
+    "row_number",
+    "rank",
+    "dense_rank",
+    "ntile",
+    "percent_rank",
+    "cume_dist",
+    "current_date",
+    "current_timestamp",
+];
+
+/// Functions that may give null for arguments that are not null: what
+/// their documentation says they do (`nullif`, the `safe_` functions, a
+/// missing JSON key, BigQuery's `date_trunc` of an unknown unit, an array
+/// whose elements may be null), or what SQL defines (`nth_value` past the
+/// frame's end, the sample deviation of one row).
+const MAY_GIVE_NULL: &[&str] = &[
+    "nullif",
+    "safe_divide",
+    "safe_cast_int",
+    "safe_cast_float",
+    "safe_cast_date",
+    "json_extract_path_text",
+    "date_trunc",
+    "array_contains",
+    "nth_value",
+    "stddev",
+    "variance",
+];
+
+/// Whether a call of `name` is never null.
+pub fn never_null(name: &str) -> bool {
+    NEVER_NULL.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// Whether a call of `name` may be null though its arguments are not.
+pub fn may_give_null(name: &str) -> bool {
+    MAY_GIVE_NULL.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
 /// The kind of a built-in function, if `name` is one.
 pub fn builtin_kind(name: &str) -> Option<FnKind> {
     BUILTINS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, k)| *k)
@@ -168,9 +211,12 @@ pub fn call_builtin(name: &str, args: &[Ty]) -> Option<Result<Ty, CallError>> {
         "sum" => arity(1, 1, "one argument")
             .and_then(|()| want(0, numeric, "a number"))
             .map(|()| if let Ty::Decimal { scale, .. } = first { Ty::Decimal { precision: 38, scale } } else { first }),
+        // As `sum(x) / count(x)`: a decimal quotient for decimals (the
+        // warehouses' own averages have three different scales), else a
+        // float (Redshift's average of ints is an int).
         "avg" => arity(1, 1, "one argument")
             .and_then(|()| want(0, numeric, "a number"))
-            .map(|()| if matches!(first, Ty::Decimal { .. }) { first } else { Ty::Float }),
+            .map(|()| if matches!(first, Ty::Decimal { .. }) { QUOTIENT } else { Ty::Float }),
         "stddev" | "variance" => {
             arity(1, 1, "one argument").and_then(|()| want(0, numeric, "a number")).map(|()| Ty::Float)
         }
@@ -202,9 +248,40 @@ pub fn call_builtin(name: &str, args: &[Ty]) -> Option<Result<Ty, CallError>> {
     Some(result)
 }
 
+/// Declared functions whose type parameter stands for a number: `abs`,
+/// `round`, `floor` and `ceil` give the type of their argument (an int, a
+/// decimal, a float), which must be a number.
+const NUMERIC_TYPE_PARAMETER: &[&str] = &["abs", "round", "floor", "ceil"];
+
+/// Declared functions typed as their arguments' quotient `a / b` (see
+/// [`ops::quotient`]) rather than by their declared result.
+const QUOTIENT_OF_ARGUMENTS: &[&str] = &["safe_divide"];
+
+/// Whether `name` is typed as the quotient of its two arguments.
+pub fn is_quotient(name: &str) -> bool {
+    QUOTIENT_OF_ARGUMENTS.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
 /// Types a call of a declared `fn`: binds its type parameters to the
 /// common type of the arguments in their places.
 pub fn call_declared(sig: &Signature, args: &[Ty]) -> Result<Ty, CallError> {
+    let ty = call_declared_as_written(sig, args)?;
+    if NUMERIC_TYPE_PARAMETER.iter().any(|n| n.eq_ignore_ascii_case(&sig.name)) && !(ty.is_numeric() || ty.is_open()) {
+        let found = args.first().cloned().unwrap_or(Ty::Unknown);
+        return Err(CallError::Argument { index: 0, expected: "a number".to_string(), found });
+    }
+    if is_quotient(&sig.name)
+        && let [a, b] = args
+        && a.is_numeric()
+        && b.is_numeric()
+    {
+        return Ok(ops::quotient(a, b));
+    }
+    Ok(ty)
+}
+
+/// [`call_declared`] by the signature alone.
+fn call_declared_as_written(sig: &Signature, args: &[Ty]) -> Result<Ty, CallError> {
     let fixed = if sig.variadic { sig.params.len().saturating_sub(1) } else { sig.params.len() };
     let arity_ok = if sig.variadic { args.len() > fixed } else { args.len() == fixed };
     if !arity_ok {
@@ -313,6 +390,21 @@ mod tests {
         assert_eq!(call_declared(&contains, &[Ty::Array(Box::new(Ty::String)), Ty::String]), Ok(Ty::Bool));
         assert!(call_declared(&contains, &[Ty::Array(Box::new(Ty::String)), Ty::Int]).is_err());
         assert!(call_declared(&contains, &[Ty::String, Ty::String]).is_err());
+    }
+
+    #[test]
+    fn numbers_keep_their_type_through_rounding_and_division() {
+        let mut round = sig(vec![Ty::Var(0), Ty::Int], false, Ty::Var(0));
+        round.name = "round".into();
+        let dec = Ty::Decimal { precision: 15, scale: 2 };
+        assert_eq!(call_declared(&round, &[dec.clone(), Ty::Int]), Ok(dec.clone()));
+        assert_eq!(call_declared(&round, &[Ty::Int, Ty::Int]), Ok(Ty::Int));
+        assert!(matches!(call_declared(&round, &[Ty::String, Ty::Int]), Err(CallError::Argument { index: 0, .. })));
+        let mut divide = sig(vec![Ty::Float, Ty::Float], false, Ty::Float);
+        divide.name = "safe_divide".into();
+        assert_eq!(call_declared(&divide, &[dec.clone(), Ty::Int]), Ok(QUOTIENT));
+        assert_eq!(call_declared(&divide, &[Ty::Int, Ty::Int]), Ok(Ty::Float));
+        assert_eq!(call_builtin("avg", &[dec]), Some(Ok(QUOTIENT)));
     }
 
     #[test]

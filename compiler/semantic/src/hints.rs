@@ -11,10 +11,18 @@ use crate::ty::Ty;
 /// A fact about one expression of a SQL body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Hint {
-    /// `a / b` of these types, neither a float: cjo's `/` gives a float.
-    /// Trino and Redshift truncate ints and keep a decimal's scale;
-    /// BigQuery gives a decimal for decimals.
+    /// `a / b` (or `safe_divide(a, b)`) of these types, neither a float:
+    /// cjo's `/` gives a float for two ints (Trino and Redshift would
+    /// truncate) and a `decimal(38, 9)` when one is a decimal (each
+    /// warehouse would pick its own scale).
     Division(Ty, Ty),
+    /// `avg(x)` of this type, an int or a decimal: Redshift's average of
+    /// ints is an int, and the three warehouses give a decimal average
+    /// three different scales; cjo's is a float, or a `decimal(38, 9)`.
+    Average(Ty),
+    /// `round`, `floor` or `ceil` of an int, which cjo keeps an int:
+    /// BigQuery gives a float, and Redshift's `ROUND` a decimal.
+    IntRounding,
     /// `t + interval …` or `t - interval …`, where `t` has this type (date
     /// or timestamp): each warehouse adds intervals to dates its own way.
     TemporalArithmetic(Ty),

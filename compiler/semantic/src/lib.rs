@@ -21,6 +21,7 @@ pub mod ide;
 mod journey_graph;
 mod journeys;
 mod models;
+mod native;
 mod ops;
 mod pipelines;
 mod schema;

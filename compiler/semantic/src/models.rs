@@ -85,7 +85,9 @@ pub(crate) fn relation(
 ) -> Option<(Relation, Hints)> {
     let body = model.bodies.first()?;
     let query = parsed.query.as_ref()?;
-    let (columns, hints) = sql::check(env, body, query, file, params, out, refs);
+    let incremental = crate::settings::get(&model.settings, "materialized")
+        .is_some_and(|s| matches!(&s.value.kind, ast::ValueKind::Call { name, .. } if name.as_str() == "incremental"));
+    let (columns, hints) = sql::check(env, body, query, file, &sql::Model { params, incremental }, out, refs);
     let columns = columns
         .into_iter()
         .map(|(col, span)| OutputColumn {
@@ -95,6 +97,10 @@ pub(crate) fn relation(
             doc: col.doc,
             lineage: col.lineage,
             span,
+            untyped_at: match col.untyped {
+                Some(crate::sql::Untyped::At(at, _) | crate::sql::Untyped::Upstream(at)) => Some(at),
+                _ => None,
+            },
         })
         .collect();
     let relation = Relation {

@@ -1,6 +1,6 @@
 //! Operator typing, shared by SQL bodies and criteria.
 
-use crate::ty::Ty;
+use crate::ty::{QUOTIENT, Ty};
 
 /// A binary operator, as both syntaxes have it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +75,19 @@ fn product(a: &Ty, b: &Ty) -> Ty {
     }
 }
 
+/// The type of `a / b`, for numbers. The warehouses disagree on both
+/// kinds of quotient, so the emitters cast to make them agree with this
+/// (docs/build.md): `int / int` is a float (as on BigQuery; Trino and
+/// Redshift would truncate to an int), and a quotient with a decimal
+/// operand is [`QUOTIENT`] (BigQuery's `NUMERIC`; Redshift and Trino would
+/// each pick a scale from the operands').
+pub(crate) fn quotient(a: &Ty, b: &Ty) -> Ty {
+    match (a, b) {
+        (Ty::Decimal { .. }, _) | (_, Ty::Decimal { .. }) if *a != Ty::Float && *b != Ty::Float => QUOTIENT,
+        _ => Ty::Float,
+    }
+}
+
 /// The type of `l op r`.
 pub(crate) fn binary(op: Op, l: &Ty, r: &Ty, l_lit: Lit, r_lit: Lit) -> Result<Ty, Mismatch> {
     let sym = op.symbol();
@@ -134,11 +147,7 @@ pub(crate) fn binary(op: Op, l: &Ty, r: &Ty, l_lit: Lit, r_lit: Lit) -> Result<T
         },
         Op::Mul | Op::Div => match (l, r) {
             (a, b) if a.is_open() || b.is_open() => Ok(if a.is_open() { b.clone() } else { a.clone() }),
-            // Division gives a float, whatever the operands: the warehouses
-            // disagree on int / int (Trino and Redshift truncate) and on the
-            // scale of a decimal quotient, so the emitters cast to make them
-            // all agree with this.
-            (a, b) if a.is_numeric() && b.is_numeric() && op == Op::Div => Ok(Ty::Float),
+            (a, b) if a.is_numeric() && b.is_numeric() && op == Op::Div => Ok(quotient(a, b)),
             (a, b) if a.is_numeric() && b.is_numeric() => Ok(product(a, b)),
             _ => Err(mismatch("both sides must be numbers")),
         },
@@ -172,6 +181,17 @@ fn comparison_help(l: &Ty, r: &Ty) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotients() {
+        let dec = Ty::Decimal { precision: 15, scale: 2 };
+        let div = |a: &Ty, b: &Ty| binary(Op::Div, a, b, Lit::None, Lit::None).ok();
+        assert_eq!(div(&Ty::Int, &Ty::Int), Some(Ty::Float));
+        assert_eq!(div(&dec, &Ty::Int), Some(QUOTIENT));
+        assert_eq!(div(&Ty::Int, &dec), Some(QUOTIENT));
+        assert_eq!(div(&dec, &dec), Some(QUOTIENT));
+        assert_eq!(div(&dec, &Ty::Float), Some(Ty::Float));
+    }
 
     #[test]
     fn dates_take_intervals_not_numbers() {

@@ -57,6 +57,9 @@ pub struct OutputColumn {
     pub lineage: BTreeSet<ColumnRef>,
     /// Where the column is declared or computed.
     pub span: Option<Span>,
+    /// When its type is no column type (unknown, `null`): the construct
+    /// where it was lost, reported there; `None` when an error explains it.
+    pub untyped_at: Option<Span>,
 }
 
 /// A column of a named relation.

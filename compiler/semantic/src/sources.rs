@@ -48,6 +48,7 @@ pub(crate) fn relation(
                 doc: c.doc.clone(),
                 lineage: Default::default(),
                 span: Some(table_span),
+                untyped_at: None,
             })
             .collect()
     } else {
@@ -61,6 +62,7 @@ pub(crate) fn relation(
                 doc: c.doc.as_ref().map(|d| d.text.clone()),
                 lineage: Default::default(),
                 span: Some(Span::new(file, c.name.range)),
+                untyped_at: None,
             })
             .collect()
     };

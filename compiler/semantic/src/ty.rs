@@ -38,6 +38,13 @@ pub enum Ty {
 /// The precision and scale `decimal` without arguments stands for.
 pub const DEFAULT_DECIMAL: (u32, u32) = (38, 9);
 
+/// The type of a quotient with a decimal operand (`decimal / int`,
+/// `int / decimal`, `decimal / decimal`): 38 digits, 9 of them decimals,
+/// rounded half away from zero. It is BigQuery's `NUMERIC`, which a
+/// BigQuery quotient of `NUMERIC`s always is; the emitters make Redshift
+/// and Trino compute the same (see docs/build.md).
+pub const QUOTIENT: Ty = Ty::Decimal { precision: 38, scale: 9 };
+
 /// Types nested deeper than this (written or imported) are unknown.
 pub const MAX_TYPE_DEPTH: usize = 64;
 
@@ -47,6 +54,18 @@ pub const MAX_DECIMAL_PRECISION: u32 = 76;
 impl Ty {
     pub fn is_numeric(&self) -> bool {
         matches!(self, Ty::Int | Ty::Float | Ty::Decimal { .. })
+    }
+
+    /// Whether a column can have this type: a table cannot be declared with
+    /// a column that is unknown, always `null`, an interval, or an array or
+    /// struct of those.
+    pub fn is_column_type(&self) -> bool {
+        match self {
+            Ty::Unknown | Ty::Null | Ty::Interval | Ty::Var(_) => false,
+            Ty::Array(element) => element.is_column_type(),
+            Ty::Struct(fields) => fields.iter().all(|(_, t)| t.is_column_type()),
+            _ => true,
+        }
     }
 
     /// Unknown or `null`: accepted by every rule.

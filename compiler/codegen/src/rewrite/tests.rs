@@ -761,12 +761,28 @@ fn int_division_gives_a_float() {
 }
 
 #[test]
-fn a_division_with_a_decimal_is_a_float_everywhere() {
+fn a_division_with_a_decimal_is_a_decimal_of_scale_9_everywhere() {
+    // BigQuery's NUMERIC quotient is one; Trino's of a decimal(38, 9) by a
+    // scale of at most 9 is one; Redshift's keeps at least 10 decimals
+    // (here 38 - 8 integer digits), rounded to 9.
     each_checked(
-        "select cast(amount as decimal(10, 2)) / qty as r from orders",
-        "SELECT CAST(CAST(amount AS NUMERIC(10, 2)) AS FLOAT64) / qty AS r FROM `acme-prod`.shop.orders",
-        "SELECT CAST(CAST(amount AS DECIMAL(10, 2)) AS DOUBLE PRECISION) / qty AS r FROM shop.orders",
-        "SELECT CAST(CAST(amount AS decimal(10, 2)) AS DOUBLE) / qty AS r FROM hive.shop.orders",
+        "select cast(amount as decimal(10, 2)) / qty as r, safe_divide(cast(amount as decimal(10, 2)), qty) as s from orders",
+        "SELECT CAST(amount AS NUMERIC(10, 2)) / qty AS r, SAFE_DIVIDE(CAST(amount AS NUMERIC(10, 2)), qty) AS s FROM `acme-prod`.shop.orders",
+        "SELECT CAST(ROUND(CAST(CAST(amount AS DECIMAL(10, 2)) AS DECIMAL(38, 30)) / qty, 9) AS DECIMAL(38, 9)) AS r, CAST(ROUND(CAST(CAST(amount AS DECIMAL(10, 2)) AS DECIMAL(38, 30)) / NULLIF(qty, 0), 9) AS DECIMAL(38, 9)) AS s FROM shop.orders",
+        "SELECT CAST(CAST(amount AS decimal(10, 2)) AS decimal(38, 9)) / qty AS r, CAST(CAST(amount AS decimal(10, 2)) AS decimal(38, 9)) / NULLIF(qty, 0) AS s FROM hive.shop.orders",
+    );
+}
+
+#[test]
+fn averages_roundings_and_decimal_literals_keep_their_type() {
+    // Redshift's average of ints is an int; a decimal average is cjo's
+    // decimal(38, 9); BigQuery's ROUND of an int is a FLOAT64; BigQuery
+    // reads 2.5 as a FLOAT64.
+    each_checked(
+        "select avg(qty) as a, avg(cast(amount as decimal(10, 2))) as d, round(qty, -1) as r, qty * 2.5 as x from orders group by qty",
+        "SELECT avg(qty) AS a, avg(CAST(amount AS NUMERIC(10, 2))) AS d, CAST(ROUND(qty, (-1)) AS INT64) AS r, qty * NUMERIC '2.5' AS x FROM `acme-prod`.shop.orders GROUP BY qty",
+        "SELECT avg(CAST(qty AS DOUBLE PRECISION)) AS a, CAST(ROUND(avg(CAST(CAST(amount AS DECIMAL(10, 2)) AS DECIMAL(38, 10))), 9) AS DECIMAL(38, 9)) AS d, CAST(ROUND(qty, (-1)) AS BIGINT) AS r, qty * 2.5 AS x FROM shop.orders GROUP BY qty",
+        "SELECT avg(qty) AS a, avg(CAST(CAST(amount AS decimal(10, 2)) AS decimal(38, 9))) AS d, ROUND(qty, (-1)) AS r, qty * 2.5 AS x FROM hive.shop.orders GROUP BY qty",
     );
 }
 

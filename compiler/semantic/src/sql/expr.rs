@@ -7,10 +7,11 @@ use cjo_diagnostics::{self as codes, Diagnostic, Span, did_you_mean};
 use sqlparser::ast::{AccessExpr, BinaryOperator, CastKind, DateTimeField, Expr, Ident, Spanned, UnaryOperator, Value};
 
 use super::query::Cx;
-use super::scope::{Col, Lookup, Scope};
+use super::scope::{Col, Lookup, Scope, Untyped};
 use super::types::data_type;
 use crate::functions;
 use crate::hints::Hint;
+use crate::native;
 use crate::ops::{self, Lit, Op};
 use crate::schema::ColumnRef;
 use crate::ty::Ty;
@@ -24,32 +25,66 @@ pub(crate) struct Val {
     /// Contains an aggregate (outside a window).
     pub aggregate: bool,
     pub lit: Lit,
+    /// Why its type is no column type, when it is not.
+    pub untyped: Option<Untyped>,
 }
 
 impl Val {
     pub fn of(ty: Ty, nullable: bool) -> Val {
-        Val { ty, nullable, lineage: BTreeSet::new(), aggregate: false, lit: Lit::None }
+        Val { ty, nullable, lineage: BTreeSet::new(), aggregate: false, lit: Lit::None, untyped: None }
     }
 
+    /// Unknown after a reported error.
     pub fn unknown() -> Val {
-        Val::of(Ty::Unknown, true)
+        Val { untyped: Some(Untyped::Reported), ..Val::of(Ty::Unknown, true) }
+    }
+
+    /// Unknown for this reason.
+    pub fn untyped(why: Untyped) -> Val {
+        Val { untyped: Some(why), ..Val::of(Ty::Unknown, true) }
+    }
+
+    /// A date part written as a bare word (`MONTH` in `DATE_TRUNC(d,
+    /// MONTH)`): an argument that is no value, so neither null nor typed.
+    pub fn date_part() -> Val {
+        Val::of(Ty::Unknown, false)
     }
 
     pub fn of_col(c: &Col) -> Val {
-        Val { ty: c.ty.clone(), nullable: c.nullable, lineage: c.lineage.clone(), aggregate: false, lit: Lit::None }
+        Val {
+            ty: c.ty.clone(),
+            nullable: c.nullable,
+            lineage: c.lineage.clone(),
+            aggregate: false,
+            lit: Lit::None,
+            untyped: c.untyped.clone(),
+        }
     }
 
     pub fn into_col(self, name: String) -> Col {
-        Col { name, ty: self.ty, nullable: self.nullable, doc: None, lineage: self.lineage, derived: false }
+        Col {
+            name,
+            ty: self.ty,
+            nullable: self.nullable,
+            doc: None,
+            lineage: self.lineage,
+            derived: false,
+            untyped: self.untyped,
+        }
     }
 
     /// Combines the facts of operands into a result of type `ty`.
+    /// Its type, when no column type, is lost where the first part's was.
     pub(super) fn from_parts<'v>(ty: Ty, parts: impl IntoIterator<Item = &'v Val>) -> Val {
+        let typed = ty.is_column_type();
         let mut v = Val::of(ty, false);
         for p in parts {
             v.nullable |= p.nullable;
             v.aggregate |= p.aggregate;
             v.lineage.extend(p.lineage.iter().cloned());
+            if !typed && v.untyped.is_none() {
+                v.untyped.clone_from(&p.untyped);
+            }
         }
         v
     }
@@ -85,7 +120,21 @@ impl<'m> Mode<'m> {
 }
 
 impl Cx<'_, '_> {
+    /// Types `e`. A type that is no column type (unknown, `null`, an
+    /// interval) and was not lost in a part of `e` is lost here: because of
+    /// an error reported in `e`, or because cjo does not type `e`.
     pub fn expr(&mut self, e: &Expr, scope: &Scope<'_>, mode: &Mode<'_>) -> Val {
+        let before = self.out.len();
+        let mut v = self.expr_kind(e, scope, mode);
+        if v.untyped.is_none() && !v.ty.is_column_type() {
+            let reported = self.out.get(before..).unwrap_or_default().iter().any(Diagnostic::is_error);
+            v.untyped =
+                Some(if reported { Untyped::Reported } else { Untyped::At(self.expr_span(e), untyped_what(e, &v.ty)) });
+        }
+        v
+    }
+
+    fn expr_kind(&mut self, e: &Expr, scope: &Scope<'_>, mode: &Mode<'_>) -> Val {
         match e {
             Expr::Identifier(ident) => self.column(std::slice::from_ref(ident), scope, mode),
             Expr::CompoundIdentifier(parts) => self.column(parts, scope, mode),
@@ -167,10 +216,13 @@ impl Cx<'_, '_> {
                 let v = self.expr(expr, scope, mode);
                 let items = self.query(subquery, Some(scope));
                 self.single_column(&items, subquery.as_ref(), "`in (select …)`");
+                let mut r = Val::from_parts(Ty::Bool, [&v]);
                 if let Some(item) = items.first() {
                     self.compare(e, &v, &Val::of_col(&item.col), Op::Equality("in"));
+                    // Not found among values one of which is null: null.
+                    r.nullable |= item.col.nullable;
                 }
-                Val::from_parts(Ty::Bool, [&v])
+                r
             }
             Expr::Between { expr, low, high, .. } => {
                 let v = self.expr(expr, scope, mode);
@@ -240,7 +292,14 @@ impl Cx<'_, '_> {
                         .with_label(format!("{}", v.ty)),
                     );
                 }
-                let ty = if matches!(field, DateTimeField::Epoch) { Ty::Float } else { Ty::Int };
+                let ty = match field {
+                    DateTimeField::Epoch => Ty::Float,
+                    // BigQuery's `EXTRACT(DATE FROM t)`, `EXTRACT(DATETIME FROM t)`.
+                    DateTimeField::Date => Ty::Date,
+                    DateTimeField::Datetime => Ty::Timestamp,
+                    DateTimeField::Time => Ty::Unknown,
+                    _ => Ty::Int,
+                };
                 Val::from_parts(ty, [&v])
             }
             // `substr(s, start, len)`: the standard library's, by its signature.
@@ -301,6 +360,10 @@ impl Cx<'_, '_> {
             Expr::Ceil { expr, .. } | Expr::Floor { expr, .. } => {
                 let v = self.expr(expr, scope, mode);
                 self.want(&v, expr, &Ty::Float, "`ceil`/`floor`");
+                // Of the type of its argument, as `round`: an int stays one.
+                if v.ty == Ty::Int && !self.native {
+                    self.hints.record(e, Hint::IntRounding);
+                }
                 let ty = v.ty.clone();
                 Val::from_parts(ty, [&v])
             }
@@ -361,6 +424,10 @@ impl Cx<'_, '_> {
             }
             Expr::CompoundFieldAccess { root, access_chain } => {
                 let mut v = self.expr(root, scope, mode);
+                // A struct's fields and an array's elements may be null
+                // (cjo declares no nullability for them), and a subscript
+                // past the end is null with `safe_offset`.
+                v.nullable = true;
                 for access in access_chain {
                     v.ty = match (access, &v.ty) {
                         (AccessExpr::Dot(Expr::Identifier(field)), Ty::Struct(fields)) => self.field(fields, field),
@@ -382,7 +449,9 @@ impl Cx<'_, '_> {
                     let digits = n.chars().filter(char::is_ascii_digit).count();
                     let scale =
                         n.split_once('.').map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count());
-                    if n.contains(['e', 'E']) {
+                    // BigQuery reads `2.5` as a FLOAT64 (a portable body's
+                    // decimals are written `NUMERIC '2.5'` for it).
+                    if n.contains(['e', 'E']) || self.dialect == Some(cjo_project::Dialect::BigQuery) {
                         Ty::Float
                     } else {
                         Ty::Decimal {
@@ -482,7 +551,7 @@ impl Cx<'_, '_> {
                 self.refs.extend(crate::ide::Reference::column(q, c, col));
                 Val::of_col(col)
             }
-            Lookup::Open => Val::unknown(),
+            Lookup::Open(why) => Val::untyped(why.clone()),
             Lookup::Ambiguous(candidates) => {
                 self.error(
                     Diagnostic::error(
@@ -507,10 +576,23 @@ impl Cx<'_, '_> {
                         return v.clone();
                     }
                 }
+                // BigQuery: a table's name as a value is a struct of its row.
+                if let (None, Some(cjo_project::Dialect::BigQuery), Some((_, rel))) =
+                    (qualifier, self.dialect, scope.rel(&column.value))
+                {
+                    let fields = rel.columns.iter().map(|c| (c.name.clone(), c.ty.clone())).collect();
+                    let parts: Vec<Val> = rel.columns.iter().map(Val::of_col).collect();
+                    let mut v = Val::from_parts(Ty::Struct(fields), &parts);
+                    v.nullable = true; // null where an outer join found no row
+                    return v;
+                }
                 self.unknown_column(qualifier, column, scope);
                 Val::unknown()
             }
         };
+        if !fields.is_empty() {
+            v.nullable = true; // a struct's fields may be null
+        }
         for field in fields {
             v.ty = match &v.ty {
                 Ty::Struct(fs) => self.field(fs, field),
@@ -624,7 +706,12 @@ impl Cx<'_, '_> {
             _ => return Val::from_parts(Ty::Unknown, [&l, &r]),
         };
         self.hint_binary(e, op, &l, &r);
-        match ops::binary(op, &l.ty, &r.ty, l.lit, r.lit) {
+        let typed = match (op, self.dialect) {
+            // A warehouse's own `/` where its body is sent as written.
+            (Op::Div, Some(d)) if l.ty.is_numeric() && r.ty.is_numeric() => Ok(native::quotient(d, &l.ty, &r.ty)),
+            _ => ops::binary(op, &l.ty, &r.ty, l.lit, r.lit),
+        };
+        match typed {
             Ok(ty) => Val::from_parts(ty, [&l, &r]),
             Err(m) => {
                 let span = match m.side {
@@ -775,6 +862,22 @@ impl Cx<'_, '_> {
                 )
                 .with_label(format!("{}", v.ty)),
             );
+        }
+    }
+}
+
+/// What `e`, of type `ty` (no column type), is, for the report of a
+/// model's column of that type.
+fn untyped_what(e: &Expr, ty: &Ty) -> String {
+    match ty {
+        Ty::Null => "`null` alone has no type (each warehouse picks its own)".to_string(),
+        Ty::Interval => "an interval, which no column can hold".to_string(),
+        _ if matches!(e, Expr::Case { .. }) => "this `case` gives only `null`".to_string(),
+        _ => {
+            let text = e.to_string();
+            let short: String = text.chars().take(40).collect();
+            let dots = if short.len() < text.len() { "…" } else { "" };
+            format!("cjo does not know the type of `{short}{dots}`")
         }
     }
 }

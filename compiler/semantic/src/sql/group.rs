@@ -2,7 +2,7 @@
 //! one it groups by.
 
 use cjo_diagnostics::{self as codes, Diagnostic};
-use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, FunctionArguments};
+use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr};
 
 use super::query::{Cx, Item};
 use super::scope::{ColumnId, Lookup, Scope};
@@ -169,5 +169,41 @@ fn children(e: &Expr) -> Vec<&Expr> {
         Expr::Array(a) => a.elem.iter().collect(),
         Expr::CompoundFieldAccess { root, .. } => vec![root],
         _ => Vec::new(),
+    }
+}
+
+/// What a `group by` clause says about its groups.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// A group may hold no row, so an aggregate other than `count` may be
+    /// null: there is no `group by` (one group over the whole input, which
+    /// may be empty), it is `group by ()`, or a grouping set is the empty
+    /// one (the grand total of `rollup`, `cube` or `grouping sets (…, ())`).
+    pub empty_groups: bool,
+    /// Some rows are super-aggregates (`rollup`, `cube`, `grouping sets`),
+    /// in which the keys grouped over are null.
+    pub grouping_sets: bool,
+}
+
+/// The shape of the groups `g` makes.
+pub(crate) fn shape(g: &GroupByExpr) -> Shape {
+    match g {
+        // `group by all` with only aggregates selected groups by nothing:
+        // assume the worst.
+        GroupByExpr::All(_) => Shape { empty_groups: true, grouping_sets: false },
+        GroupByExpr::Expressions(list, modifiers) => {
+            let sets = !modifiers.is_empty()
+                || list.iter().any(|e| matches!(e, Expr::Rollup(_) | Expr::Cube(_) | Expr::GroupingSets(_)));
+            // The grouping sets are the product of the elements' sets: the
+            // empty set is among them when every element has it.
+            let empty_set = !modifiers.is_empty()
+                || list.iter().all(|e| match e {
+                    Expr::Tuple(t) => t.is_empty(),
+                    Expr::GroupingSets(sets) => sets.iter().any(Vec::is_empty),
+                    Expr::Rollup(_) | Expr::Cube(_) => true,
+                    _ => false,
+                });
+            Shape { empty_groups: empty_set, grouping_sets: sets }
+        }
     }
 }

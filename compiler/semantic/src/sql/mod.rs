@@ -25,7 +25,7 @@ use crate::schema::Relation;
 use crate::ty::Ty;
 
 pub(crate) use expr::Val;
-pub(crate) use scope::Col;
+pub(crate) use scope::{Col, Untyped};
 pub(crate) use spans::BodyMap;
 
 /// A SQL body, parsed.
@@ -171,6 +171,14 @@ pub(crate) fn object_name(name: &ObjectName) -> String {
         .to_ascii_lowercase()
 }
 
+/// The model a body is checked for: its parameters, and whether its table
+/// is incremental (declared with its columns' types).
+#[derive(Debug)]
+pub(crate) struct Model<'a> {
+    pub params: &'a [(String, Ty)],
+    pub incremental: bool,
+}
+
 /// Type-checks a parsed body and returns its output columns, with the
 /// hints the SQL emitters need.
 pub(crate) fn check(
@@ -178,17 +186,20 @@ pub(crate) fn check(
     body: &SqlBody,
     query: &Query,
     file: FileId,
-    params: &[(String, Ty)],
+    model: &Model<'_>,
     out: &mut Vec<Diagnostic>,
     refs: &mut Vec<crate::ide::Reference>,
 ) -> (Vec<(Col, Option<Span>)>, crate::hints::Hints) {
     let mut cx = query::Cx {
         env,
         map: BodyMap::new(file, &body.text, body.text_range.start),
-        params,
+        params: model.params,
         native: body.dialect.is_some(),
+        incremental: model.incremental,
+        dialect: body.dialect.as_ref().and_then(|d| cjo_project::Dialect::parse(&d.text.to_ascii_lowercase())),
         ctes: Vec::new(),
         select_aliases: Vec::new(),
+        groups: group::Shape::default(),
         hints: crate::hints::Hints::default(),
         out,
         refs,

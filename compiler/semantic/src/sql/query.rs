@@ -12,8 +12,9 @@ use sqlparser::ast::{
 
 use super::expr::{Mode, Val};
 use super::group::{self, Key};
-use super::scope::{Col, Lookup, Rel, Scope};
+use super::scope::{Col, Lookup, Rel, Scope, Untyped};
 use super::{BodyMap, Env, object_name};
+use crate::functions;
 use crate::ty::Ty;
 
 /// The state of checking one body.
@@ -25,11 +26,19 @@ pub(crate) struct Cx<'a, 'o> {
     /// A body written in one warehouse's dialect: functions we do not know
     /// are that warehouse's, not mistakes.
     pub native: bool,
+    /// The model is incremental: its table is declared with its columns'
+    /// types, so a column without one is an error (E0602), not a warning.
+    pub incremental: bool,
+    /// The warehouse a native body is written for.
+    pub dialect: Option<cjo_project::Dialect>,
     /// The CTEs in scope, innermost last, with where each is named.
     pub ctes: Vec<(String, Vec<Col>, Span)>,
     /// The output names of the `select` whose `where`/`on` is being
     /// checked: an unknown column of one of these names gets a better help.
     pub select_aliases: Vec<String>,
+    /// The groups of the `select` being checked: whether its aggregates may
+    /// fold no row.
+    pub groups: group::Shape,
     /// Types the SQL emitters will need (see `hints`).
     pub hints: crate::hints::Hints,
     pub out: &'o mut Vec<Diagnostic>,
@@ -132,7 +141,65 @@ impl<'a> Cx<'a, '_> {
             }
             columns.push((item.col, Some(item.span)));
         }
+        self.untyped_columns(&mut columns);
         columns
+    }
+
+    /// Reports each output column whose type is no column type, once, where
+    /// its type was lost; nothing when an error explains it. A warning (the
+    /// warehouse computes the column; only cjo cannot check what reads it),
+    /// an error in an incremental model, whose table needs the type.
+    fn untyped_columns(&mut self, columns: &mut [(Col, Option<Span>)]) {
+        let mut reported: Vec<Span> = Vec::new();
+        for (col, item) in columns.iter_mut() {
+            let Some(item) = *item else { continue };
+            if col.ty.is_column_type() {
+                continue;
+            }
+            let (at, what, upstream) = match &col.untyped {
+                Some(Untyped::Reported) => continue,
+                Some(Untyped::Upstream(_)) if !self.incremental => continue,
+                Some(Untyped::Upstream(there)) => {
+                    (item, "it is read from a model where its type is not known".to_string(), Some(*there))
+                }
+                Some(Untyped::At(at, what)) => (*at, what.clone(), None),
+                None => (item, format!("cjo does not know the type {} stands for", col.ty), None),
+            };
+            if col.untyped.is_none() {
+                col.untyped = Some(Untyped::At(at, what.clone()));
+            }
+            if reported.contains(&at) {
+                continue;
+            }
+            reported.push(at);
+            let name = &col.name;
+            let example = if col.ty == Ty::Null { "cast(null as string)" } else { "cast(… as <type>)" };
+            let mut d = if self.incremental {
+                Diagnostic::error(
+                    codes::UNTYPED_INCREMENTAL_COLUMN,
+                    at,
+                    format!("the type of `{name}` is not known, so the incremental table cannot be declared"),
+                )
+            } else {
+                Diagnostic::warning(
+                    codes::UNTYPED_COLUMN,
+                    at,
+                    format!("cjo cannot tell the type of the column `{name}`"),
+                )
+            }
+            .with_label(what)
+            .with_help(format!("write its type with a cast: `{example} as {name}`"));
+            if at != item {
+                d = d.with_secondary(item, format!("the column `{name}`"));
+            }
+            if let Some(there) = upstream {
+                d = d.with_secondary(there, "its type is lost here");
+            }
+            if !self.incremental {
+                d = d.with_note("the warehouse computes it, but cjo cannot check what reads it, and `cjoc describe` and manifest.json say `unknown`");
+            }
+            self.error(d);
+        }
     }
 
     pub fn query(&mut self, q: &Query, outer: Option<&Scope<'_>>) -> Vec<Item> {
@@ -160,7 +227,7 @@ impl<'a> Cx<'a, '_> {
         if !matches!(*q.body, SetExpr::Select(_)) {
             if let Some(order_by) = &q.order_by {
                 let rel =
-                    Rel { alias: String::new(), columns: items.iter().map(|i| i.col.clone()).collect(), open: false };
+                    Rel { alias: String::new(), columns: items.iter().map(|i| i.col.clone()).collect(), open: None };
                 let scope = Scope { rels: vec![rel], ..Scope::default() };
                 for e in order_exprs(order_by) {
                     if ordinal(e).is_some() {
@@ -218,7 +285,34 @@ impl<'a> Cx<'a, '_> {
                         let v = self.expr(e, &scope, &Mode::clause("values"));
                         let span = self.expr_span(e);
                         match items.get_mut(i) {
-                            Some(item) => item.col.ty = Ty::common(&item.col.ty, &v.ty).unwrap_or(Ty::Unknown),
+                            Some(item) => {
+                                match Ty::common(&item.col.ty, &v.ty) {
+                                    Some(t) => item.col.ty = t,
+                                    None => {
+                                        self.error(
+                                            Diagnostic::error(
+                                                codes::SET_OPERATION_MISMATCH,
+                                                span,
+                                                format!(
+                                                    "column {} of these `values` is {} in the first row but {} here",
+                                                    i + 1,
+                                                    item.col.ty,
+                                                    v.ty
+                                                ),
+                                            )
+                                            .with_label(format!("{}", v.ty))
+                                            .with_secondary(item.span, format!("{}", item.col.ty))
+                                            .with_help(format!(
+                                                "every row must have one type per column: `cast(… as {})`",
+                                                item.col.ty
+                                            )),
+                                        );
+                                        item.col.ty = Ty::Unknown;
+                                        item.col.untyped = Some(Untyped::Reported);
+                                    }
+                                }
+                                item.col.nullable |= v.nullable;
+                            }
                             None => {
                                 items.push(Item { col: v.into_col(format!("column{}", i + 1)), span, named: false })
                             }
@@ -227,7 +321,50 @@ impl<'a> Cx<'a, '_> {
                 }
                 items
             }
-            _ => Vec::new(),
+            other => {
+                self.unknown_columns(
+                    self.span(other),
+                    "cjo cannot know the columns of this query",
+                    "write the query as a `select`",
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// E0409: the columns of a query are not known, here.
+    fn unknown_columns(&mut self, span: Span, message: &str, help: &str) {
+        self.error(
+            Diagnostic::error(codes::UNKNOWN_COLUMNS, span, message)
+                .with_label("columns not known")
+                .with_help(help)
+                .with_note("a model's columns must be known: `cjoc describe`, the manifest and every model reading it rely on them"),
+        );
+    }
+
+    /// The columns of `(x).*`: the fields of a struct. Anything else has
+    /// columns cjo cannot know (E0409).
+    fn fields_of(&mut self, v: &Val, x: &Expr) -> Vec<Col> {
+        match &v.ty {
+            Ty::Struct(fields) => fields
+                .iter()
+                .map(|(name, ty)| {
+                    let mut col = v.clone().into_col(name.clone());
+                    col.ty = ty.clone();
+                    col.nullable = true;
+                    col
+                })
+                .collect(),
+            _ if v.untyped == Some(Untyped::Reported) => Vec::new(),
+            t => {
+                let t = if t.is_open() { "a value of unknown type".to_string() } else { crate::ty::with_article(t) };
+                self.unknown_columns(
+                    self.expr_span(x),
+                    &format!("cjo cannot know the columns of `(…).*` of {t}"),
+                    "`.*` takes a struct's fields: select the fields one by one, each with its name (`if(c, cur.id, prev.id) as id`)",
+                );
+                Vec::new()
+            }
         }
     }
 
@@ -266,6 +403,7 @@ impl<'a> Cx<'a, '_> {
                             .with_help(format!("cast one side: `cast(… as {})`", l.col.ty)),
                         );
                         l.col.ty = Ty::Unknown;
+                        l.col.untyped = Some(Untyped::Reported);
                     }
                 }
                 l.col.nullable |= r.col.nullable;
@@ -293,6 +431,8 @@ impl<'a> Cx<'a, '_> {
         if let Some(w) = &s.selection {
             self.condition(w, &scope, "where", Mode::clause("where"));
         }
+        let shape = group::shape(&s.group_by);
+        let outer_groups = std::mem::replace(&mut self.groups, shape);
         let mut items = Vec::new();
         let mut exprs: Vec<Option<&Expr>> = Vec::new();
         let mut aggregating = false;
@@ -333,7 +473,11 @@ impl<'a> Cx<'a, '_> {
                             let span = self.span(name);
                             self.wildcard(&scope, Some((&object_name(name), span)), opts, span)
                         }
-                        SelectItemQualifiedWildcardKind::Expr(_) => Vec::new(),
+                        SelectItemQualifiedWildcardKind::Expr(x) => {
+                            let v = self.expr(x, &scope, &Mode::projection());
+                            aggregating |= v.aggregate;
+                            self.fields_of(&v, x)
+                        }
                     };
                     for col in cols {
                         exprs.push(None);
@@ -342,6 +486,11 @@ impl<'a> Cx<'a, '_> {
                 }
                 SelectItem::ExprWithAliases { expr, .. } => {
                     self.expr(expr, &scope, &Mode::projection());
+                    self.unknown_columns(
+                        self.expr_span(expr),
+                        "cjo cannot know the columns of an expression given several names",
+                        "select each column with its own expression and name",
+                    );
                 }
             }
         }
@@ -381,6 +530,15 @@ impl<'a> Cx<'a, '_> {
                 group::check(self, e, &scope, &keys);
             }
         }
+        // The super-aggregate rows of `rollup`, `cube` and `grouping sets`
+        // have null keys: anything but a count may be null there.
+        if shape.grouping_sets {
+            for (item, e) in items.iter_mut().zip(&exprs) {
+                let count = matches!(e, Some(Expr::Function(f)) if functions::never_null(&f.name.to_string()));
+                item.col.nullable |= !count;
+            }
+        }
+        self.groups = outer_groups;
         items
     }
 
@@ -388,6 +546,16 @@ impl<'a> Cx<'a, '_> {
     fn group_by(&mut self, g: &GroupByExpr, scope: &Scope<'_>, items: &[Item], exprs: &[Option<&Expr>]) -> Vec<Key> {
         let GroupByExpr::Expressions(list, _) = g else { return Vec::new() };
         let mut keys = Vec::new();
+        // `rollup(a, b)`, `cube(…)`, `grouping sets ((a), ())`: their
+        // expressions are the keys.
+        let list: Vec<&Expr> = list
+            .iter()
+            .flat_map(|e| match e {
+                Expr::Rollup(sets) | Expr::Cube(sets) | Expr::GroupingSets(sets) => sets.iter().flatten().collect(),
+                Expr::Tuple(t) if t.is_empty() => Vec::new(),
+                other => vec![other],
+            })
+            .collect();
         for e in list {
             // `group by 2`: the second select item.
             if let Some(n) = ordinal(e) {
@@ -475,10 +643,35 @@ impl<'a> Cx<'a, '_> {
                 scope.rels.iter().collect()
             }
         };
+        // A relation whose columns are not known (a `pivot`): `*` cannot
+        // list them.
+        for rel in &rels {
+            if let Some(Untyped::At(at, what)) = &rel.open {
+                self.error(
+                    Diagnostic::error(codes::UNKNOWN_COLUMNS, span, "cjo cannot know the columns this `*` selects")
+                        .with_label("columns not known")
+                        .with_secondary(*at, what.clone())
+                        .with_help("select the columns by name, each with its type (`cast(… as int) as q1`), or compute them without it (`sum(if(quarter = 'q1', amount, 0)) as q1` for a pivot)")
+                        .with_note("a model's columns must be known: `cjoc describe`, the manifest and every model reading it rely on them"),
+                );
+            }
+        }
+        if opts.opt_rename.is_some() || opts.opt_ilike.is_some() {
+            self.unknown_columns(span, "cjo cannot know the columns of this `*`", "list the columns instead");
+        }
         let mut excluded: Vec<(String, Span)> = Vec::new();
         if let Some(except) = &opts.opt_except {
             for ident in std::iter::once(&except.first_element).chain(&except.additional_elements) {
                 excluded.push((ident.value.to_ascii_lowercase(), self.ident_span(ident)));
+            }
+        }
+        if let Some(exclude) = &opts.opt_exclude {
+            let names = match exclude {
+                sqlparser::ast::ExcludeSelectItem::Single(n) => vec![n],
+                sqlparser::ast::ExcludeSelectItem::Multiple(ns) => ns.iter().collect(),
+            };
+            for n in names {
+                excluded.push((object_name(n), self.span(n)));
             }
         }
         let mut cols: Vec<Col> = Vec::new();
@@ -497,7 +690,11 @@ impl<'a> Cx<'a, '_> {
             }
         }
         for (name, espan) in excluded {
-            if !scope.rels.iter().any(|r| r.open || r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&name))) {
+            if !scope
+                .rels
+                .iter()
+                .any(|r| r.open.is_some() || r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&name)))
+            {
                 self.error(
                     Diagnostic::error(codes::UNKNOWN_COLUMN, espan, format!("`except ({name})`: no such column"))
                         .with_label("not a column of the tables in `from`")
@@ -506,6 +703,22 @@ impl<'a> Cx<'a, '_> {
                             scope.rels.iter().flat_map(|r| r.columns.iter().map(|c| c.name.as_str())),
                         )),
                 );
+            }
+        }
+        // BigQuery's `* replace (expr as col)`: the column, computed anew.
+        for element in opts.opt_replace.iter().flat_map(|r| &r.items) {
+            let v = self.expr(&element.expr, scope, &Mode::projection());
+            let name = &element.column_name;
+            match cols.iter_mut().find(|c| c.name.eq_ignore_ascii_case(&name.value)) {
+                Some(col) => *col = v.into_col(col.name.clone()),
+                None => self.error(
+                    Diagnostic::error(
+                        codes::UNKNOWN_COLUMN,
+                        self.ident_span(name),
+                        format!("`replace (… as {})`: no such column", name.value),
+                    )
+                    .with_label("not a column of the tables in `from`"),
+                ),
             }
         }
         cols
@@ -526,6 +739,8 @@ impl<'a> Cx<'a, '_> {
             JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (false, true, Some(c)),
             JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (true, false, Some(c)),
             JoinOperator::FullOuter(c) => (true, true, Some(c)),
+            // `outer apply`: the right side is null where it gives no row.
+            JoinOperator::OuterApply => (false, true, None),
             JoinOperator::Join(c)
             | JoinOperator::Inner(c)
             | JoinOperator::CrossJoin(c)
@@ -549,7 +764,8 @@ impl<'a> Cx<'a, '_> {
                     let left = scope.rels.get(first..before).unwrap_or_default();
                     let right = scope.rels.get(before..).unwrap_or_default();
                     let has = |rels: &[Rel]| {
-                        rels.iter().any(|r| r.open || r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&column)))
+                        rels.iter()
+                            .any(|r| r.open.is_some() || r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&column)))
                     };
                     let side = if !has(left) {
                         Some("left")
@@ -615,8 +831,8 @@ impl<'a> Cx<'a, '_> {
                 let span = self.span(name);
                 let own = name.0.last().and_then(|p| p.as_ident()).map_or_else(|| text.clone(), |i| i.value.clone());
                 let (columns, open) = match self.table_columns(&text, span) {
-                    Some(cols) => (cols, false),
-                    None => (Vec::new(), true),
+                    Some(cols) => (cols, None),
+                    None => (Vec::new(), Some(Untyped::Reported)),
                 };
                 let alias_name = alias.as_ref().map_or(own, |a| a.name.value.clone());
                 let columns = match alias {
@@ -633,14 +849,14 @@ impl<'a> Cx<'a, '_> {
                     Some(a) => (a.name.value.clone(), self.rename(cols, a)),
                     None => (String::new(), cols),
                 };
-                self.push_rel(scope, Rel { alias: name, columns: cols, open: false }, span);
+                self.push_rel(scope, Rel { alias: name, columns: cols, open: None }, span);
             }
             TableFactor::NestedJoin { table_with_joins, alias } => {
                 let start = scope.rels.len();
                 self.table_with_joins(table_with_joins, scope);
                 if let Some(a) = alias {
                     let cols: Vec<Col> = scope.rels.drain(start..).flat_map(|r| r.columns).collect();
-                    scope.rels.push(Rel { alias: a.name.value.clone(), columns: cols, open: false });
+                    scope.rels.push(Rel { alias: a.name.value.clone(), columns: cols, open: None });
                 }
             }
             TableFactor::UNNEST { array_exprs, alias, with_offset, with_offset_alias, .. } => {
@@ -662,6 +878,12 @@ impl<'a> Cx<'a, '_> {
                             Ty::Unknown
                         }
                     };
+                    let mut v = v;
+                    if !element.is_column_type() && !matches!(v.ty, Ty::Array(_)) {
+                        // The element of no array: the error above, or an
+                        // array whose type is lost where `v`'s is.
+                        v.untyped = v.untyped.or(Some(Untyped::Reported));
+                    }
                     let name = alias
                         .as_ref()
                         .and_then(|a| a.columns.get(i).map(|c| c.name.value.clone()))
@@ -692,12 +914,22 @@ impl<'a> Cx<'a, '_> {
                         doc: None,
                         lineage: BTreeSet::new(),
                         derived: false,
+                        untyped: None,
                     });
                 }
                 let name = alias.as_ref().map_or_else(String::new, |a| a.name.value.clone());
-                scope.rels.push(Rel { alias: name, columns, open: false });
+                scope.rels.push(Rel { alias: name, columns, open: None });
             }
-            _ => scope.rels.push(Rel { alias: String::new(), columns: Vec::new(), open: true }),
+            other => {
+                let what = match other {
+                    TableFactor::Pivot { .. } => "a `pivot`",
+                    TableFactor::Unpivot { .. } => "an `unpivot`",
+                    TableFactor::Function { .. } | TableFactor::TableFunction { .. } => "a table function",
+                    _ => "this table expression",
+                };
+                let why = Untyped::At(self.span(other), format!("cjo does not know the columns of {what}"));
+                scope.rels.push(Rel { alias: String::new(), columns: Vec::new(), open: Some(why) });
+            }
         }
     }
 

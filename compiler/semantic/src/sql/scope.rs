@@ -5,6 +5,20 @@ use std::collections::BTreeSet;
 use crate::schema::{ColumnRef, OutputColumn};
 use crate::ty::Ty;
 
+/// Why a value's type is no column type (unknown, `null`, an interval):
+/// so that a model's column of that type is reported once, where the type
+/// was lost, and not again wherever it flows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Untyped {
+    /// An error was reported where the type was lost.
+    Reported,
+    /// A construct whose type cjo does not know: where, and what it is.
+    At(cjo_diagnostics::Span, String),
+    /// A column of another model, untyped there (reported there, at this
+    /// place).
+    Upstream(cjo_diagnostics::Span),
+}
+
 /// A column as a query sees it.
 #[derive(Clone, Debug)]
 pub(crate) struct Col {
@@ -16,6 +30,8 @@ pub(crate) struct Col {
     /// The name was made up from the expression (no alias): a model may
     /// not expose it, even through `*`.
     pub derived: bool,
+    /// Why its type is no column type, when it is not.
+    pub untyped: Option<Untyped>,
 }
 
 impl Col {
@@ -28,6 +44,7 @@ impl Col {
             doc: c.doc.clone(),
             lineage: BTreeSet::from([ColumnRef { relation: relation.to_string(), column: c.name.clone() }]),
             derived: false,
+            untyped: (!c.ty.is_column_type()).then(|| c.untyped_at.map_or(Untyped::Reported, Untyped::Upstream)),
         }
     }
 }
@@ -38,9 +55,9 @@ pub(crate) struct Rel {
     /// The alias, or the table's own name.
     pub alias: String,
     pub columns: Vec<Col>,
-    /// Columns whose type is not known (an unknown table): any name
-    /// resolves, to an unknown type, without an error.
-    pub open: bool,
+    /// Columns that are not known (an unknown table, a `pivot`): any name
+    /// resolves, to an unknown type, without an error; why they are not.
+    pub open: Option<Untyped>,
 }
 
 /// Which column a name means: the relation's and the column's index.
@@ -63,8 +80,8 @@ pub(crate) enum Lookup<'a> {
     Found(ColumnId, &'a Col),
     /// In an outer query (a correlated reference).
     Outer(&'a Col),
-    /// The name is in an open (unknown) relation.
-    Open,
+    /// The name is in an open (unknown) relation, unknown for this reason.
+    Open(&'a Untyped),
     Ambiguous(Vec<String>),
     /// No relation called like the qualifier.
     NoRelation,
@@ -81,7 +98,7 @@ impl<'o> Scope<'o> {
         match self.lookup_here(qualifier, column) {
             Lookup::Missing | Lookup::NoRelation => match self.outer.map(|o| o.lookup(qualifier, column)) {
                 Some(Lookup::Found(_, col) | Lookup::Outer(col)) => Lookup::Outer(col),
-                Some(Lookup::Open) => Lookup::Open,
+                Some(Lookup::Open(why)) => Lookup::Open(why),
                 Some(Lookup::Ambiguous(names)) => Lookup::Ambiguous(names),
                 _ => self.lookup_here(qualifier, column),
             },
@@ -104,8 +121,7 @@ impl<'o> Scope<'o> {
             }
             return match same.first().copied() {
                 Some(ci) => rel.columns.get(ci).map_or(Lookup::Missing, |c| Lookup::Found((ri, ci), c)),
-                None if rel.open => Lookup::Open,
-                None => Lookup::Missing,
+                None => rel.open.as_ref().map_or(Lookup::Missing, Lookup::Open),
             };
         }
         let mut hits = Vec::new();
@@ -116,8 +132,7 @@ impl<'o> Scope<'o> {
         }
         let merged = self.merged.contains(&column.to_ascii_lowercase());
         match hits.as_slice() {
-            [] if self.rels.iter().any(|r| r.open) => Lookup::Open,
-            [] => Lookup::Missing,
+            [] => self.rels.iter().find_map(|r| r.open.as_ref()).map_or(Lookup::Missing, Lookup::Open),
             [(ri, ci), ..] if hits.len() == 1 || merged => {
                 self.col(*ri, *ci).map_or(Lookup::Missing, |c| Lookup::Found((*ri, *ci), c))
             }
