@@ -248,9 +248,27 @@ def typed(query: exp.Expression, dialect: str, schema: dict) -> exp.Expression:
     return annotate_types(qualified, schema=schema, dialect=dialect)
 
 
+def bigquery_numeric(query: exp.Expression) -> exp.Expression:
+    """BigQuery's NUMERIC is DECIMAL(38, 9) and BIGNUMERIC DECIMAL(76, 38);
+    sqlglot 30 reads both as a DECIMAL without precision, which DuckDB
+    takes as DECIMAL(18, 3): every NUMERIC literal and cast would be cut to
+    three decimals. The precision is put back here (BIGNUMERIC as DuckDB's
+    widest, DECIMAL(38, 18)), so that the SQL means on DuckDB what it means
+    on BigQuery."""
+    for t in query.find_all(exp.DataType):
+        if t.this in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL) and not t.expressions:
+            wide = t.this == exp.DataType.Type.BIGDECIMAL
+            t.set("this", exp.DataType.Type.DECIMAL)
+            t.set("expressions", [exp.DataTypeParam(this=exp.Literal.number(38)),
+                                  exp.DataTypeParam(this=exp.Literal.number(18 if wide else 9))])
+    return query
+
+
 def run_dialect(con, q: corpus.Query, sql: str, dialect: str, want, order: Order, schema: dict) -> None:
     NOTES.messages.clear()
     query = query_of(sql, dialect)
+    if dialect == "bigquery":
+        query = bigquery_numeric(query)
     try:
         query = typed(query, dialect, schema)
     except sqlglot.errors.SqlglotError as e:
