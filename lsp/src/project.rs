@@ -37,11 +37,10 @@ impl Snapshot {
     /// documents in front of the disk). Fails only when the project file
     /// cannot be read at all.
     pub fn load(root: &Path, fs: &Overlay, versions: BTreeMap<PathBuf, i32>) -> Result<Snapshot, String> {
-        let config = root.join(CONFIG_FILE);
-        let detached = !fs.open.contains_key(&config) && !config.is_file();
+        let detached = !crate::vfs::has_config(root, |p| fs.open.contains_key(p));
         let ws = if detached {
             let mut fs = fs.clone();
-            fs.open.insert(config, DETACHED_CONFIG.to_string());
+            fs.open.insert(root.join(CONFIG_FILE), DETACHED_CONFIG.to_string());
             cjo_project::load(&fs, root)
         } else {
             cjo_project::load(fs, root)

@@ -285,9 +285,9 @@ impl LanguageServer for Server {
         let Some(path) = path_of(&params.text_document.uri) else { return Ok(None) };
         let text = match self.state.doc(&path) {
             Some(doc) => doc.text,
-            None => {
-                std::fs::read_to_string(&path).map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?
-            }
+            // Read off the event loop, as the CLI reads it: a FIFO or a
+            // device is refused (E0103), a large file not read past 128 MiB.
+            None => blocking(move || read_to_format(&path)).await?.map_err(invalid)?,
         };
         blocking(move || handlers::formatting(&text)).await
     }
@@ -315,6 +315,17 @@ impl LanguageServer for Server {
         });
         Ok(answer.await?.flatten())
     }
+}
+
+/// A file on disk to format: its text, or the coded reason it cannot be.
+fn read_to_format(path: &Path) -> std::result::Result<String, String> {
+    let limit = cjo_project::MAX_FILE_SIZE;
+    let unreadable = |e: cjo_project::ReadError| {
+        let d = e.diagnostic(cjo_diagnostics::FileId(0), path, limit);
+        format!("{}: {}", d.code, d.message)
+    };
+    let bytes = cjo_disk::read(path, limit).map_err(unreadable)?;
+    String::from_utf8(bytes).map_err(|_| format!("{} is not valid UTF-8", path.display()))
 }
 
 #[cfg(test)]

@@ -15,5 +15,5 @@ pub use config::{
     RedshiftTarget, Targets, TrinoTarget, parse_config,
 };
 pub use dialect::Dialect;
-pub use fs::{DirEntry, FileSystem, MemoryFs};
-pub use workspace::{CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, discover, load};
+pub use fs::{DirEntry, FileSystem, MemoryFs, ReadError, Special};
+pub use workspace::{CONFIG_FILE, FileKind, LoadError, MAX_FILE_SIZE, Module, SourceFile, Workspace, discover, load};

@@ -11,7 +11,7 @@ use cjo_syntax::ast;
 
 use crate::catalog::{self, Catalog};
 use crate::config::{Config, parse_config};
-use crate::fs::FileSystem;
+use crate::fs::{FileSystem, ReadError};
 use crate::loader::{Loader, unlisted};
 
 /// Files larger than this are reported and not parsed.
@@ -108,13 +108,21 @@ impl Workspace {
 /// Loads the project whose `cjo.toml` is in `root`.
 pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
     let config_path = root.join(CONFIG_FILE);
-    let config_bytes = fs.read(&config_path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => LoadError::NoConfig(root.to_path_buf()),
-        _ => LoadError::Unreadable(config_path.clone(), e),
-    })?;
     let mut loader = Loader::default();
-    let config_id = loader.add(config_path, FileKind::Config, config_bytes);
-    let (config, config_diags) = parse_config(config_id, loader.text(config_id));
+    let (config, config_diags) = match fs.read(&config_path, MAX_FILE_SIZE) {
+        Ok(bytes) => {
+            let id = loader.add(config_path, FileKind::Config, bytes);
+            parse_config(id, loader.text(id))
+        }
+        Err(e) if e.is_not_found() => return Err(LoadError::NoConfig(root.to_path_buf())),
+        Err(ReadError::Io(e)) => return Err(LoadError::Unreadable(config_path, e)),
+        // Not a regular file, or too large: reported, and the project is
+        // read with the default configuration.
+        Err(e) => {
+            let id = loader.add(config_path.clone(), FileKind::Config, Vec::new());
+            (Config { file: id, ..Config::default() }, vec![e.diagnostic(id, &config_path, MAX_FILE_SIZE)])
+        }
+    };
     loader.diagnostics.extend(config_diags);
 
     let mut paths = Vec::new();
@@ -190,7 +198,7 @@ fn walk(fs: &dyn FileSystem, root: &Path, rel: &Path, depth: usize, out: &mut Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fs::MemoryFs;
+    use crate::fs::{MemoryFs, Special};
 
     fn project() -> MemoryFs {
         let mut fs = MemoryFs::new();
@@ -225,6 +233,45 @@ mod tests {
         let ws = load(&fs, Path::new("p")).unwrap();
         let d = ws.diagnostics.iter().find(|d| d.code == diag::INVALID_UTF8);
         assert_eq!(d.map(|d| d.span().range.start), Some(26));
+    }
+
+    /// Each diagnostic's code and the path of its file.
+    fn reported(ws: &Workspace) -> Vec<(&'static str, String)> {
+        ws.diagnostics
+            .iter()
+            .map(|d| (d.code.id, ws.file(d.span().file).map(|f| f.path.display().to_string()).unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn what_is_not_a_regular_file_is_reported_not_read() {
+        let mut fs = project();
+        fs.insert("p/cjo.toml", "[project]\nname = \"p\"\n[catalog]\npaths = [\"schemas/*.csv\"]\n")
+            .insert("p/a.cjo", "source a = \"s.a\" { x: int }")
+            .insert_special("p/pipe.cjo", Special::Fifo)
+            .insert_special("p/zero.cjo", Special::CharDevice)
+            .insert_special("p/schemas/columns.csv", Special::Socket);
+        let ws = load(&fs, Path::new("p")).unwrap();
+        assert_eq!(
+            reported(&ws),
+            [
+                ("E0103", "p/pipe.cjo".to_string()),
+                ("E0103", "p/zero.cjo".to_string()),
+                ("E0103", "p/schemas/columns.csv".to_string()),
+            ]
+        );
+        let d = &ws.diagnostics[0];
+        assert_eq!(d.message, "p/pipe.cjo is a FIFO (named pipe), not a regular file: cjoc reads only regular files");
+        assert_eq!(ws.user_modules().count(), 3, "each is a file of the project, empty");
+    }
+
+    #[test]
+    fn a_config_that_is_not_a_regular_file_is_reported_and_the_rest_read() {
+        let mut fs = MemoryFs::new();
+        fs.insert_special("p/cjo.toml", Special::Fifo).insert("p/a.cjo", "source a = \"s.a\" { x: int }");
+        let ws = load(&fs, Path::new("p")).unwrap();
+        assert_eq!(reported(&ws), [("E0103", "p/cjo.toml".to_string())]);
+        assert_eq!(ws.user_modules().count(), 1);
     }
 
     #[test]

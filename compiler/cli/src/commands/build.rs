@@ -277,7 +277,8 @@ fn is_previous_build(dir: &Path) -> bool {
     if std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false) {
         return true; // empty
     }
-    std::fs::read_to_string(dir.join("manifest.json")).is_ok_and(|t| t.contains("\"generator\": \"cjoc"))
+    let manifest = cjo_disk::read(&dir.join("manifest.json"), cjo_project::MAX_FILE_SIZE);
+    manifest.is_ok_and(|t| String::from_utf8_lossy(&t).contains("\"generator\": \"cjoc"))
 }
 
 /// How `cjoc graph` draws.

@@ -50,7 +50,7 @@ fn simulate(req: &Request, color: bool) -> Result<(), u8> {
     report(&ws, &diagnostics, color)?;
     let plans = cjo_journey::plans(&ws, &analysis);
     let (run, shown) = select(&plans, &req.journeys)?;
-    let data = load_data(&req.data, &run, &analysis)?;
+    let data = load_data(&req.data, &run, &analysis, color)?;
     let mut simulator = Simulator::new(run.clone(), &data, every).map_err(|e| {
         eprintln!("error: {e}");
         PROBLEMS
@@ -289,22 +289,20 @@ fn select<'p, 'a>(plans: &'p [Plan<'a>], names: &[String]) -> Result<(Vec<&'p Pl
 }
 
 /// Reads `DATA/<relation>.csv` (or the lowercase name) for the profiles
-/// and events of every journey run.
-fn load_data(dir: &Path, run: &[&Plan<'_>], analysis: &cjo_semantic::Analysis) -> Result<Data, u8> {
+/// and events of every journey run, as a project's files are read (E0103
+/// for a FIFO or a device, E0102 past 128 MiB).
+fn load_data(dir: &Path, run: &[&Plan<'_>], analysis: &cjo_semantic::Analysis, color: bool) -> Result<Data, u8> {
     let mut data = Data::new();
     for (name, columns) in sim::data::inputs(run, analysis) {
         let candidates = [dir.join(format!("{name}.csv")), dir.join(format!("{}.csv", name.to_ascii_lowercase()))];
-        let Some(path) = candidates.iter().find(|p| p.is_file()) else {
+        let Some(path) = candidates.iter().find(|p| cjo_disk::is_non_folder(p)) else {
             eprintln!(
                 "error: no file {} for the rows of `{name}` (a CSV file with a header row naming its columns)",
                 candidates.first().map_or_else(String::new, |p| p.display().to_string())
             );
             return Err(USAGE);
         };
-        let bytes = std::fs::read(path).map_err(|e| {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            USAGE
-        })?;
+        let bytes = super::read_file(path, color).map_err(|_| USAGE)?;
         let table = Table::from_csv(&name, &columns, &path.display().to_string(), &bytes).map_err(|e| {
             eprintln!("error: {e}");
             PROBLEMS
@@ -385,5 +383,5 @@ impl OutWriter {
 /// An empty folder, or one holding a previous `ticks.csv`.
 fn is_previous_output(dir: &Path) -> bool {
     std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false)
-        || std::fs::read_to_string(dir.join("ticks.csv")).is_ok_and(|t| t.starts_with("n,time\n"))
+        || cjo_disk::read(&dir.join("ticks.csv"), cjo_project::MAX_FILE_SIZE).is_ok_and(|t| t.starts_with(b"n,time\n"))
 }
