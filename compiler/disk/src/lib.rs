@@ -1,5 +1,5 @@
 //! The disk, for the shells (`cjoc` and the language server): the one
-//! place that reads the user's files. The
+//! place that reads the user's files and swaps output folders in. The
 //! compiler core does no I/O; it reads through [`cjo_project::FileSystem`],
 //! which [`OsFs`] implements here.
 //!
@@ -7,8 +7,12 @@
 //!   link to one is fine), and never past the limit asked for, whatever its
 //!   metadata says: a FIFO named `x.cjo` cannot block, a link to
 //!   `/dev/zero` cannot fill the memory (see `docs/limits.md`).
+//! - [`Staging`]: an output folder written beside its place and swapped in
+//!   by one rename, so that a reader (or a build killed at any moment)
+//!   leaves the previous output or the new one, whole.
 
 mod read;
+mod staging;
 
 use std::io;
 use std::path::Path;
@@ -16,6 +20,7 @@ use std::path::Path;
 use cjo_project::{DirEntry, FileSystem, ReadError};
 
 pub use read::{read, read_bounded};
+pub use staging::Staging;
 
 /// The compiler's [`FileSystem`] over the operating system.
 #[derive(Clone, Copy, Debug, Default)]
