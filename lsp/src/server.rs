@@ -118,6 +118,18 @@ impl Server {
         if let Some(url) = options.get("diagnosticsDocsUrl").and_then(Value::as_str) {
             settings.docs_url = (!url.is_empty()).then(|| url.to_string());
         }
+        // The project ceiling (docs/limits.md), for a project larger than
+        // the default allows.
+        let count = |key: &str| options.get(key).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
+        if let Some(n) = count("maxProjectFolders") {
+            settings.limits.folders = n;
+        }
+        if let Some(n) = count("maxProjectFiles") {
+            settings.limits.files = n;
+        }
+        if let Some(mib) = options.get("maxProjectMiB").and_then(Value::as_u64) {
+            settings.limits.bytes = mib.saturating_mul(1 << 20);
+        }
     }
 }
 

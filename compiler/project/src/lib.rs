@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod config;
 pub mod dialect;
 pub mod fs;
+pub mod limits;
 mod loader;
 pub mod workspace;
 
@@ -16,4 +17,5 @@ pub use config::{
 };
 pub use dialect::Dialect;
 pub use fs::{DirEntry, FileSystem, MemoryFs, ReadError, Special};
-pub use workspace::{CONFIG_FILE, FileKind, LoadError, MAX_FILE_SIZE, Module, SourceFile, Workspace, discover, load};
+pub use limits::{Limits, MAX_FILE_SIZE};
+pub use workspace::{CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, discover, load, load_with};

@@ -1,29 +1,41 @@
 //! Reading files into a workspace: each file gets a [`FileId`] (its index),
 //! its text decoded as UTF-8, and a diagnostic when it is not a regular
-//! file, is too large, cannot be read or is not UTF-8.
+//! file, is too large, cannot be read or is not UTF-8. The loader also
+//! keeps the project's [`Budget`].
 
 use std::path::{Path, PathBuf};
 
 use cjo_diagnostics::{self as diag, Diagnostic, FileId, LineIndex, Span, TextRange};
 
 use crate::fs::FileSystem;
-use crate::workspace::{FileKind, MAX_FILE_SIZE, SourceFile};
+use crate::limits::{Budget, Limits, MAX_FILE_SIZE};
+use crate::workspace::{FileKind, SourceFile};
 
 /// The files read so far and the problems found reading them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Loader {
     pub(crate) files: Vec<SourceFile>,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) budget: Budget,
 }
 
 impl Loader {
+    pub(crate) fn new(limits: Limits) -> Loader {
+        Loader { files: Vec::new(), diagnostics: Vec::new(), budget: Budget::new(limits) }
+    }
+
     /// Reads the file at `path` and adds it. A file that is not a regular
     /// file, is larger than [`MAX_FILE_SIZE`] or cannot be read is reported
     /// and added with an empty text, and `None` is returned; otherwise its
-    /// id.
+    /// id. Past the project's ceiling nothing is read or added (E0104 is
+    /// reported once, at the end).
     pub(crate) fn read(&mut self, fs: &dyn FileSystem, path: PathBuf, kind: FileKind) -> Option<FileId> {
+        if !self.budget.file() {
+            return None;
+        }
         match fs.read(&path, MAX_FILE_SIZE) {
             Ok(bytes) => {
+                self.budget.read(bytes.len());
                 let fits = bytes.len() <= MAX_FILE_SIZE;
                 let id = self.add(path, kind, bytes);
                 fits.then_some(id)

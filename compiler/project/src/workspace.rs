@@ -12,13 +12,9 @@ use cjo_syntax::ast;
 use crate::catalog::{self, Catalog};
 use crate::config::{Config, parse_config};
 use crate::fs::{FileSystem, ReadError};
+pub use crate::limits::MAX_FILE_SIZE;
+use crate::limits::{Budget, Limits};
 use crate::loader::{Loader, unlisted};
-
-/// Files larger than this are reported and not parsed.
-pub const MAX_FILE_SIZE: usize = 128 * 1024 * 1024;
-
-/// Folders nested deeper than this below the root are not searched.
-pub(crate) const MAX_DEPTH: usize = 32;
 
 /// The name of the project file.
 pub const CONFIG_FILE: &str = "cjo.toml";
@@ -105,10 +101,17 @@ impl Workspace {
     }
 }
 
-/// Loads the project whose `cjo.toml` is in `root`.
+/// Loads the project whose `cjo.toml` is in `root`, all of it
+/// ([`Limits::UNBOUNDED`]).
 pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
+    load_with(fs, root, Limits::UNBOUNDED)
+}
+
+/// Loads the project whose `cjo.toml` is in `root`, reading no more than
+/// `limits` allow (E0104 when it would).
+pub fn load_with(fs: &dyn FileSystem, root: &Path, limits: Limits) -> Result<Workspace, LoadError> {
     let config_path = root.join(CONFIG_FILE);
-    let mut loader = Loader::default();
+    let mut loader = Loader::new(limits);
     let (config, config_diags) = match fs.read(&config_path, MAX_FILE_SIZE) {
         Ok(bytes) => {
             let id = loader.add(config_path, FileKind::Config, bytes);
@@ -126,11 +129,14 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
     loader.diagnostics.extend(config_diags);
 
     let mut paths = Vec::new();
-    walk(fs, root, Path::new(""), 0, &mut paths, &mut loader);
+    walk(fs, root, Path::new(""), 0, &mut paths, &mut loader.budget, &mut loader.diagnostics);
     for rel in paths {
         loader.read(fs, root.join(&rel), FileKind::Cjo);
     }
     let catalog = catalog::load(fs, root, &config, &mut loader);
+    if let Some(config) = loader.files.first().map(|f| f.id) {
+        loader.diagnostics.extend(loader.budget.diagnostic(config));
+    }
     for (name, text) in cjo_stdlib::FILES {
         loader.add(PathBuf::from("<stdlib>").join(name), FileKind::Stdlib, text.as_bytes().to_vec());
     }
@@ -162,20 +168,30 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
 /// The `.cjo` files of the project at `root`, relative to it, sorted;
 /// hidden folders and the root's `target/` are skipped.
 pub fn discover(fs: &dyn FileSystem, root: &Path) -> Vec<PathBuf> {
-    let mut loader = Loader::default();
+    let mut budget = Budget::new(Limits::UNBOUNDED);
     let mut out = Vec::new();
-    walk(fs, root, Path::new(""), 0, &mut out, &mut loader);
+    walk(fs, root, Path::new(""), 0, &mut out, &mut budget, &mut Vec::new());
     out
 }
 
-fn walk(fs: &dyn FileSystem, root: &Path, rel: &Path, depth: usize, out: &mut Vec<PathBuf>, loader: &mut Loader) {
-    if depth > MAX_DEPTH {
+/// Collects the `.cjo` files below `root/rel`, within `budget`: past its
+/// depth nothing is searched, past its folders or files the walk stops.
+fn walk(
+    fs: &dyn FileSystem,
+    root: &Path,
+    rel: &Path,
+    depth: usize,
+    out: &mut Vec<PathBuf>,
+    budget: &mut Budget,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if depth > budget.limits.depth || !budget.folder() {
         return;
     }
     let mut entries = match fs.read_dir(&root.join(rel)) {
         Ok(entries) => entries,
         Err(e) => {
-            loader.diagnostics.push(unlisted(&root.join(rel), &e));
+            diagnostics.push(unlisted(&root.join(rel), &e));
             return;
         }
     };
@@ -186,10 +202,14 @@ fn walk(fs: &dyn FileSystem, root: &Path, rel: &Path, depth: usize, out: &mut Ve
         }
         let path = rel.join(&entry.name);
         if entry.is_dir {
-            if !(depth == 0 && entry.name == "target") {
-                walk(fs, root, &path, depth + 1, out, loader);
+            if !(depth == 0 && entry.name == "target") && depth < budget.limits.depth {
+                walk(fs, root, &path, depth + 1, out, budget, diagnostics);
             }
         } else if entry.name.ends_with(".cjo") {
+            // One more than may be read, so that reading reports the ceiling.
+            if budget.too_many_files(out.len()) {
+                return;
+            }
             out.push(path);
         }
     }
@@ -272,6 +292,52 @@ mod tests {
         let ws = load(&fs, Path::new("p")).unwrap();
         assert_eq!(reported(&ws), [("E0103", "p/cjo.toml".to_string())]);
         assert_eq!(ws.user_modules().count(), 1);
+    }
+
+    fn many_files(n: usize, text: &str) -> MemoryFs {
+        let mut fs = project();
+        for i in 0..n {
+            fs.insert(format!("p/m{i:03}.cjo"), text);
+        }
+        fs
+    }
+
+    #[test]
+    fn loading_stops_at_the_project_ceiling() {
+        let limits = Limits { files: 5, ..Limits::EDITOR };
+        let ws = load_with(&many_files(5, ""), Path::new("p"), limits).unwrap();
+        assert_eq!(reported(&ws), [], "five files are within a ceiling of five");
+
+        let ws = load_with(&many_files(8, ""), Path::new("p"), limits).unwrap();
+        assert_eq!(reported(&ws), [("E0104", "p/cjo.toml".to_string())]);
+        assert_eq!(ws.diagnostics[0].message, "the project has more than 5 files: cjoc read the first 5");
+        assert_eq!(ws.user_modules().count(), 5);
+
+        let limits = Limits { bytes: 25, ..Limits::EDITOR };
+        let ws = load_with(&many_files(8, "// ten bytes"), Path::new("p"), limits).unwrap();
+        assert_eq!(reported(&ws), [("E0104", "p/cjo.toml".to_string())]);
+        assert!(ws.diagnostics[0].message.starts_with("the project's files hold more than 0 MiB"));
+        assert_eq!(ws.user_modules().count(), 3, "the file that passes the ceiling is read, none after it");
+
+        let mut fs = project();
+        for i in 0..6 {
+            fs.insert(format!("p/d{i}/m.cjo"), "");
+        }
+        let limits = Limits { folders: 4, ..Limits::EDITOR };
+        let ws = load_with(&fs, Path::new("p"), limits).unwrap();
+        assert_eq!(reported(&ws), [("E0104", "p/cjo.toml".to_string())]);
+        assert_eq!(ws.diagnostics[0].message, "the project has more than 4 folders: cjoc stopped searching");
+        assert_eq!(ws.user_modules().count(), 3, "the root and three folders below it were listed");
+    }
+
+    #[test]
+    fn a_folder_is_loaded_without_what_is_below_it() {
+        let mut fs = project();
+        fs.insert("p/a.cjo", "").insert("p/sub/b.cjo", "").insert("p/sub/deeper/c.cjo", "");
+        let ws = load_with(&fs, Path::new("p"), Limits::EDITOR.folder()).unwrap();
+        let user: Vec<_> = ws.files.iter().filter(|f| f.kind == FileKind::Cjo).map(|f| f.path.clone()).collect();
+        assert_eq!(user, [PathBuf::from("p/a.cjo")]);
+        assert_eq!(reported(&ws), []);
     }
 
     #[test]
