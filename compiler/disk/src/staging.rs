@@ -197,9 +197,18 @@ fn alive(_: u32) -> bool {
 /// file system has no locks (then only the PID tells).
 #[cfg(unix)]
 fn lock(dir: &Path) -> Option<File> {
-    let file = File::open(dir).ok()?;
+    let file = open_folder(dir)?;
     rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).ok()?;
     Some(file)
+}
+
+/// Opens the folder `dir`, and nothing else: `O_DIRECTORY` refuses
+/// anything put in its place (without waiting on it, `O_NONBLOCK`: a FIFO).
+#[cfg(unix)]
+fn open_folder(dir: &Path) -> Option<File> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    rustix::fs::open(dir, flags, Mode::empty()).ok().map(File::from)
 }
 
 #[cfg(not(unix))]
@@ -210,7 +219,7 @@ fn lock(_: &Path) -> Option<File> {
 /// Whether another process holds `dir`'s lock.
 #[cfg(unix)]
 fn locked(dir: &Path) -> bool {
-    let Ok(file) = File::open(dir) else { return false };
+    let Some(file) = open_folder(dir) else { return false };
     // Taken here, the lock is dropped when `file` closes.
     matches!(
         rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive),
