@@ -7,14 +7,15 @@ use std::path::{Path, PathBuf};
 use cjo_codegen::time::Instant;
 use cjo_codegen::{Literals, RunInterval};
 use cjo_diagnostics::{Diagnostic, FileId};
-use cjo_project::{CONFIG_FILE, SourceFile, Workspace};
+use cjo_project::{CONFIG_FILE, Limits, SourceFile, Workspace};
 use cjo_semantic::Analysis;
 use cjo_semantic::ide::Index;
 
 use crate::vfs::Overlay;
 
 /// The configuration given to a folder of `.cjo` files with no
-/// `cjo.toml` above it, so that a lone file is still checked.
+/// `cjo.toml` above it, so that a lone file is still checked (with the
+/// other `.cjo` files of its folder, none below it: [`Limits::folder`]).
 const DETACHED_CONFIG: &str = "[project]\nname = \"detached\"\n";
 
 /// A project loaded and analysed at one moment.
@@ -34,17 +35,22 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Loads and checks the project at `root` through `fs` (the open
-    /// documents in front of the disk). Fails only when the project file
-    /// cannot be read at all.
-    pub fn load(root: &Path, fs: &Overlay, versions: BTreeMap<PathBuf, i32>) -> Result<Snapshot, String> {
-        let config = root.join(CONFIG_FILE);
-        let detached = !fs.open.contains_key(&config) && !config.is_file();
+    /// documents in front of the disk), within `limits`; a folder with no
+    /// `cjo.toml` is read without what is below it. Fails only when the
+    /// project file cannot be read at all.
+    pub fn load(
+        root: &Path,
+        fs: &Overlay,
+        versions: BTreeMap<PathBuf, i32>,
+        limits: Limits,
+    ) -> Result<Snapshot, String> {
+        let detached = !crate::vfs::has_config(root, |p| fs.open.contains_key(p));
         let ws = if detached {
             let mut fs = fs.clone();
-            fs.open.insert(config, DETACHED_CONFIG.to_string());
-            cjo_project::load(&fs, root)
+            fs.open.insert(root.join(CONFIG_FILE), DETACHED_CONFIG.to_string());
+            cjo_project::load_with(&fs, root, limits.folder())
         } else {
-            cjo_project::load(fs, root)
+            cjo_project::load_with(fs, root, limits)
         }
         .map_err(|e| e.to_string())?;
         let analysis = cjo_semantic::analyze(&ws);
@@ -66,6 +72,13 @@ impl Snapshot {
 
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
         self.file(path).map(|f| f.id)
+    }
+
+    /// The error saying loading stopped at the project's ceiling (E0104),
+    /// if it did. It is reported against `cjo.toml`, which a detached
+    /// folder does not have: the server also shows it as a message.
+    pub fn ceiling(&self) -> Option<&Diagnostic> {
+        self.diagnostics.iter().find(|d| d.code == cjo_diagnostics::PROJECT_TOO_LARGE)
     }
 
     /// The files diagnostics are published for: the project's own

@@ -118,6 +118,18 @@ impl Server {
         if let Some(url) = options.get("diagnosticsDocsUrl").and_then(Value::as_str) {
             settings.docs_url = (!url.is_empty()).then(|| url.to_string());
         }
+        // The project ceiling (docs/limits.md), for a project larger than
+        // the default allows.
+        let count = |key: &str| options.get(key).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
+        if let Some(n) = count("maxProjectFolders") {
+            settings.limits.folders = n;
+        }
+        if let Some(n) = count("maxProjectFiles") {
+            settings.limits.files = n;
+        }
+        if let Some(mib) = options.get("maxProjectMiB").and_then(Value::as_u64) {
+            settings.limits.bytes = mib.saturating_mul(1 << 20);
+        }
     }
 }
 
@@ -285,9 +297,9 @@ impl LanguageServer for Server {
         let Some(path) = path_of(&params.text_document.uri) else { return Ok(None) };
         let text = match self.state.doc(&path) {
             Some(doc) => doc.text,
-            None => {
-                std::fs::read_to_string(&path).map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?
-            }
+            // Read off the event loop, as the CLI reads it: a FIFO or a
+            // device is refused (E0103), a large file not read past 128 MiB.
+            None => blocking(move || read_to_format(&path)).await?.map_err(invalid)?,
         };
         blocking(move || handlers::formatting(&text)).await
     }
@@ -315,6 +327,17 @@ impl LanguageServer for Server {
         });
         Ok(answer.await?.flatten())
     }
+}
+
+/// A file on disk to format: its text, or the coded reason it cannot be.
+fn read_to_format(path: &Path) -> std::result::Result<String, String> {
+    let limit = cjo_project::MAX_FILE_SIZE;
+    let unreadable = |e: cjo_project::ReadError| {
+        let d = e.diagnostic(cjo_diagnostics::FileId(0), path, limit);
+        format!("{}: {}", d.code, d.message)
+    };
+    let bytes = cjo_disk::read(path, limit).map_err(unreadable)?;
+    String::from_utf8(bytes).map_err(|_| format!("{} is not valid UTF-8", path.display()))
 }
 
 #[cfg(test)]

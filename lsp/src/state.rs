@@ -29,11 +29,18 @@ pub struct Settings {
     pub docs_url: Option<String>,
     /// How long a request waits for the analysis of the latest text.
     pub request_timeout: Duration,
+    /// How much of the disk loading one project may read (E0104 past it).
+    pub limits: cjo_project::Limits,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { debounce: Duration::from_millis(30), docs_url: None, request_timeout: Duration::from_secs(60) }
+        Settings {
+            debounce: Duration::from_millis(30),
+            docs_url: None,
+            request_timeout: Duration::from_secs(60),
+            limits: cjo_project::Limits::EDITOR,
+        }
     }
 }
 
@@ -56,6 +63,9 @@ struct Project {
     failure: Option<String>,
     /// What was last published for each file: its version and diagnostics.
     published: BTreeMap<PathBuf, (Option<i32>, Vec<lsp::Diagnostic>)>,
+    /// The last snapshot stopped at the project's ceiling (E0104), and the
+    /// user was told.
+    ceiling_shown: bool,
 }
 
 #[derive(Debug, Default)]
@@ -217,10 +227,12 @@ impl State {
                     })
                     .collect()
             };
+            let limits = self.settings().limits;
             for (root, fs, versions) in work {
                 let r = root.clone();
                 // A panic in the compiler ends this blocking task only.
-                let result = tokio::task::spawn_blocking(move || Snapshot::load(&r, &fs, versions)).await;
+                let result = tokio::task::spawn_blocking(move || Snapshot::load(&r, &fs, versions, limits)).await;
+                let mut notice = None;
                 let publish = {
                     let mut inner = self.lock();
                     let project = inner.projects.entry(root.clone()).or_default();
@@ -233,6 +245,13 @@ impl State {
                             project.failure = None;
                             let snapshot = Arc::new(snapshot);
                             project.snapshot = Some(snapshot.clone());
+                            // Told once, when the project first reaches its
+                            // ceiling, not on every keystroke after.
+                            let ceiling = snapshot.ceiling();
+                            if !project.ceiling_shown {
+                                notice = ceiling.map(|d| ceiling_message(&root, d));
+                            }
+                            project.ceiling_shown = ceiling.is_some();
                             let settings = self.settings.lock().map(|s| s.docs_url.clone()).unwrap_or_default();
                             changed_diagnostics(&snapshot, &mut project.published, settings.as_deref())
                         }
@@ -249,10 +268,20 @@ impl State {
                 for (uri, diagnostics, version) in publish {
                     client.publish_diagnostics(uri, diagnostics, version).await;
                 }
+                if let Some(message) = notice {
+                    client.show_message(lsp::MessageType::WARNING, message).await;
+                }
             }
             self.rounds.send_modify(|n| *n += 1);
         }
     }
+}
+
+/// The pop-up for a project loaded only up to its ceiling (E0104): which
+/// folder, the limit reached, and what to do.
+fn ceiling_message(root: &Path, d: &cjo_diagnostics::Diagnostic) -> String {
+    let help = d.help.as_deref().map(|h| format!(" Help: {h}.")).unwrap_or_default();
+    format!("cjo [{}] {}: {}; only part of it is checked.{help}", d.code, root.display(), d.message)
 }
 
 /// The files whose diagnostics (or document version) differ from what was

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use cjo_project::{CONFIG_FILE, DirEntry, FileSystem};
+use cjo_project::{CONFIG_FILE, DirEntry, FileSystem, ReadError};
 
 /// The disk seen through the open documents: an open file reads as its
 /// text in the editor, and an open file not yet saved is listed in its
@@ -19,16 +19,11 @@ pub struct Overlay {
 impl FileSystem for Overlay {
     fn read_dir(&self, path: &Path) -> io::Result<Vec<DirEntry>> {
         let mut entries: BTreeMap<String, DirEntry> = BTreeMap::new();
-        let on_disk = std::fs::read_dir(path);
+        // Links are not followed into folders, as in the CLI.
+        let on_disk = cjo_disk::read_dir(path);
         let found = on_disk.is_ok();
-        if let Ok(dir) = on_disk {
-            for entry in dir.flatten() {
-                // Links are not followed into folders, so a link cycle
-                // cannot make the walk endless (as the CLI does).
-                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-                let name = entry.file_name().to_string_lossy().into_owned();
-                entries.insert(name.clone(), DirEntry { name, is_dir });
-            }
+        for entry in on_disk.into_iter().flatten() {
+            entries.insert(entry.name.clone(), entry);
         }
         let mut any_open = false;
         for file in self.open.keys() {
@@ -46,17 +41,13 @@ impl FileSystem for Overlay {
         Ok(entries.into_values().collect())
     }
 
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+    /// An open document's text, else the disk's file as the CLI reads it
+    /// (regular files only, never past `limit`).
+    fn read(&self, path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
         match self.open.get(path) {
+            Some(text) if text.len() > limit => Err(ReadError::TooLarge(Some(text.len() as u64))),
             Some(text) => Ok(text.clone().into_bytes()),
-            None => std::fs::read(path),
-        }
-    }
-
-    fn len(&self, path: &Path) -> Option<u64> {
-        match self.open.get(path) {
-            Some(text) => u64::try_from(text.len()).ok(),
-            None => std::fs::metadata(path).ok().map(|m| m.len()),
+            None => cjo_disk::read(path, limit),
         }
     }
 }
@@ -70,15 +61,16 @@ impl Overlay {
 }
 
 /// The nearest folder above `file` holding a `cjo.toml`, open in the
-/// editor (`is_open`) or on disk.
+/// editor (`is_open`) or on disk. A `cjo.toml` that is not a regular file
+/// (a FIFO …) marks a project too, where loading reports it (E0103).
 pub fn project_root(file: &Path, is_open: impl Fn(&Path) -> bool) -> Option<PathBuf> {
-    file.ancestors()
-        .skip(1)
-        .find(|dir| {
-            let config = dir.join(CONFIG_FILE);
-            is_open(&config) || config.is_file()
-        })
-        .map(Path::to_path_buf)
+    file.ancestors().skip(1).find(|dir| has_config(dir, &is_open)).map(Path::to_path_buf)
+}
+
+/// Whether `dir` holds a `cjo.toml`, open in the editor or on disk.
+pub fn has_config(dir: &Path, is_open: impl Fn(&Path) -> bool) -> bool {
+    let config = dir.join(CONFIG_FILE);
+    is_open(&config) || cjo_disk::is_non_folder(&config)
 }
 
 #[cfg(test)]
@@ -94,11 +86,11 @@ mod tests {
         let mut fs = Overlay::default();
         fs.open.insert(dir.join("a.cjo"), "in the editor".into());
         fs.open.insert(dir.join("sub/new.cjo"), "unsaved".into());
-        assert_eq!(fs.read(&dir.join("a.cjo")).unwrap(), b"in the editor");
+        assert_eq!(fs.read(&dir.join("a.cjo"), 100).unwrap(), b"in the editor");
+        assert!(matches!(fs.read(&dir.join("a.cjo"), 5), Err(ReadError::TooLarge(Some(13)))));
         let names: Vec<String> = fs.read_dir(&dir.join("sub")).unwrap().into_iter().map(|e| e.name).collect();
         assert_eq!(names, ["new.cjo"]);
         assert_eq!(fs.project_root(&dir.join("sub/new.cjo")), Some(dir.clone()));
-        assert_eq!(fs.len(&dir.join("a.cjo")), Some(13));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -273,8 +273,8 @@ impl FileSystem for Backwards {
         Ok(entries)
     }
 
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.0.read(path)
+    fn read(&self, path: &Path, limit: usize) -> Result<Vec<u8>, cjo_project::ReadError> {
+        self.0.read(path, limit)
     }
 }
 

@@ -259,25 +259,6 @@ pub fn stdlib_is_clean(ws: &Workspace) -> bool {
 /// A file id that is not in any workspace, for tests of single files.
 pub const NO_FILE: FileId = FileId(0);
 
-/// A read-only [`cjo_project::FileSystem`] over the real disk, for tests
-/// that walk the repository's own files.
-#[derive(Clone, Copy, Debug)]
-pub struct OsFs;
-
-impl cjo_project::FileSystem for OsFs {
-    fn read_dir(&self, path: &Path) -> std::io::Result<Vec<cjo_project::DirEntry>> {
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir(path)? {
-            let entry = entry?;
-            out.push(cjo_project::DirEntry {
-                name: entry.file_name().to_string_lossy().into_owned(),
-                is_dir: entry.file_type()?.is_dir(),
-            });
-        }
-        Ok(out)
-    }
-
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        std::fs::read(path)
-    }
-}
+/// The [`cjo_project::FileSystem`] over the real disk the CLI uses, for
+/// tests that walk the repository's own files.
+pub use cjo_disk::OsFs;

@@ -1,41 +1,21 @@
-//! The compiler's [`FileSystem`] over the operating system.
+//! The compiler's [`FileSystem`](cjo_project::FileSystem) over the
+//! operating system ([`cjo_disk::OsFs`]: regular files only, bounded
+//! reads), and finding the project around a folder.
 
-use std::io;
 use std::path::{Path, PathBuf};
 
-use cjo_project::{CONFIG_FILE, DirEntry, FileSystem};
-
-#[derive(Clone, Copy, Debug, Default)]
-pub struct OsFs;
-
-impl FileSystem for OsFs {
-    fn read_dir(&self, path: &Path) -> io::Result<Vec<DirEntry>> {
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir(path)? {
-            let entry = entry?;
-            // Symbolic links are not followed into folders, so a link
-            // cycle cannot make the walk endless.
-            let is_dir = entry.file_type()?.is_dir();
-            out.push(DirEntry { name: entry.file_name().to_string_lossy().into_owned(), is_dir });
-        }
-        Ok(out)
-    }
-
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(path)
-    }
-
-    fn len(&self, path: &Path) -> Option<u64> {
-        std::fs::metadata(path).ok().map(|m| m.len())
-    }
-}
+pub use cjo_disk::OsFs;
+use cjo_project::CONFIG_FILE;
 
 /// The folder holding `cjo.toml`: `start` or its nearest ancestor that has
-/// one. Paths stay as the user wrote them where possible.
+/// one. Paths stay as the user wrote them where possible. A `cjo.toml`
+/// that is not a regular file (a FIFO …) still marks the project, so that
+/// loading reports it (E0103) rather than "no cjo.toml".
 pub fn find_project_root(start: &Path) -> Option<PathBuf> {
-    if start.join(CONFIG_FILE).is_file() {
+    let has_config = |dir: &Path| cjo_disk::is_non_folder(&dir.join(CONFIG_FILE));
+    if has_config(start) {
         return Some(start.to_path_buf());
     }
     let absolute = std::path::absolute(start).ok()?;
-    absolute.ancestors().skip(1).find(|dir| dir.join(CONFIG_FILE).is_file()).map(Path::to_path_buf)
+    absolute.ancestors().skip(1).find(|dir| has_config(dir)).map(Path::to_path_buf)
 }

@@ -25,6 +25,23 @@ impl Sources for cjo_project::Workspace {
     }
 }
 
+/// One file outside any project (a file given to `cjoc fmt`, standard
+/// input), as its diagnostics name it.
+pub struct OneFile<'a> {
+    pub path: &'a std::path::Path,
+    pub text: &'a str,
+}
+
+impl Sources for OneFile<'_> {
+    fn path(&self, _: cjo_diagnostics::FileId) -> String {
+        self.path.display().to_string()
+    }
+
+    fn text(&self, _: cjo_diagnostics::FileId) -> &str {
+        self.text
+    }
+}
+
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,

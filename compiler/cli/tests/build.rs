@@ -109,12 +109,13 @@ fn assert_same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>
     }
 }
 
-/// The folders a build swaps through, left beside the output.
+/// The folders a build swaps through (`.target.cjo-new-PID` …), left
+/// beside the output.
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".cjo-new-") || n.contains(".cjo-old-"))
+        .filter(|n| n.contains(".cjo-"))
         .collect()
 }
 
@@ -354,6 +355,91 @@ fn out_accepts_an_empty_or_missing_folder_and_replaces_a_previous_build() {
     assert_same_tree(&first, &tree(&empty), "a rebuild over a build with a stray file");
     assert!(!project.join("target").exists(), "--out also wrote target/");
     assert!(leftovers(scratch.path()).is_empty(), "{:?}", leftovers(scratch.path()));
+}
+
+/// A build killed (SIGKILL) at any moment leaves the previous output or
+/// the new one, whole: never no output, never half of one. Fifty builds
+/// are each killed after a random delay between nothing and a build's
+/// duration, alternating two run dates so that the old output and the new
+/// one differ; after each kill the output must be one of the two reference
+/// builds (or nothing, before the first build got through), and every
+/// build that runs to its end clears what the killed ones left beside it.
+#[cfg(unix)]
+#[test]
+fn a_killed_build_leaves_the_old_output_or_the_new_one() {
+    use std::time::{Duration, Instant, SystemTime};
+
+    let (_scratch, project) = example("onboarding");
+    let target = project.join("target");
+    let dir = project.to_str().unwrap();
+    let dates = ["2026-01-15", "2026-01-16"];
+    let mut reference = Vec::new();
+    let mut duration = Duration::ZERO;
+    for date in dates {
+        let start = Instant::now();
+        assert_exit(&build(&project, &["--run-date", date]), 0);
+        duration = duration.max(start.elapsed());
+        reference.push(tree(&target));
+    }
+    assert_ne!(reference[0], reference[1]);
+    // The first builds are killed with no output yet: a single rename.
+    std::fs::remove_dir_all(&target).unwrap();
+
+    // xorshift64*, seeded by the clock; the seed is in every message.
+    let seed = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
+    let mut state = seed;
+    let mut random = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    // Which reference the output is (`None`: no output yet).
+    let mut current: Option<usize> = None;
+    let (mut finished, mut kept) = (0, 0);
+    for run in 0..50 {
+        let next = run % 2;
+        let delay = duration.mul_f64(random());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cjoc"))
+            .args(["build", dir, "--run-date", dates[next]])
+            .current_dir(project.parent().unwrap())
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        // SIGKILL (a no-op if the build is over).
+        let _ = child.kill();
+        child.wait().unwrap();
+        let what = format!("run {run} (seed {seed}), killed after {delay:?} of a {duration:?} build");
+        if !target.exists() {
+            assert_eq!(current, None, "{what}: the output is gone");
+            continue;
+        }
+        let now = tree(&target);
+        let Some(which) = reference.iter().position(|r| *r == now) else {
+            let closest = &reference[next];
+            assert_same_tree(closest, &now, &format!("{what}: the output is neither build"));
+            unreachable!();
+        };
+        assert!(which == next || current == Some(which), "{what}: the output is the build of {}", dates[which]);
+        if which == next && current != Some(next) {
+            finished += 1;
+        } else {
+            kept += 1;
+        }
+        current = Some(which);
+        if run % 10 == 9 {
+            assert_exit(&build(&project, &["--run-date", dates[next]]), 0);
+            assert!(leftovers(&project).is_empty(), "{what}: a build left {:?}", leftovers(&project));
+            current = Some(next);
+        }
+    }
+    assert_exit(&build(&project, &["--run-date", dates[0]]), 0);
+    assert_same_tree(&reference[0], &tree(&target), "the build after the kills");
+    assert!(leftovers(&project).is_empty(), "{:?}", leftovers(&project));
+    eprintln!("{finished} builds got through before the kill, {kept} kept the previous output (seed {seed})");
 }
 
 #[test]

@@ -264,3 +264,30 @@ fn a_project_with_errors_stops_before_simulating() {
     assert_exit(&out, 1);
     assert!(text(&out.stderr).contains("could not simulate `tiny`"), "{}", text(&out.stderr));
 }
+
+/// A data file that is a FIFO (reading it waits for a writer that never
+/// comes) or a link to `/dev/zero` (reading it never ends) is refused at
+/// once (E0103), under a time limit so that a regression fails instead of
+/// hanging.
+#[cfg(unix)]
+#[test]
+fn a_data_file_that_is_not_a_regular_file_is_e0103() {
+    let limit = std::time::Duration::from_secs(30);
+    let args = ["simulate", ".", "--data", "data", "--from", "2026-03-01", "--to", "2026-03-05"];
+    for tag in ["fifo", "zero"] {
+        let s = tiny(tag, ACTIVITY);
+        let csv = s.path().join("data/activity.csv");
+        std::fs::remove_file(&csv).unwrap();
+        if tag == "fifo" {
+            assert!(Command::new("mkfifo").arg(&csv).status().unwrap().success());
+        } else {
+            std::os::unix::fs::symlink("/dev/zero", &csv).unwrap();
+        }
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cjoc"));
+        cmd.args(args).current_dir(s.path()).env("NO_COLOR", "1");
+        let out = common::output_within(&mut cmd, std::process::Stdio::null(), limit);
+        assert_exit(&out, 2);
+        let err = text(&out.stderr);
+        assert!(err.contains("[E0103] Error: data/activity.csv is "), "{tag}: {err}");
+    }
+}

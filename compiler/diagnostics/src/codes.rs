@@ -72,6 +72,10 @@ codes! {
     FILE_UNREADABLE = "E0100" "file-unreadable";
     INVALID_UTF8 = "E0101" "invalid-utf8";
     FILE_TOO_LARGE = "E0102" "file-too-large";
+    /// A project path that is a FIFO, a device, a socket or a folder.
+    NOT_A_REGULAR_FILE = "E0103" "not-a-regular-file";
+    /// More files, folders or bytes than a project may have.
+    PROJECT_TOO_LARGE = "E0104" "project-too-large";
     CONFIG_SYNTAX = "E0110" "config-syntax";
     CONFIG_UNKNOWN_KEY = "E0111" "config-unknown-key";
     CONFIG_INVALID_VALUE = "E0112" "config-invalid-value";

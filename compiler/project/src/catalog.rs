@@ -133,7 +133,7 @@ impl Catalog {
 /// diagnostics.
 pub(crate) fn load(fs: &dyn FileSystem, root: &Path, config: &Config, loader: &mut Loader) -> Catalog {
     let mut catalog = Catalog::new();
-    for rel in files::find(fs, root, config, &mut loader.diagnostics) {
+    for rel in files::find(fs, root, config, &mut loader.diagnostics, &mut loader.budget) {
         let Some(id) = loader.read(fs, root.join(&rel), FileKind::Catalog) else { continue };
         let (tables, diagnostics) = cjo_catalog::import(id, &rel, loader.text(id));
         loader.diagnostics.extend(diagnostics);

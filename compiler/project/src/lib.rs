@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod config;
 pub mod dialect;
 pub mod fs;
+pub mod limits;
 mod loader;
 pub mod workspace;
 
@@ -15,5 +16,6 @@ pub use config::{
     RedshiftTarget, Targets, TrinoTarget, parse_config,
 };
 pub use dialect::Dialect;
-pub use fs::{DirEntry, FileSystem, MemoryFs};
-pub use workspace::{CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, discover, load};
+pub use fs::{DirEntry, FileSystem, MemoryFs, ReadError, Special};
+pub use limits::{Limits, MAX_FILE_SIZE};
+pub use workspace::{CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, discover, load, load_with};

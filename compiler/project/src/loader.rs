@@ -1,44 +1,48 @@
 //! Reading files into a workspace: each file gets a [`FileId`] (its index),
-//! its text decoded as UTF-8, and a diagnostic when it is too large, cannot
-//! be read or is not UTF-8.
+//! its text decoded as UTF-8, and a diagnostic when it is not a regular
+//! file, is too large, cannot be read or is not UTF-8. The loader also
+//! keeps the project's [`Budget`].
 
 use std::path::{Path, PathBuf};
 
 use cjo_diagnostics::{self as diag, Diagnostic, FileId, LineIndex, Span, TextRange};
 
 use crate::fs::FileSystem;
-use crate::workspace::{FileKind, MAX_FILE_SIZE, SourceFile};
+use crate::limits::{Budget, Limits, MAX_FILE_SIZE};
+use crate::workspace::{FileKind, SourceFile};
 
 /// The files read so far and the problems found reading them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Loader {
     pub(crate) files: Vec<SourceFile>,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) budget: Budget,
 }
 
 impl Loader {
-    /// Reads the file at `path` and adds it. A file larger than
-    /// [`MAX_FILE_SIZE`] or one that cannot be read is reported and added
-    /// with an empty text, and `None` is returned; otherwise its id.
+    pub(crate) fn new(limits: Limits) -> Loader {
+        Loader { files: Vec::new(), diagnostics: Vec::new(), budget: Budget::new(limits) }
+    }
+
+    /// Reads the file at `path` and adds it. A file that is not a regular
+    /// file, is larger than [`MAX_FILE_SIZE`] or cannot be read is reported
+    /// and added with an empty text, and `None` is returned; otherwise its
+    /// id. Past the project's ceiling nothing is read or added (E0104 is
+    /// reported once, at the end).
     pub(crate) fn read(&mut self, fs: &dyn FileSystem, path: PathBuf, kind: FileKind) -> Option<FileId> {
-        if let Some(len) = fs.len(&path).filter(|&len| len > MAX_FILE_SIZE as u64) {
-            let id = self.add(path.clone(), kind, Vec::new());
-            self.diagnostics.push(too_large(id, &path, len));
+        if !self.budget.file() {
             return None;
         }
-        match fs.read(&path) {
+        match fs.read(&path, MAX_FILE_SIZE) {
             Ok(bytes) => {
+                self.budget.read(bytes.len());
                 let fits = bytes.len() <= MAX_FILE_SIZE;
                 let id = self.add(path, kind, bytes);
                 fits.then_some(id)
             }
             Err(e) => {
                 let id = self.add(path.clone(), kind, Vec::new());
-                self.diagnostics.push(Diagnostic::error(
-                    diag::FILE_UNREADABLE,
-                    Span::new(id, TextRange::default()),
-                    format!("cannot read {}: {e}", path.display()),
-                ));
+                self.diagnostics.push(e.diagnostic(id, &path, MAX_FILE_SIZE));
                 None
             }
         }
@@ -48,7 +52,8 @@ impl Loader {
     pub(crate) fn add(&mut self, path: PathBuf, kind: FileKind, bytes: Vec<u8>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         let text = if bytes.len() > MAX_FILE_SIZE {
-            self.diagnostics.push(too_large(id, &path, bytes.len() as u64));
+            let too_large = crate::fs::ReadError::TooLarge(Some(bytes.len() as u64));
+            self.diagnostics.push(too_large.diagnostic(id, &path, MAX_FILE_SIZE));
             String::new()
         } else {
             match String::from_utf8(bytes) {
@@ -90,13 +95,4 @@ pub(crate) fn unlisted(dir: &Path, e: &std::io::Error) -> Diagnostic {
         format!("cannot list {}: {e}", dir.display()),
     )
     .with_help("files in this folder are not part of the build")
-}
-
-fn too_large(id: FileId, path: &Path, len: u64) -> Diagnostic {
-    Diagnostic::error(
-        diag::FILE_TOO_LARGE,
-        Span::new(id, TextRange::default()),
-        format!("{} is {} MiB, more than the {} MiB cjo reads", path.display(), len >> 20, MAX_FILE_SIZE >> 20),
-    )
-    .with_help("split the file into smaller ones")
 }

@@ -11,14 +11,10 @@ use cjo_syntax::ast;
 
 use crate::catalog::{self, Catalog};
 use crate::config::{Config, parse_config};
-use crate::fs::FileSystem;
+use crate::fs::{FileSystem, ReadError};
+pub use crate::limits::MAX_FILE_SIZE;
+use crate::limits::{Budget, Limits};
 use crate::loader::{Loader, unlisted};
-
-/// Files larger than this are reported and not parsed.
-pub const MAX_FILE_SIZE: usize = 128 * 1024 * 1024;
-
-/// Folders nested deeper than this below the root are not searched.
-pub(crate) const MAX_DEPTH: usize = 32;
 
 /// The name of the project file.
 pub const CONFIG_FILE: &str = "cjo.toml";
@@ -105,24 +101,42 @@ impl Workspace {
     }
 }
 
-/// Loads the project whose `cjo.toml` is in `root`.
+/// Loads the project whose `cjo.toml` is in `root`, all of it
+/// ([`Limits::UNBOUNDED`]).
 pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
+    load_with(fs, root, Limits::UNBOUNDED)
+}
+
+/// Loads the project whose `cjo.toml` is in `root`, reading no more than
+/// `limits` allow (E0104 when it would).
+pub fn load_with(fs: &dyn FileSystem, root: &Path, limits: Limits) -> Result<Workspace, LoadError> {
     let config_path = root.join(CONFIG_FILE);
-    let config_bytes = fs.read(&config_path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => LoadError::NoConfig(root.to_path_buf()),
-        _ => LoadError::Unreadable(config_path.clone(), e),
-    })?;
-    let mut loader = Loader::default();
-    let config_id = loader.add(config_path, FileKind::Config, config_bytes);
-    let (config, config_diags) = parse_config(config_id, loader.text(config_id));
+    let mut loader = Loader::new(limits);
+    let (config, config_diags) = match fs.read(&config_path, MAX_FILE_SIZE) {
+        Ok(bytes) => {
+            let id = loader.add(config_path, FileKind::Config, bytes);
+            parse_config(id, loader.text(id))
+        }
+        Err(e) if e.is_not_found() => return Err(LoadError::NoConfig(root.to_path_buf())),
+        Err(ReadError::Io(e)) => return Err(LoadError::Unreadable(config_path, e)),
+        // Not a regular file, or too large: reported, and the project is
+        // read with the default configuration.
+        Err(e) => {
+            let id = loader.add(config_path.clone(), FileKind::Config, Vec::new());
+            (Config { file: id, ..Config::default() }, vec![e.diagnostic(id, &config_path, MAX_FILE_SIZE)])
+        }
+    };
     loader.diagnostics.extend(config_diags);
 
     let mut paths = Vec::new();
-    walk(fs, root, Path::new(""), 0, &mut paths, &mut loader);
+    walk(fs, root, Path::new(""), 0, &mut paths, &mut loader.budget, &mut loader.diagnostics);
     for rel in paths {
         loader.read(fs, root.join(&rel), FileKind::Cjo);
     }
     let catalog = catalog::load(fs, root, &config, &mut loader);
+    if let Some(config) = loader.files.first().map(|f| f.id) {
+        loader.diagnostics.extend(loader.budget.diagnostic(config));
+    }
     for (name, text) in cjo_stdlib::FILES {
         loader.add(PathBuf::from("<stdlib>").join(name), FileKind::Stdlib, text.as_bytes().to_vec());
     }
@@ -154,20 +168,30 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
 /// The `.cjo` files of the project at `root`, relative to it, sorted;
 /// hidden folders and the root's `target/` are skipped.
 pub fn discover(fs: &dyn FileSystem, root: &Path) -> Vec<PathBuf> {
-    let mut loader = Loader::default();
+    let mut budget = Budget::new(Limits::UNBOUNDED);
     let mut out = Vec::new();
-    walk(fs, root, Path::new(""), 0, &mut out, &mut loader);
+    walk(fs, root, Path::new(""), 0, &mut out, &mut budget, &mut Vec::new());
     out
 }
 
-fn walk(fs: &dyn FileSystem, root: &Path, rel: &Path, depth: usize, out: &mut Vec<PathBuf>, loader: &mut Loader) {
-    if depth > MAX_DEPTH {
+/// Collects the `.cjo` files below `root/rel`, within `budget`: past its
+/// depth nothing is searched, past its folders or files the walk stops.
+fn walk(
+    fs: &dyn FileSystem,
+    root: &Path,
+    rel: &Path,
+    depth: usize,
+    out: &mut Vec<PathBuf>,
+    budget: &mut Budget,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if depth > budget.limits.depth || !budget.folder() {
         return;
     }
     let mut entries = match fs.read_dir(&root.join(rel)) {
         Ok(entries) => entries,
         Err(e) => {
-            loader.diagnostics.push(unlisted(&root.join(rel), &e));
+            diagnostics.push(unlisted(&root.join(rel), &e));
             return;
         }
     };
@@ -178,10 +202,14 @@ fn walk(fs: &dyn FileSystem, root: &Path, rel: &Path, depth: usize, out: &mut Ve
         }
         let path = rel.join(&entry.name);
         if entry.is_dir {
-            if !(depth == 0 && entry.name == "target") {
-                walk(fs, root, &path, depth + 1, out, loader);
+            if !(depth == 0 && entry.name == "target") && depth < budget.limits.depth {
+                walk(fs, root, &path, depth + 1, out, budget, diagnostics);
             }
         } else if entry.name.ends_with(".cjo") {
+            // One more than may be read, so that reading reports the ceiling.
+            if budget.too_many_files(out.len()) {
+                return;
+            }
             out.push(path);
         }
     }
@@ -190,7 +218,7 @@ fn walk(fs: &dyn FileSystem, root: &Path, rel: &Path, depth: usize, out: &mut Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fs::MemoryFs;
+    use crate::fs::{MemoryFs, Special};
 
     fn project() -> MemoryFs {
         let mut fs = MemoryFs::new();
@@ -225,6 +253,91 @@ mod tests {
         let ws = load(&fs, Path::new("p")).unwrap();
         let d = ws.diagnostics.iter().find(|d| d.code == diag::INVALID_UTF8);
         assert_eq!(d.map(|d| d.span().range.start), Some(26));
+    }
+
+    /// Each diagnostic's code and the path of its file.
+    fn reported(ws: &Workspace) -> Vec<(&'static str, String)> {
+        ws.diagnostics
+            .iter()
+            .map(|d| (d.code.id, ws.file(d.span().file).map(|f| f.path.display().to_string()).unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn what_is_not_a_regular_file_is_reported_not_read() {
+        let mut fs = project();
+        fs.insert("p/cjo.toml", "[project]\nname = \"p\"\n[catalog]\npaths = [\"schemas/*.csv\"]\n")
+            .insert("p/a.cjo", "source a = \"s.a\" { x: int }")
+            .insert_special("p/pipe.cjo", Special::Fifo)
+            .insert_special("p/zero.cjo", Special::CharDevice)
+            .insert_special("p/schemas/columns.csv", Special::Socket);
+        let ws = load(&fs, Path::new("p")).unwrap();
+        assert_eq!(
+            reported(&ws),
+            [
+                ("E0103", "p/pipe.cjo".to_string()),
+                ("E0103", "p/zero.cjo".to_string()),
+                ("E0103", "p/schemas/columns.csv".to_string()),
+            ]
+        );
+        let d = &ws.diagnostics[0];
+        assert_eq!(d.message, "p/pipe.cjo is a FIFO (named pipe), not a regular file: cjoc reads only regular files");
+        assert_eq!(ws.user_modules().count(), 3, "each is a file of the project, empty");
+    }
+
+    #[test]
+    fn a_config_that_is_not_a_regular_file_is_reported_and_the_rest_read() {
+        let mut fs = MemoryFs::new();
+        fs.insert_special("p/cjo.toml", Special::Fifo).insert("p/a.cjo", "source a = \"s.a\" { x: int }");
+        let ws = load(&fs, Path::new("p")).unwrap();
+        assert_eq!(reported(&ws), [("E0103", "p/cjo.toml".to_string())]);
+        assert_eq!(ws.user_modules().count(), 1);
+    }
+
+    fn many_files(n: usize, text: &str) -> MemoryFs {
+        let mut fs = project();
+        for i in 0..n {
+            fs.insert(format!("p/m{i:03}.cjo"), text);
+        }
+        fs
+    }
+
+    #[test]
+    fn loading_stops_at_the_project_ceiling() {
+        let limits = Limits { files: 5, ..Limits::EDITOR };
+        let ws = load_with(&many_files(5, ""), Path::new("p"), limits).unwrap();
+        assert_eq!(reported(&ws), [], "five files are within a ceiling of five");
+
+        let ws = load_with(&many_files(8, ""), Path::new("p"), limits).unwrap();
+        assert_eq!(reported(&ws), [("E0104", "p/cjo.toml".to_string())]);
+        assert_eq!(ws.diagnostics[0].message, "the project has more than 5 files: cjoc read the first 5");
+        assert_eq!(ws.user_modules().count(), 5);
+
+        let limits = Limits { bytes: 25, ..Limits::EDITOR };
+        let ws = load_with(&many_files(8, "// ten bytes"), Path::new("p"), limits).unwrap();
+        assert_eq!(reported(&ws), [("E0104", "p/cjo.toml".to_string())]);
+        assert!(ws.diagnostics[0].message.starts_with("the project's files hold more than 0 MiB"));
+        assert_eq!(ws.user_modules().count(), 3, "the file that passes the ceiling is read, none after it");
+
+        let mut fs = project();
+        for i in 0..6 {
+            fs.insert(format!("p/d{i}/m.cjo"), "");
+        }
+        let limits = Limits { folders: 4, ..Limits::EDITOR };
+        let ws = load_with(&fs, Path::new("p"), limits).unwrap();
+        assert_eq!(reported(&ws), [("E0104", "p/cjo.toml".to_string())]);
+        assert_eq!(ws.diagnostics[0].message, "the project has more than 4 folders: cjoc stopped searching");
+        assert_eq!(ws.user_modules().count(), 3, "the root and three folders below it were listed");
+    }
+
+    #[test]
+    fn a_folder_is_loaded_without_what_is_below_it() {
+        let mut fs = project();
+        fs.insert("p/a.cjo", "").insert("p/sub/b.cjo", "").insert("p/sub/deeper/c.cjo", "");
+        let ws = load_with(&fs, Path::new("p"), Limits::EDITOR.folder()).unwrap();
+        let user: Vec<_> = ws.files.iter().filter(|f| f.kind == FileKind::Cjo).map(|f| f.path.clone()).collect();
+        assert_eq!(user, [PathBuf::from("p/a.cjo")]);
+        assert_eq!(reported(&ws), []);
     }
 
     #[test]

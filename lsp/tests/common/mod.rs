@@ -120,6 +120,11 @@ pub struct Client {
 impl Client {
     /// A started and initialized server (no debounce, so tests are quick).
     pub async fn start() -> Client {
+        Client::start_with(json!({ "debounceMs": 0 })).await
+    }
+
+    /// A started server, initialized with these `initializationOptions`.
+    pub async fn start_with(options: Value) -> Client {
         let (service, socket) = cjo_lsp::service();
         let (tx, from_server) = mpsc::unbounded_channel();
         tokio::spawn(async move {
@@ -131,9 +136,7 @@ impl Client {
             }
         });
         let mut client = Client { service, from_server, next_id: 0 };
-        let init = client
-            .request("initialize", json!({ "capabilities": {}, "initializationOptions": { "debounceMs": 0 } }))
-            .await;
+        let init = client.request("initialize", json!({ "capabilities": {}, "initializationOptions": options })).await;
         assert!(init.is_ok(), "{init:?}");
         client.notify("initialized", json!({})).await;
         client
@@ -196,6 +199,21 @@ impl Client {
             let (v, d) = self.diagnostics(uri).await;
             if done(v, &d) {
                 return (v, d);
+            }
+        }
+    }
+
+    /// The parameters of the next message the server sends with `method`
+    /// (others are skipped).
+    pub async fn next(&mut self, method: &str) -> Value {
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(60), self.from_server.recv())
+                .await
+                .unwrap_or_else(|_| panic!("{method} in time"))
+                .expect("the server is running");
+            let (m, _, params) = message.into_parts();
+            if m == method {
+                return params.unwrap_or_default();
             }
         }
     }

@@ -225,59 +225,30 @@ fn plural(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Writes `files` into a fresh folder beside `out`, then swaps it in: a
-/// reader sees the old output or the new one, never half of one. A folder
-/// that is not a previous build (no cjoc `manifest.json`) is not replaced.
+/// Writes `files` into a fresh folder beside `out`, then swaps it in
+/// ([`cjo_disk::Staging`]: one atomic step on Linux): a reader, or a build
+/// killed at any moment, sees the old output or the new one, never half of
+/// one, and what a killed build left beside it is cleared. A folder that is
+/// not a previous build (no cjoc `manifest.json`) is not replaced.
 fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "target".into());
     if out.exists() && !is_previous_build(out) {
         return Err(std::io::Error::other(
             "it exists and is not a cjoc build (it has no manifest.json written by cjoc): choose another --out, or remove it",
         ));
     }
-    std::fs::create_dir_all(&parent)?;
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.cjo-new-{pid}"));
-    let old = parent.join(format!(".{name}.cjo-old-{pid}"));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let written = (|| {
-        for (rel, text) in files {
-            let path = tmp.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(&path, text)?;
-        }
-        Ok::<(), std::io::Error>(())
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
+    let staging = cjo_disk::Staging::new(out, "target")?;
+    for (rel, text) in files {
+        staging.write(rel, text.as_bytes())?;
     }
-    if out.exists() {
-        std::fs::rename(out, &old).inspect_err(|_| {
-            let _ = std::fs::remove_dir_all(&tmp);
-        })?;
-    }
-    if let Err(e) = std::fs::rename(&tmp, out) {
-        // Put the previous output back.
-        let _ = std::fs::rename(&old, out);
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
+    staging.commit()
 }
 
 fn is_previous_build(dir: &Path) -> bool {
     if std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false) {
         return true; // empty
     }
-    std::fs::read_to_string(dir.join("manifest.json")).is_ok_and(|t| t.contains("\"generator\": \"cjoc"))
+    let manifest = cjo_disk::read(&dir.join("manifest.json"), cjo_project::MAX_FILE_SIZE);
+    manifest.is_ok_and(|t| String::from_utf8_lossy(&t).contains("\"generator\": \"cjoc"))
 }
 
 /// How `cjoc graph` draws.

@@ -1,13 +1,14 @@
 //! `cjoc fmt [--check] [PATHS]`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use cjo_diagnostics::{Diagnostic, FileId};
+use cjo_diagnostics::Diagnostic;
+use cjo_project::{MAX_FILE_SIZE, ReadError};
 
 use super::{OK, PROBLEMS, USAGE};
 use crate::os_fs::{OsFs, find_project_root};
-use crate::render::{self, Sources};
+use crate::render;
 
 pub fn run(paths: &[PathBuf], check: bool, color: bool) -> u8 {
     if paths.iter().any(|p| p.as_os_str() == "-") {
@@ -20,17 +21,19 @@ pub fn run(paths: &[PathBuf], check: bool, color: bool) -> u8 {
     let mut status = OK;
     let mut changed = 0usize;
     for path in &files {
-        let text = match std::fs::read(path).map(String::from_utf8) {
+        let text = match super::read_file(path, color).map(String::from_utf8) {
             Ok(Ok(text)) => text,
             Ok(Err(_)) => {
                 eprintln!("error: {} is not valid UTF-8; not formatted", path.display());
                 status = PROBLEMS;
                 continue;
             }
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                return USAGE;
+            // Not a regular file, or too large: reported; the others are formatted.
+            Err(ReadError::NotAFile(_) | ReadError::TooLarge(_)) => {
+                status = PROBLEMS;
+                continue;
             }
+            Err(ReadError::Io(_)) => return USAGE,
         };
         match cjo_fmt::format(&text) {
             Ok(formatted) if formatted == text => {}
@@ -80,7 +83,8 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, u8> {
     for root in roots {
         if root.is_dir() {
             files.extend(cjo_project::discover(&OsFs, &root).into_iter().map(|rel| root.join(rel)));
-        } else if root.is_file() {
+        } else if cjo_disk::is_non_folder(&root) {
+            // A FIFO or a device too: reading it reports it (E0103).
             files.push(root);
         } else {
             return Err(usage(&format!("{} does not exist", root.display())));
@@ -89,18 +93,26 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, u8> {
     Ok(files)
 }
 
+/// Formats standard input, read as a file is: at most
+/// [`MAX_FILE_SIZE`] bytes, so that `cjoc fmt - < /dev/zero` ends.
 fn stdin(color: bool) -> u8 {
-    let mut text = String::new();
-    if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-        return usage(&format!("cannot read standard input: {e}"));
-    }
+    let stdin = Path::new("<stdin>");
+    let text = match cjo_disk::read_bounded(std::io::stdin().lock(), MAX_FILE_SIZE).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => return usage("standard input is not valid UTF-8"),
+        Err(e @ ReadError::TooLarge(_)) => {
+            super::report_unreadable(stdin, &e, color);
+            return PROBLEMS;
+        }
+        Err(e) => return usage(&format!("cannot read standard input: {e}")),
+    };
     match cjo_fmt::format(&text) {
         Ok(formatted) => match std::io::stdout().write_all(formatted.as_bytes()) {
             Ok(()) => OK,
             Err(e) => usage(&format!("cannot write standard output: {e}")),
         },
         Err(diagnostics) => {
-            report(Path::new("<stdin>"), &text, &diagnostics, color);
+            report(stdin, &text, &diagnostics, color);
             PROBLEMS
         }
     }
@@ -117,23 +129,8 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     })
 }
 
-struct One<'a> {
-    path: &'a Path,
-    text: &'a str,
-}
-
-impl Sources for One<'_> {
-    fn path(&self, _: FileId) -> String {
-        self.path.display().to_string()
-    }
-
-    fn text(&self, _: FileId) -> &str {
-        self.text
-    }
-}
-
 fn report(path: &Path, text: &str, diagnostics: &[Diagnostic], color: bool) {
     let mut err = std::io::stderr().lock();
-    let _ = render::human(&mut err, &One { path, text }, diagnostics, color);
+    let _ = render::human(&mut err, &render::OneFile { path, text }, diagnostics, color);
     let _ = writeln!(err, "error: {} has syntax errors; not formatted", path.display());
 }

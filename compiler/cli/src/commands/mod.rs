@@ -31,3 +31,19 @@ pub fn load_project(dir: &std::path::Path) -> Result<cjo_project::Workspace, u8>
         USAGE
     })
 }
+
+/// Reads a file the user named (`cjoc fmt FILE`, `cjoc schema import`, a
+/// CSV file of `cjoc simulate`) as a project's files are read: a regular
+/// file (a link to one is followed) of at most
+/// [`MAX_FILE_SIZE`](cjo_project::MAX_FILE_SIZE) bytes. Otherwise the
+/// coded error naming it (E0100, E0102, E0103) is printed, and returned.
+pub fn read_file(path: &std::path::Path, color: bool) -> Result<Vec<u8>, cjo_project::ReadError> {
+    cjo_disk::read(path, cjo_project::MAX_FILE_SIZE).inspect_err(|e| report_unreadable(path, e, color))
+}
+
+/// Prints why `path` could not be read, as a coded diagnostic.
+pub fn report_unreadable(path: &std::path::Path, e: &cjo_project::ReadError, color: bool) {
+    let diagnostic = e.diagnostic(cjo_diagnostics::FileId(0), path, cjo_project::MAX_FILE_SIZE);
+    let file = crate::render::OneFile { path, text: "" };
+    let _ = crate::render::human(&mut std::io::stderr().lock(), &file, &[diagnostic], color);
+}

@@ -32,16 +32,14 @@ impl render::Sources for Files {
 pub fn import(paths: &[PathBuf], color: bool) -> u8 {
     let mut files = Vec::new();
     for path in paths {
-        match std::fs::read(path).map(String::from_utf8) {
+        match super::read_file(path, color).map(String::from_utf8) {
             Ok(Ok(text)) => files.push((path.display().to_string(), text)),
             Ok(Err(_)) => {
                 eprintln!("error: {} is not UTF-8 text; export the schema as UTF-8", path.display());
                 return USAGE;
             }
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                return USAGE;
-            }
+            // Reported, with its code.
+            Err(_) => return USAGE,
         }
     }
     let (tables, diagnostics) = import_all(&files);

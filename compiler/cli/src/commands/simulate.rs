@@ -50,7 +50,7 @@ fn simulate(req: &Request, color: bool) -> Result<(), u8> {
     report(&ws, &diagnostics, color)?;
     let plans = cjo_journey::plans(&ws, &analysis);
     let (run, shown) = select(&plans, &req.journeys)?;
-    let data = load_data(&req.data, &run, &analysis)?;
+    let data = load_data(&req.data, &run, &analysis, color)?;
     let mut simulator = Simulator::new(run.clone(), &data, every).map_err(|e| {
         eprintln!("error: {e}");
         PROBLEMS
@@ -289,22 +289,20 @@ fn select<'p, 'a>(plans: &'p [Plan<'a>], names: &[String]) -> Result<(Vec<&'p Pl
 }
 
 /// Reads `DATA/<relation>.csv` (or the lowercase name) for the profiles
-/// and events of every journey run.
-fn load_data(dir: &Path, run: &[&Plan<'_>], analysis: &cjo_semantic::Analysis) -> Result<Data, u8> {
+/// and events of every journey run, as a project's files are read (E0103
+/// for a FIFO or a device, E0102 past 128 MiB).
+fn load_data(dir: &Path, run: &[&Plan<'_>], analysis: &cjo_semantic::Analysis, color: bool) -> Result<Data, u8> {
     let mut data = Data::new();
     for (name, columns) in sim::data::inputs(run, analysis) {
         let candidates = [dir.join(format!("{name}.csv")), dir.join(format!("{}.csv", name.to_ascii_lowercase()))];
-        let Some(path) = candidates.iter().find(|p| p.is_file()) else {
+        let Some(path) = candidates.iter().find(|p| cjo_disk::is_non_folder(p)) else {
             eprintln!(
                 "error: no file {} for the rows of `{name}` (a CSV file with a header row naming its columns)",
                 candidates.first().map_or_else(String::new, |p| p.display().to_string())
             );
             return Err(USAGE);
         };
-        let bytes = std::fs::read(path).map_err(|e| {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            USAGE
-        })?;
+        let bytes = super::read_file(path, color).map_err(|_| USAGE)?;
         let table = Table::from_csv(&name, &columns, &path.display().to_string(), &bytes).map_err(|e| {
             eprintln!("error: {e}");
             PROBLEMS
@@ -315,18 +313,15 @@ fn load_data(dir: &Path, run: &[&Plan<'_>], analysis: &cjo_semantic::Analysis) -
 }
 
 /// Writes the output folder beside its final place, then swaps it in, as
-/// `cjoc build` does: a reader sees the previous output or the new one.
+/// `cjoc build` does ([`cjo_disk::Staging`]): a reader sees the previous
+/// output or the new one.
 struct OutWriter {
     out: PathBuf,
-    tmp: PathBuf,
+    staging: cjo_disk::Staging,
 }
 
 impl OutWriter {
     fn new(out: &Path) -> Result<OutWriter, u8> {
-        let fail = |e: std::io::Error| {
-            eprintln!("error: cannot write {}: {e}", out.display());
-            USAGE
-        };
         if out.exists() && !is_previous_output(out) {
             eprintln!(
                 "error: {} exists and is not the output of `cjoc simulate` (it has no ticks.csv): choose another --out, or remove it",
@@ -334,56 +329,36 @@ impl OutWriter {
             );
             return Err(USAGE);
         }
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = out.file_name().map_or_else(|| "sim".into(), |n| n.to_string_lossy().into_owned());
-        std::fs::create_dir_all(&parent).map_err(fail)?;
-        let tmp = parent.join(format!(".{name}.cjo-new-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir_all(&tmp).map_err(fail)?;
-        Ok(OutWriter { out: out.to_path_buf(), tmp })
+        let staging = cjo_disk::Staging::new(out, "sim").map_err(|e| {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            USAGE
+        })?;
+        Ok(OutWriter { out: out.to_path_buf(), staging })
+    }
+
+    fn fail(&self, e: &std::io::Error) -> u8 {
+        eprintln!("error: cannot write {}: {e}; nothing was changed", self.out.display());
+        USAGE
     }
 
     fn file(&mut self, rel: &str, text: &str) -> Result<(), u8> {
-        let path = self.tmp.join(rel);
-        let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, text));
-        written.map_err(|e| {
-            eprintln!("error: cannot write {}: {e}; nothing was changed", self.out.display());
-            let _ = std::fs::remove_dir_all(&self.tmp);
-            USAGE
-        })
+        self.staging.write(rel, text.as_bytes()).map_err(|e| self.fail(&e))
     }
 
-    fn abandon(self) {
-        let _ = std::fs::remove_dir_all(&self.tmp);
-    }
+    /// Drops what was written; the output stays as it was.
+    fn abandon(self) {}
 
     fn finish(self) -> Result<(), u8> {
-        let old = self.tmp.with_extension("old");
-        let fail = |e: std::io::Error| {
-            eprintln!("error: cannot write {}: {e}; nothing was changed", self.out.display());
+        let out = self.out;
+        self.staging.commit().map_err(|e| {
+            eprintln!("error: cannot write {}: {e}; nothing was changed", out.display());
             USAGE
-        };
-        if self.out.exists() {
-            if let Err(e) = std::fs::rename(&self.out, &old) {
-                let _ = std::fs::remove_dir_all(&self.tmp);
-                return Err(fail(e));
-            }
-        }
-        if let Err(e) = std::fs::rename(&self.tmp, &self.out) {
-            let _ = std::fs::rename(&old, &self.out);
-            let _ = std::fs::remove_dir_all(&self.tmp);
-            return Err(fail(e));
-        }
-        let _ = std::fs::remove_dir_all(&old);
-        Ok(())
+        })
     }
 }
 
 /// An empty folder, or one holding a previous `ticks.csv`.
 fn is_previous_output(dir: &Path) -> bool {
     std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false)
-        || std::fs::read_to_string(dir.join("ticks.csv")).is_ok_and(|t| t.starts_with("n,time\n"))
+        || cjo_disk::read(&dir.join("ticks.csv"), cjo_project::MAX_FILE_SIZE).is_ok_and(|t| t.starts_with(b"n,time\n"))
 }

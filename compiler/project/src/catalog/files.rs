@@ -11,8 +11,9 @@ use glob::{MatchOptions, Pattern};
 
 use crate::config::Config;
 use crate::fs::FileSystem;
+use crate::limits::{Budget, MAX_DEPTH};
 use crate::loader::unlisted;
-use crate::workspace::{CONFIG_FILE, MAX_DEPTH};
+use crate::workspace::CONFIG_FILE;
 
 /// How patterns match: case matters (builds must not depend on the file
 /// system), `*` stays within one folder, and wildcards skip hidden files.
@@ -26,20 +27,23 @@ const SHOWN: usize = 3;
 /// pattern of `catalog.paths`, as a `/`-separated path relative to `root`,
 /// sorted and without repeats. `.cjo` files and `cjo.toml` are never catalog
 /// files. A pattern that matches no file is reported (E0114) at its place in
-/// `cjo.toml`.
+/// `cjo.toml`. Every folder listed counts against `budget`.
 pub(super) fn find(
     fs: &dyn FileSystem,
     root: &Path,
     config: &Config,
     diagnostics: &mut Vec<Diagnostic>,
+    budget: &mut Budget,
 ) -> Vec<String> {
     let mut found = BTreeSet::new();
     for (pattern, span) in config.catalog.paths_with_spans() {
         let Some(search) = Search::new(pattern) else { continue };
-        let mut walk = Walk { fs, root, search: &search, matched: Vec::new(), others: Vec::new(), diagnostics };
+        let mut walk = Walk { fs, root, search: &search, matched: Vec::new(), others: Vec::new(), diagnostics, budget };
         let listed = walk.folder(&search.base, 0);
-        let Walk { matched, others, .. } = walk;
-        if matched.is_empty() {
+        let Walk { matched, others, budget: walked, .. } = walk;
+        // Past the project's ceiling (E0104), a pattern may match files
+        // that were never listed.
+        if matched.is_empty() && !walked.reached() {
             diagnostics.push(no_match(config, span, pattern, &search.base, listed, &others));
         }
         found.extend(matched);
@@ -103,13 +107,17 @@ struct Walk<'a> {
     /// Files seen that do not match, for the error when nothing does.
     others: Vec<String>,
     diagnostics: &'a mut Vec<Diagnostic>,
+    budget: &'a mut Budget,
 }
 
 impl Walk<'_> {
     /// Lists the folder `rel` (relative to the root), `depth` folders below
     /// the pattern's base, and the folders in it. `Err` when `rel` cannot be
-    /// listed.
+    /// listed; nothing is listed past the budget's ceiling.
     fn folder(&mut self, rel: &str, depth: usize) -> Result<(), std::io::Error> {
+        if !self.budget.folder() {
+            return Ok(());
+        }
         let dir = if rel.is_empty() { self.root.to_path_buf() } else { self.root.join(rel) };
         let mut entries = match self.fs.read_dir(&dir) {
             Ok(entries) => entries,

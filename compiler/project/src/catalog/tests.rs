@@ -5,7 +5,7 @@ use cjo_diagnostics::{
 };
 
 use super::*;
-use crate::fs::{DirEntry, MemoryFs};
+use crate::fs::{DirEntry, MemoryFs, ReadError};
 use crate::workspace::{MAX_FILE_SIZE, Workspace, load};
 
 const CUSTOMERS_JSON: &str = r#"[{"name": "customer_id", "type": "STRING", "mode": "REQUIRED"}]"#;
@@ -141,7 +141,8 @@ fn a_pattern_from_the_root_skips_target_and_project_files() {
     assert_eq!(catalog_files(&ws), ["p/columns.csv"]);
 }
 
-/// A file system whose `len` reports one file as huge.
+/// A file system on which one file is too large to read: the loader must
+/// report it, and go on with the others.
 #[derive(Debug)]
 struct Huge {
     inner: MemoryFs,
@@ -153,13 +154,12 @@ impl FileSystem for Huge {
         self.inner.read_dir(path)
     }
 
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        assert_ne!(path, self.huge, "a file known to be too large is not read");
-        self.inner.read(path)
-    }
-
-    fn len(&self, path: &Path) -> Option<u64> {
-        (path == self.huge).then_some(MAX_FILE_SIZE as u64 + 1)
+    fn read(&self, path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+        assert_eq!(limit, MAX_FILE_SIZE);
+        if path == self.huge {
+            return Err(ReadError::TooLarge(Some(MAX_FILE_SIZE as u64 + 1)));
+        }
+        self.inner.read(path, limit)
     }
 }
 
