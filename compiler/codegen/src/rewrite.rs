@@ -139,6 +139,22 @@ fn atomic(e: &Expr) -> bool {
     )
 }
 
+/// A query of `body` alone: no `with`, `order by` or `limit`.
+fn bare_query(body: sqlparser::ast::SetExpr) -> Query {
+    Query {
+        with: None,
+        body: Box::new(body),
+        order_by: None,
+        limit_clause: None,
+        fetch: None,
+        locks: vec![],
+        for_clause: None,
+        settings: None,
+        format_clause: None,
+        pipe_operators: vec![],
+    }
+}
+
 fn nested(e: Expr) -> Expr {
     if atomic(&e) { e } else { Expr::Nested(Box::new(e)) }
 }
@@ -478,18 +494,7 @@ impl Rewriter<'_, '_> {
         let mut inner = select.clone();
         inner.distinct = None;
         inner.projection.push(SelectItem::ExprWithAlias { expr: condition, alias: keep.clone() });
-        let subquery = Query {
-            with: None,
-            body: Box::new(sqlparser::ast::SetExpr::Select(Box::new(inner))),
-            order_by: None,
-            limit_clause: None,
-            fetch: None,
-            locks: vec![],
-            for_clause: None,
-            settings: None,
-            format_clause: None,
-            pipe_operators: vec![],
-        };
+        let subquery = bare_query(sqlparser::ast::SetExpr::Select(Box::new(inner)));
         select.projection = outputs.iter().map(|(_, o)| SelectItem::UnnamedExpr(Expr::Identifier(o.clone()))).collect();
         select.from = vec![sqlparser::ast::TableWithJoins {
             relation: TableFactor::Derived {

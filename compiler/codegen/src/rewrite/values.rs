@@ -72,18 +72,7 @@ fn selects(values: Values, whole: bool) -> SetExpr {
     if whole || !several {
         return joined;
     }
-    SetExpr::Query(Box::new(Query {
-        with: None,
-        body: Box::new(joined),
-        order_by: None,
-        limit_clause: None,
-        fetch: None,
-        locks: vec![],
-        for_clause: None,
-        settings: None,
-        format_clause: None,
-        pipe_operators: vec![],
-    }))
+    SetExpr::Query(Box::new(super::bare_query(joined)))
 }
 
 /// `select <projection>`, placed where `token` (the row's bracket) is.
