@@ -54,6 +54,7 @@ pub fn rewrite(query: &mut Query, cx: &Context<'_>) -> Vec<Unsupported> {
         pending: HashMap::new(),
         unqualified: HashMap::new(),
         qualifiers: Vec::new(),
+        never_null: std::collections::HashSet::new(),
         errors: Vec::new(),
     };
     let _ = query.visit(&mut r);
@@ -99,6 +100,10 @@ struct Rewriter<'c, 'a> {
     /// Each renamed table written with a path (`raw.shop_orders`) → the
     /// name it goes by, for the columns qualified by that path.
     qualifiers: Vec<(Vec<String>, Ident)>,
+    /// The `order by` keys the checker found cannot be NULL (by address,
+    /// noted before their expressions are rewritten): nothing is written
+    /// to place NULLs for them.
+    never_null: std::collections::HashSet<*const sqlparser::ast::OrderByExpr>,
     errors: Vec<Unsupported>,
 }
 
@@ -682,8 +687,16 @@ impl VisitorMut for Rewriter<'_, '_> {
         ControlFlow::Continue(())
     }
 
+    fn pre_visit_order_by_expr(&mut self, o: &mut sqlparser::ast::OrderByExpr) -> ControlFlow<()> {
+        if self.cx.hints.is_never_null_key(&o.expr) {
+            self.never_null.insert(std::ptr::from_ref(o));
+        }
+        ControlFlow::Continue(())
+    }
+
     fn post_visit_order_by_expr(&mut self, o: &mut sqlparser::ast::OrderByExpr) -> ControlFlow<()> {
-        if !self.cx.native {
+        let never_null = self.never_null.remove(&std::ptr::from_ref(o));
+        if !self.cx.native && !never_null {
             nulls::pin(o, self.cx.dialect);
         }
         ControlFlow::Continue(())

@@ -2,7 +2,7 @@
 //! does not say: the types the checker found, recorded only where a
 //! dialect's SQL depends on them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sqlparser::ast::{Expr, Spanned};
 
@@ -38,7 +38,14 @@ pub enum Hint {
 /// Hints by the position of their expression in the body (sqlparser's
 /// line and column span, which the emitters compute the same way).
 #[derive(Clone, Debug, Default)]
-pub struct Hints(BTreeMap<SpanKey, Hint>);
+pub struct Hints {
+    by_expr: BTreeMap<SpanKey, Hint>,
+    /// The `order by` keys (of queries, windows, aggregates) that cannot be
+    /// NULL: where NULLs sort does not matter for them, so the emitters
+    /// write nothing to place NULLs. Kept apart from `by_expr`: a key may
+    /// carry a hint of its own (`order by a / b`).
+    never_null_keys: BTreeSet<SpanKey>,
+}
 
 type SpanKey = (u64, u64, u64, u64);
 
@@ -50,19 +57,32 @@ fn key(e: &Expr) -> Option<SpanKey> {
 impl Hints {
     pub(crate) fn record(&mut self, e: &Expr, hint: Hint) {
         if let Some(k) = key(e) {
-            self.0.insert(k, hint);
+            self.by_expr.insert(k, hint);
         }
+    }
+
+    /// Records that `e`, an `order by` key, cannot be NULL.
+    pub(crate) fn never_null_key(&mut self, e: &Expr) {
+        if let Some(k) = key(e) {
+            self.never_null_keys.insert(k);
+        }
+    }
+
+    /// Whether `e`, an `order by` key of the body as parsed, cannot be
+    /// NULL.
+    pub fn is_never_null_key(&self, e: &Expr) -> bool {
+        !self.never_null_keys.is_empty() && key(e).is_some_and(|k| self.never_null_keys.contains(&k))
     }
 
     /// The hint recorded for `e`, an expression of the body as parsed.
     pub fn get(&self, e: &Expr) -> Option<&Hint> {
-        if self.0.is_empty() {
+        if self.by_expr.is_empty() {
             return None; // the common case, without computing a span
         }
-        key(e).and_then(|k| self.0.get(&k))
+        key(e).and_then(|k| self.by_expr.get(&k))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.by_expr.is_empty()
     }
 }

@@ -101,8 +101,13 @@ impl Cx<'_, '_> {
         }
         if let Some(WindowType::WindowSpec(spec)) = &f.over {
             let window_mode = Mode { windows: false, in_aggregate: false, ..*mode };
-            for x in spec.partition_by.iter().chain(spec.order_by.iter().map(|o| &o.expr)) {
+            for x in &spec.partition_by {
                 self.expr(x, scope, &window_mode);
+            }
+            for o in &spec.order_by {
+                if !self.expr(&o.expr, scope, &window_mode).nullable {
+                    self.hints.never_null_key(&o.expr);
+                }
             }
         }
         if star && !name.eq_ignore_ascii_case("count") {

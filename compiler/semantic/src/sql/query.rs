@@ -233,7 +233,9 @@ impl<'a> Cx<'a, '_> {
                     if ordinal(e).is_some() {
                         self.position(e, items.len(), "order by");
                     } else {
-                        self.expr(e, &scope, &Mode::clause("order by"));
+                        if !self.expr(e, &scope, &Mode::clause("order by")).nullable {
+                            self.hints.never_null_key(e);
+                        }
                     }
                 }
             }
@@ -511,6 +513,9 @@ impl<'a> Cx<'a, '_> {
             if ordinal(e).is_none() {
                 let v = self.expr(e, &scope, &Mode::order_by(&aliases));
                 aggregating |= v.aggregate;
+                if !v.nullable {
+                    self.hints.never_null_key(e);
+                }
             } else {
                 self.position(e, items.len(), "order by");
             }

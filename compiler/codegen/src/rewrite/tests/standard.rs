@@ -147,7 +147,7 @@ fn a_column_list_that_cannot_be_moved_is_reported_on_bigquery() {
             "select c.k from (select customer_id from orders group by customer_id order by customer_id limit 3) as c (k)",
             BigQuery
         )),
-        "SELECT c.k FROM (SELECT customer_id AS k FROM `acme-prod`.shop.orders GROUP BY customer_id ORDER BY customer_id NULLS LAST LIMIT 3) AS c"
+        "SELECT c.k FROM (SELECT customer_id AS k FROM `acme-prod`.shop.orders GROUP BY customer_id ORDER BY customer_id LIMIT 3) AS c"
     );
 }
 
