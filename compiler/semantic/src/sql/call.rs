@@ -105,7 +105,9 @@ impl Cx<'_, '_> {
                 self.expr(x, scope, &window_mode);
             }
             for o in &spec.order_by {
-                if !self.expr(&o.expr, scope, &window_mode).nullable {
+                // Under `rollup`, `cube` or `grouping sets`, any group key
+                // may be null.
+                if !self.expr(&o.expr, scope, &window_mode).nullable && !self.groups.grouping_sets {
                     self.hints.never_null_key(&o.expr);
                 }
             }

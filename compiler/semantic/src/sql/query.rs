@@ -513,7 +513,9 @@ impl<'a> Cx<'a, '_> {
             if ordinal(e).is_none() {
                 let v = self.expr(e, &scope, &Mode::order_by(&aliases));
                 aggregating |= v.aggregate;
-                if !v.nullable {
+                // The super-aggregate rows of `rollup`, `cube` and
+                // `grouping sets` have null keys: then any key may be null.
+                if !v.nullable && !shape.grouping_sets {
                     self.hints.never_null_key(e);
                 }
             } else {
