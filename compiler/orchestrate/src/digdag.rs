@@ -18,7 +18,7 @@ use cjo_codegen::params::render;
 use cjo_codegen::pipeline::{LateRule, Pipeline, Schedule, digdag_session};
 use cjo_project::Dialect;
 
-use crate::quote::yaml;
+use crate::quote::{comment_lines, yaml};
 use crate::task::{Context, Run, Step};
 
 /// The workflow's text, and its SQL files by path.
@@ -90,7 +90,7 @@ pub fn workflow(cx: &Context<'_>, p: &Pipeline) -> (String, BTreeMap<String, Str
             .collect();
         let _ = writeln!(f, "\n  +{}:", s.task.id);
         if let Some(d) = &s.task.description {
-            for line in d.lines() {
+            for line in comment_lines(d) {
                 let _ = writeln!(f, "    # {line}");
             }
         }
@@ -111,7 +111,7 @@ fn header(f: &mut String, cx: &Context<'_>, p: &Pipeline) {
     let _ = writeln!(f, "# Pipeline `{}` of the cjo project `{}`.", p.name, cx.project());
     if let Some(d) = &p.doc {
         f.push_str("#\n");
-        for line in d.trim().lines() {
+        for line in comment_lines(d.trim()) {
             let _ = writeln!(f, "# {line}");
         }
     }
