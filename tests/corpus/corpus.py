@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import site
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,8 @@ import duckdb
 import sqlglot
 
 SUITES = ("tpch", "tpcds")
+# Each suite's file among sqlglot's optimizer fixtures.
+FIXTURE = {"tpch": "tpc-h/tpc-h.sql", "tpcds": "tpc-ds/tpc-ds.sql"}
 # TPC-H has rows for every query at 0.01; TPC-DS's filters need more data
 # (at 0.01, 77 of its texts give no row; at 0.1, 57).
 SCALE = {"tpch": 0.01, "tpcds": 0.1}
@@ -60,7 +63,7 @@ class Query:
         }[self.origin]
 
     def suite_dir(self) -> str:
-        return {"tpch": "tpc-h/tpc-h.sql", "tpcds": "tpc-ds/tpc-ds.sql"}[self.suite]
+        return FIXTURE[self.suite]
 
 
 def extension_dir() -> str:
@@ -91,7 +94,7 @@ def connect() -> duckdb.DuckDBPyConnection:
 def sqlglot_fixtures() -> Path:
     """tests/fixtures/optimizer of sqlglot's source distribution, unpacked
     by env.sh beside the venv."""
-    venv = Path(__import__("sys").prefix)
+    venv = Path(sys.prefix)
     path = venv / "sdist" / f"sqlglot-{sqlglot.__version__}" / "tests" / "fixtures" / "optimizer"
     if not path.is_dir():
         raise SystemExit(f"{path}: missing (tests/corpus/env.sh unpacks sqlglot's source distribution there)")
@@ -125,7 +128,7 @@ def load_queries(con: duckdb.DuckDBPyConnection) -> tuple[list[Query], dict[str,
     for suite in SUITES:
         for number, text in con.execute(f"SELECT query_nr, query FROM {suite}_queries() ORDER BY query_nr").fetchall():
             queries.append(Query(f"{suite}_q{number:02d}_duckdb", suite, number, "duckdb", text.strip().rstrip(";")))
-        fixture = sqlglot_fixtures() / {"tpch": "tpc-h/tpc-h.sql", "tpcds": "tpc-ds/tpc-ds.sql"}[suite]
+        fixture = sqlglot_fixtures() / FIXTURE[suite]
         for number, original, optimized in sqlglot_pairs(fixture):
             queries.append(Query(f"{suite}_q{number:02d}_sqlglot", suite, number, "sqlglot", original))
             queries.append(Query(f"{suite}_q{number:02d}_sqlglot_opt", suite, number, "sqlglot_opt", optimized))

@@ -187,10 +187,10 @@ def original(con, q: corpus.Query) -> tuple[list[str], list[str], list[tuple[str
     con.execute(f"USE {corpus.CATALOG}.{q.suite}")
     text = q.text
     try:
-        con.execute(f"DESCRIBE {text}")
+        described = con.execute(f"DESCRIBE {text}").fetchall()
     except duckdb.Error:
         text = sqlglot.transpile(text, write="duckdb")[0]
-    described = con.execute(f"DESCRIBE {text}").fetchall()
+        described = con.execute(f"DESCRIBE {text}").fetchall()
     cur = con.execute(text)
     rows = rows_of(cur)
     names = [d[0] for d in described]
@@ -286,7 +286,7 @@ def run_dialect(con, q: corpus.Query, sql: str, dialect: str, want, order: Order
         raise Failure(diff)
 
 
-def check_types(q: corpus.Query, node: dict, names: list[str], types: list[str], rows) -> list[str]:
+def check_types(node: dict, names: list[str], types: list[str], rows) -> list[str]:
     problems = []
     columns = node.get("columns", [])
     if len(columns) != len(names):
@@ -406,7 +406,7 @@ def run_suite(cjoc: Path, con, suite: str, queries: list[corpus.Query], tmp: Pat
         except (duckdb.Error, sqlglot.errors.SqlglotError) as e:
             out.failures.append(f"[{q.id} / original] DuckDB cannot run the original text: {str(e).splitlines()[0]}")
             continue
-        problems = check_types(q, node, names, types, want)
+        problems = check_types(node, names, types, want)
         if problems:
             out.fail(q.id, "types", "\n".join(problems))
         else:
