@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use cjo_codegen::time::Instant;
-use cjo_codegen::{Literals, RunInterval, TaskKind};
+use cjo_codegen::{RunInterval, TaskKind};
 use cjo_project::Dialect;
 use cjo_syntax::ast::Item;
 use serde_json::{Value, json};
@@ -49,8 +49,8 @@ pub fn compiled_sql(snap: &Snapshot, name: &str, dialect: Option<Dialect>, now: 
     if let Some(errors) = errors_of(snap) {
         return Err(errors);
     }
-    let binder = Literals { run: RunInterval::day_before(now), values: BTreeMap::new() };
-    let options = cjo_codegen::Options { targets: dialect.map(|d| vec![d]), binder: &binder };
+    let run = RunInterval::day_before(now);
+    let options = cjo_codegen::Options { targets: dialect.map(|d| vec![d]), values: BTreeMap::new() };
     let build = cjo_codegen::build(&snap.ws, &snap.analysis, &options);
     let task = build
         .dag
@@ -72,7 +72,7 @@ pub fn compiled_sql(snap: &Snapshot, name: &str, dialect: Option<Dialect>, now: 
     Ok(json!({
         "name": model.name.text,
         "dialect": d.as_str(),
-        "sql": sql.text(),
+        "sql": sql.text(&run),
         "path": format!("target/{}", sql.path),
         "dialects": dialects.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
     }))

@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use cjo_codegen::time::Instant;
-use cjo_codegen::{Literals, RunInterval};
 use cjo_diagnostics::{Diagnostic, FileId};
 use cjo_project::{CONFIG_FILE, Limits, SourceFile, Workspace};
 use cjo_semantic::Analysis;
@@ -95,8 +93,6 @@ impl Snapshot {
 /// What `cjoc build` would report for each model's own target, but for
 /// parameter values (given at build time); the same rule as `cjoc check`.
 fn lowering_problems(ws: &Workspace, analysis: &Analysis) -> Vec<Diagnostic> {
-    let run = RunInterval::day_before(Instant(0));
-    let binder = Literals { run, values: BTreeMap::new() };
-    let build = cjo_codegen::build(ws, analysis, &cjo_codegen::Options { targets: None, binder: &binder });
+    let build = cjo_codegen::build(ws, analysis, &cjo_codegen::Options::default());
     build.diagnostics.into_iter().filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect()
 }

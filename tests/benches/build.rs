@@ -23,7 +23,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use cjo_codegen::time::Instant;
-use cjo_codegen::{Literals, Options, RunInterval};
+use cjo_codegen::{Options, RunInterval};
 use cjo_diagnostics::Diagnostic;
 use cjo_project::{Dialect, MemoryFs};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -50,11 +50,8 @@ fn build(c: &mut Criterion) {
     for (name, text) in cjo_tests::generate::project_files(MODELS, 100) {
         fs.insert(format!("p/{name}"), text);
     }
-    let binder = Literals {
-        run: RunInterval { start: Instant::from_date(2026, 11, 20), end: Instant::from_date(2026, 11, 21) },
-        values: BTreeMap::new(),
-    };
-    let options = Options { targets: Some(Dialect::ALL.to_vec()), binder: &binder };
+    let run = RunInterval { start: Instant::from_date(2026, 11, 20), end: Instant::from_date(2026, 11, 21) };
+    let options = Options { targets: Some(Dialect::ALL.to_vec()), values: BTreeMap::new() };
 
     // Once, outside the timing: the project builds cleanly for all three.
     let ws = cjo_project::load(&fs, Path::new("p")).unwrap();
@@ -64,7 +61,7 @@ fn build(c: &mut Criterion) {
     let built = cjo_codegen::build(&ws, &analysis, &options);
     assert!(built.diagnostics.is_empty(), "{:?}", built.diagnostics.first());
     assert_eq!(built.dialects.len(), 3);
-    let files = cjo_codegen::output::files(&ws, &analysis, &built, Some(binder.run));
+    let files = cjo_codegen::output::files(&ws, &analysis, &built, run);
     // Per dialect: a model file per model, a check file per check entry.
     assert!(files.len() > 3 * MODELS, "{} files", files.len());
 
@@ -72,11 +69,7 @@ fn build(c: &mut Criterion) {
     with_pipelines.insert("p/pipelines.cjo", pipelines());
     let scheduled_ws = cjo_project::load(&with_pipelines, Path::new("p")).unwrap();
     let scheduled_analysis = cjo_semantic::analyze(&scheduled_ws);
-    let check = cjo_codegen::build(
-        &scheduled_ws,
-        &scheduled_analysis,
-        &Options { targets: None, binder: &cjo_codegen::Deferred { literals: &binder } },
-    );
+    let check = cjo_codegen::build(&scheduled_ws, &scheduled_analysis, &Options::default());
     assert!(first_error(&check.diagnostics).is_none(), "{:?}", first_error(&check.diagnostics));
     let scheduler_files = cjo_orchestrate::files(&scheduled_ws, &check);
     assert_eq!(scheduler_files.keys().filter(|k| k.ends_with(".py")).count(), 10);
@@ -85,7 +78,7 @@ fn build(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("codegen", |b| b.iter(|| black_box(cjo_codegen::build(&ws, &analysis, black_box(&options)))));
     group.bench_function("files", |b| {
-        b.iter(|| black_box(cjo_codegen::output::files(&ws, &analysis, black_box(&built), Some(binder.run))))
+        b.iter(|| black_box(cjo_codegen::output::files(&ws, &analysis, black_box(&built), run)))
     });
     group.bench_function("pipeline", |b| {
         b.iter(|| {
@@ -95,13 +88,12 @@ fn build(c: &mut Criterion) {
             assert!(first_error(&diagnostics).is_none());
             let built = cjo_codegen::build(&ws, &analysis, &options);
             assert!(first_error(&built.diagnostics).is_none());
-            let files = cjo_codegen::output::files(&ws, &analysis, &built, Some(binder.run));
+            let files = cjo_codegen::output::files(&ws, &analysis, &built, run);
             black_box((ws, analysis, built, files))
         })
     });
     group.bench_function("schedulers", |b| {
-        let deferred = cjo_codegen::Deferred { literals: &binder };
-        let options = Options { targets: None, binder: &deferred };
+        let options = Options::default();
         b.iter(|| {
             let scheduled = cjo_codegen::build(&scheduled_ws, &scheduled_analysis, black_box(&options));
             black_box(cjo_orchestrate::files(&scheduled_ws, &scheduled))

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
 
-use cjo_codegen::{Literals, Options};
+use cjo_codegen::Options;
 use cjo_journey::sim::{self, Data, Table};
 use cjo_project::{Dialect, MemoryFs, Workspace};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -83,8 +83,7 @@ fn bench(c: &mut Criterion) {
     let ws = project();
     let analysis = cjo_semantic::analyze(&ws);
     assert!(!analysis.diagnostics.iter().any(|d| d.is_error()));
-    let binder = Literals { run: cjo_tests::run_interval(), values: BTreeMap::new() };
-    let options = Options { targets: Some(Dialect::ALL.to_vec()), binder: &binder };
+    let options = Options { targets: Some(Dialect::ALL.to_vec()), values: BTreeMap::new() };
     let mut group = c.benchmark_group("journeys");
     group.sample_size(20);
     group.bench_function("lower", |b| b.iter(|| black_box(cjo_codegen::build(&ws, &analysis, &options))));

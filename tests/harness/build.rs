@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use cjo_codegen::RunInterval;
 use cjo_codegen::time::Instant;
-use cjo_codegen::{Literals, RunInterval};
 use cjo_project::{Dialect, FileKind, FileSystem, MemoryFs, Workspace};
 use cjo_tests::{checked, load_dir, load_single, render_compact, repo_root};
 use sqlparser::ast::{Expr, Statement, Value};
@@ -90,13 +90,10 @@ struct Built {
 
 fn build_with(ws: &Workspace, values: BTreeMap<String, String>) -> Built {
     let analysis = cjo_semantic::analyze(ws);
-    let binder = Literals { run: run(), values };
-    let options = cjo_codegen::Options {
-        targets: Some(vec![Dialect::BigQuery, Dialect::Redshift, Dialect::Trino]),
-        binder: &binder,
-    };
+    let options =
+        cjo_codegen::Options { targets: Some(vec![Dialect::BigQuery, Dialect::Redshift, Dialect::Trino]), values };
     let build = cjo_codegen::build(ws, &analysis, &options);
-    let files = cjo_codegen::output::files(ws, &analysis, &build, Some(run()));
+    let files = cjo_codegen::output::files(ws, &analysis, &build, run());
     Built { build, files }
 }
 
@@ -209,7 +206,8 @@ fn every_statement_parses_in_its_dialect() {
         for task in build.dag.tasks.values() {
             for (dialect, sql) in &task.sql {
                 for (i, statement) in sql.statements.iter().enumerate() {
-                    match parse_one(statement, *dialect) {
+                    let statement = statement.bind(&run());
+                    match parse_one(&statement, *dialect) {
                         Ok(_) => *parsed.entry(*dialect).or_default() += 1,
                         Err(e) => failures.push((
                             (project.name.clone(), sql.path.clone()),
@@ -492,7 +490,7 @@ fn string_params_cannot_leave_their_literal() {
                 failures.push(((dialect, value), format!("{value:?}: no {dialect} SQL")));
                 continue;
             };
-            let view = sql.statements.last().unwrap();
+            let view = &sql.statements.last().unwrap().bind(&run());
             match literal_values(view, dialect) {
                 Ok(literals) if literals == [value] => {}
                 Ok(literals) => failures.push((
@@ -528,7 +526,7 @@ fn literals_in_bodies_and_checks_keep_their_value() {
     for task in built.build.dag.tasks.values() {
         for (dialect, sql) in &task.sql {
             seen += 1;
-            let statement = sql.statements.last().unwrap();
+            let statement = &sql.statements.last().unwrap().bind(&run());
             let want: &[&str] = match task.id.as_str() {
                 "model.texts" => &["line1\nline2", "tab\there", "it's", "a\\b"],
                 "model.native_bigquery" => &["it's", "a\\b", "dq", "x\ny"],
@@ -582,7 +580,7 @@ fn params_of_other_types_are_checked() {
     let built = build_with(&ws, BTreeMap::from([("n".to_string(), " 42 ".to_string())]));
     assert!(build_errors(&ws, &built.build).is_none());
     for (dialect, sql) in &built.build.dag.tasks["model.labelled"].sql {
-        assert!(sql.statements.last().unwrap().contains("42 AS n"), "{dialect}: {:?}", sql.statements);
+        assert!(sql.statements.last().unwrap().bind(&run()).contains("42 AS n"), "{dialect}: {:?}", sql.statements);
     }
 }
 
@@ -625,9 +623,8 @@ fn source_checks_gate_readers_and_late_rules_watch_declared_feeds() {
     assert_eq!(ws.error_count(), 0, "{}", render_compact(&ws));
     // Each item on its own target, as the scheduler files are lowered.
     let analysis = cjo_semantic::analyze(&ws);
-    let binder = Literals { run: run(), values: BTreeMap::new() };
-    let build = cjo_codegen::build(&ws, &analysis, &cjo_codegen::Options { targets: None, binder: &binder });
-    let files = cjo_codegen::output::files(&ws, &analysis, &build, Some(run()));
+    let build = cjo_codegen::build(&ws, &analysis, &cjo_codegen::Options::default());
+    let files = cjo_codegen::output::files(&ws, &analysis, &build, run());
     let built = Built { build, files };
     assert!(built.build.diagnostics.is_empty(), "{:?}", built.build.diagnostics);
     let tasks = &built.build.dag.tasks;
@@ -645,13 +642,14 @@ fn source_checks_gate_readers_and_late_rules_watch_declared_feeds() {
     let feed = &daily.feeds[0];
     assert_eq!(feed.needed_by, ["model.daily_events"]);
     assert_eq!(
-        feed.late,
+        feed.late.bind(&run()),
         "SELECT CASE WHEN MAX(at) >= TIMESTAMP '2026-11-21 00:00:00 UTC' THEN 0 ELSE 1 END AS late FROM c.raw.events"
     );
     // `daily at 06:00` runs six hours after its interval, then waits two.
-    assert!(feed.late_until_deadline.ends_with(
+    let late_until_deadline = feed.late_until_deadline.bind(&run());
+    assert!(late_until_deadline.ends_with(
         "OR current_timestamp >= TIMESTAMP '2026-11-21 00:00:00 UTC' + INTERVAL '28800' SECOND THEN 0 ELSE 1 END AS late FROM c.raw.events"
-    ), "{}", feed.late_until_deadline);
+    ), "{late_until_deadline}");
     assert!(pipeline("weekly").feeds.is_empty(), "no late-input rule: nothing watched");
     let manifest = &built.files["manifest.json"];
     assert!(manifest.contains("\"source\": \"source.events\",\n          \"target\": \"trino\""), "{manifest}");
@@ -712,5 +710,45 @@ fn sql_fixture_columns() {
         models.sort_by_key(|r| r.span.range.start);
         let out: Vec<String> = models.iter().map(|r| cjo_semantic::describe(&analysis, r)).collect();
         insta::assert_snapshot!(format!("sql_columns__{name}"), out.join("\n"));
+    }
+}
+
+/// The characters that once marked run values inside the compiler, and
+/// text shaped like those markers, are user text like any other: in a
+/// string literal or a parameter's default they reach the scheduler files
+/// as written, never as `$run_end`'s templating (issue: hostile strings).
+#[test]
+fn user_text_never_becomes_a_run_value_in_scheduler_files() {
+    let project = |text: &str| {
+        format!(
+            "source events = \"raw.events\" {{\n  at: timestamp not null\n}}\n\n\
+             model plain {{\n  param label: string = \"{text}\"\n  sql {{ select '{text}' as s, $label as l, $run_end as t from events }}\n}}\n\n\
+             model on_bigquery {{\n  target = bigquery\n  sql {{ select '{text}' as s, $run_end as t from events }}\n}}\n\n\
+             model on_redshift {{\n  target = redshift\n  sql {{ select '{text}' as s, $run_end as t from events }}\n}}\n\n\
+             pipeline daily {{\n  schedule = daily\n  orchestrators = [airflow, digdag]\n  run = [plain, on_bigquery, on_redshift]\n}}\n"
+        )
+    };
+    let scheduler_files = |text: &str| {
+        let mut fs = MemoryFs::new();
+        fs.insert("p/cjo.toml", PARAM_CONFIG).insert("p/main.cjo", project(text));
+        let ws = checked(cjo_project::load(&fs, Path::new("p")).unwrap());
+        assert_eq!(ws.error_count(), 0, "{}", render_compact(&ws));
+        let analysis = cjo_semantic::analyze(&ws);
+        let build = cjo_codegen::build(&ws, &analysis, &cjo_codegen::Options::default());
+        assert!(build.diagnostics.is_empty(), "{:?}", build.diagnostics);
+        cjo_orchestrate::files(&ws, &build)
+    };
+    // How often each scheduler's templating of a run value occurs.
+    let templating = |files: &BTreeMap<String, String>| -> Vec<(String, usize)> {
+        let marks = ["cjo_run_end(", "cjo_run_start(", "cjo_run_date(", "${moment(", "__cjo_run_"];
+        files
+            .iter()
+            .flat_map(|(path, text)| marks.iter().map(move |m| (format!("{path} {m}"), text.matches(m).count())))
+            .collect()
+    };
+    let expected = templating(&scheduler_files("harmless end"));
+    assert!(expected.iter().any(|(_, n)| *n > 0), "the run values are templated: {expected:?}");
+    for hostile in ["\u{E000}end\u{E001}", "\u{E000}start:60\u{E001}", "\u{E000}date\u{E001}\u{E000}\u{E001}"] {
+        assert_eq!(templating(&scheduler_files(hostile)), expected, "{hostile:?}");
     }
 }

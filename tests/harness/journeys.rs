@@ -7,10 +7,9 @@
 // Test code: failing loudly is its job.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use cjo_codegen::{Build, Literals, Options};
+use cjo_codegen::{Build, Options};
 use cjo_project::{Dialect, MemoryFs};
 use cjo_tests::run_interval;
 
@@ -37,12 +36,12 @@ fn build(config: &str, journeys: &str) -> Build {
         .map(|d| format!("{}: {}", d.code, d.message))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    let binder = Literals { run: run_interval(), values: BTreeMap::new() };
-    cjo_codegen::build(&ws, &analysis, &Options { targets: None, binder: &binder })
+    cjo_codegen::build(&ws, &analysis, &Options::default())
 }
 
 fn sql(build: &Build, id: &str, dialect: Dialect) -> String {
-    build.dag.tasks[id].sql[&dialect].statements.join(";\n")
+    let statements = &build.dag.tasks[id].sql[&dialect].statements;
+    statements.iter().map(|s| s.bind(&run_interval())).collect::<Vec<_>>().join(";\n")
 }
 
 const TRINO: &str =

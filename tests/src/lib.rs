@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use cjo_codegen::time::Instant;
-use cjo_codegen::{Literals, Options, RunInterval};
+use cjo_codegen::{Options, RunInterval};
 use cjo_diagnostics::{Diagnostic, FileId};
 use cjo_project::{Dialect, FileKind, MemoryFs, Workspace};
 
@@ -91,8 +91,7 @@ pub fn lowered(mut ws: Workspace, targets: Option<Vec<Dialect>>) -> Workspace {
     let analysis = cjo_semantic::analyze(&ws);
     let mut all = cjo_semantic::all_diagnostics(&ws, &analysis);
     if !all.iter().any(Diagnostic::is_error) {
-        let binder = Literals { run: run_interval(), values: BTreeMap::new() };
-        let build = cjo_codegen::build(&ws, &analysis, &Options { targets, binder: &binder });
+        let build = cjo_codegen::build(&ws, &analysis, &Options { targets, values: BTreeMap::new() });
         all.extend(build.diagnostics);
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }

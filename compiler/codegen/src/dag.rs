@@ -7,6 +7,8 @@ use petgraph::graphmap::DiGraphMap;
 
 use cjo_project::Dialect;
 
+use crate::params::{RunInterval, Statement};
+
 /// What a task does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TaskKind {
@@ -30,15 +32,15 @@ impl TaskKind {
 pub struct TaskSql {
     /// Relative to the output folder: `trino/model.daily_watch.sql`.
     pub path: String,
-    pub statements: Vec<String>,
+    pub statements: Vec<Statement>,
 }
 
 impl TaskSql {
-    /// The file's text: the statements, each ended by `;`.
-    pub fn text(&self) -> String {
+    /// The file's text for `run`: the statements, each ended by `;`.
+    pub fn text(&self, run: &RunInterval) -> String {
         let mut s = String::new();
         for st in &self.statements {
-            s.push_str(st);
+            s.push_str(&st.bind(run));
             s.push_str(";\n");
         }
         s

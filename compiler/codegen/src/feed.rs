@@ -21,7 +21,7 @@ use cjo_semantic::{Analysis, RelationKind, Ty};
 use crate::dag::{Task, TaskKind};
 use crate::ident;
 use crate::literal;
-use crate::params::{Binder, Param};
+use crate::params::{Binding, Param, Statement};
 use crate::pipeline::{Pipeline, Schedule};
 
 /// A source a pipeline waits on before its readers run.
@@ -38,11 +38,11 @@ pub struct Feed {
     pub dialect: Dialect,
     /// `SELECT … AS late FROM …`: 1 while the source has no row at or after
     /// the run's end, else 0.
-    pub late: String,
+    pub late: Statement,
     /// The same query, also 0 once the run's deadline (its scheduled time
     /// plus `upstream_timeout`) has passed: for schedulers that poll by
     /// retrying and must then go on (`on_late_upstream = wait` on Digdag).
-    pub late_until_deadline: String,
+    pub late_until_deadline: Statement,
     /// The pipeline's tasks that read the source.
     pub needed_by: Vec<String>,
 }
@@ -63,7 +63,7 @@ pub fn watched(
     p: &Pipeline,
     tasks: &BTreeMap<String, Task>,
     tables: &BTreeMap<Dialect, BTreeMap<String, Vec<String>>>,
-    binder: &dyn Binder,
+    binding: &Binding,
 ) -> Watch {
     let mut out = Watch::default();
     if p.places.late_rule.is_none() {
@@ -96,7 +96,7 @@ pub fn watched(
             continue;
         };
         let Some(table) = tables.get(dialect).and_then(|names| names.get(key)) else { continue };
-        let Ok(run_end) = binder.bind(&Param::RunEnd, *dialect) else { continue };
+        let Ok(run_end) = binding.bind(&Param::RunEnd, *dialect) else { continue };
         let table = ident::path(table, *dialect);
         let col = ident::ident(column, *dialect);
         let query = |on_time: String| format!("SELECT CASE WHEN {on_time} THEN 0 ELSE 1 END AS late FROM {table}");
@@ -112,8 +112,8 @@ pub fn watched(
             source: relation.name.clone(),
             time_column: column.clone(),
             dialect: *dialect,
-            late: query(arrived.clone()),
-            late_until_deadline: query(format!("{arrived} OR {past}")),
+            late: binding.statement(&query(arrived.clone())),
+            late_until_deadline: binding.statement(&query(format!("{arrived} OR {past}"))),
             needed_by: needed_by.clone(),
         });
     }

@@ -35,4 +35,4 @@ mod lower;
 
 pub use dag::{Dag, Task, TaskKind, TaskSql};
 pub use lower::{Build, JourneyTables, Options, build};
-pub use params::{Binder, Deferred, Literals, Param, RunInterval, RunValue};
+pub use params::{Binding, Param, Part, RunInterval, RunValue, Statement};

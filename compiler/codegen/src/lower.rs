@@ -12,7 +12,7 @@ use crate::dag::{Dag, Task, TaskKind, TaskSql};
 use crate::feed;
 use crate::items::{self, Materialized, ModelSpec};
 use crate::materialize::{self, Destination, Problem};
-use crate::params::{Binder, Param};
+use crate::params::{Binding, Param};
 use crate::pipeline::{self, Pipeline};
 use crate::rewrite::{self, Context};
 use crate::templates::{self, Template};
@@ -20,19 +20,16 @@ use crate::warehouse::{self, Location};
 use crate::{checks, ident, journey};
 
 /// What to build.
-pub struct Options<'a> {
+#[derive(Clone, Debug, Default)]
+pub struct Options {
     /// `None`: each item for its own target. `Some(list)`: every portable
     /// item for each dialect of the list (items written in one dialect
     /// only for theirs).
     pub targets: Option<Vec<Dialect>>,
-    /// How `$params` become SQL.
-    pub binder: &'a dyn Binder,
-}
-
-impl std::fmt::Debug for Options<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options").field("targets", &self.targets).finish_non_exhaustive()
-    }
+    /// The values of declared `$params` (by name, as text), given at
+    /// build time; a parameter without one takes its default. The run
+    /// interval is left as holes in the statements ([`crate::Statement`]).
+    pub values: BTreeMap<String, String>,
 }
 
 /// A build's result.
@@ -64,7 +61,8 @@ pub struct JourneyTables {
 struct Lowering<'a> {
     ws: &'a Workspace,
     analysis: &'a Analysis,
-    options: &'a Options<'a>,
+    options: &'a Options,
+    binding: Binding,
     specs: BTreeMap<String, ModelSpec<'a>>,
     templates: BTreeMap<String, Template>,
     locations: BTreeMap<Dialect, Location>,
@@ -78,7 +76,7 @@ struct Lowering<'a> {
 
 /// Lowers a checked project. Run it only on a project without errors:
 /// what the checker could not type is left out.
-pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Build {
+pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options) -> Build {
     let specs = items::models(ws);
     let default = ws.config.project.default_target;
     let asked = options.targets.as_deref();
@@ -88,6 +86,7 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
         ws,
         analysis,
         options,
+        binding: Binding::new(options.values.clone(), ws.files.iter().map(|f| f.text.as_str())),
         templates: templates::collect(ws),
         locations: BTreeMap::new(),
         tables: BTreeMap::new(),
@@ -123,7 +122,7 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options<'_>) -> Buil
     let dag = Dag::new(tasks);
     let (mut pipelines, mut problems) = pipeline::resolve(ws, &dag.tasks, &dag.order);
     for p in &mut pipelines {
-        let watch = feed::watched(analysis, p, &dag.tasks, &lowering.tables, options.binder);
+        let watch = feed::watched(analysis, p, &dag.tasks, &lowering.tables, &lowering.binding);
         p.feeds = watch.feeds;
         problems.extend(pipeline::late_rule_problems(p, &watch.unwatched));
     }
@@ -167,6 +166,11 @@ fn gate_on_source_checks(analysis: &Analysis, tasks: &mut BTreeMap<String, Task>
 }
 
 impl Lowering<'_> {
+    /// A task's file of `statements`, lowered with [`Self::binding`].
+    fn task_sql(&self, path: String, statements: Vec<String>) -> TaskSql {
+        TaskSql { path, statements: statements.iter().map(|s| self.binding.statement(s)).collect() }
+    }
+
     /// The dialects in use, their locations, and the table names bodies
     /// may use in each.
     fn locate(&mut self) {
@@ -303,7 +307,7 @@ impl Lowering<'_> {
                 }
                 if let Some(statements) = self.model_sql(spec, key, dialect) {
                     let path = format!("{dialect}/model.{}.sql", spec.name);
-                    sql.insert(dialect, TaskSql { path, statements });
+                    sql.insert(dialect, self.task_sql(path, statements));
                 }
             }
             let id = format!("model.{}", spec.name);
@@ -366,7 +370,7 @@ impl Lowering<'_> {
             .chain(spec.params.iter().map(|p| p.name.clone()))
         {
             if let Some(p) = Param::find(&name, &spec.params, lookback) {
-                params.insert(name, self.options.binder.bind(&p, dialect));
+                params.insert(name, self.binding.bind(&p, dialect));
             }
         }
         let mut query = checked.query.as_ref().clone();
@@ -501,10 +505,8 @@ impl Lowering<'_> {
                             depends_on.insert(format!("model.{}", s.name));
                         }
                     }
-                    let sql = sql
-                        .into_iter()
-                        .map(|(d, st)| (d, TaskSql { path: format!("{d}/{id}.sql"), statements: vec![st] }))
-                        .collect();
+                    let sql =
+                        sql.into_iter().map(|(d, st)| (d, self.task_sql(format!("{d}/{id}.sql"), vec![st]))).collect();
                     tasks.insert(
                         id.clone(),
                         Task {
@@ -556,11 +558,8 @@ impl Lowering<'_> {
             let mut check_sql = BTreeMap::new();
             for dialect in self.journey_dialects(plan.journey) {
                 let Some(lowered) = self.journey_sql(&plans, plan, dialect, &mut depends_on) else { continue };
-                tick_sql.insert(dialect, TaskSql { path: format!("{dialect}/{id}.sql"), statements: lowered.tick });
-                check_sql.insert(
-                    dialect,
-                    TaskSql { path: format!("{dialect}/{check_id}.sql"), statements: vec![lowered.check] },
-                );
+                tick_sql.insert(dialect, self.task_sql(format!("{dialect}/{id}.sql"), lowered.tick));
+                check_sql.insert(dialect, self.task_sql(format!("{dialect}/{check_id}.sql"), vec![lowered.check]));
             }
             let description = plan.journey.doc.as_ref().map(|d| d.text.clone());
             tasks.insert(
@@ -631,7 +630,7 @@ impl Lowering<'_> {
                 return None;
             }
         }
-        let t = match self.options.binder.bind(&Param::RunEnd, dialect) {
+        let t = match self.binding.bind(&Param::RunEnd, dialect) {
             Ok(t) => t,
             Err(message) => {
                 self.out.borrow_mut().push(Diagnostic::error(
@@ -648,7 +647,7 @@ impl Lowering<'_> {
             events: journey::event_tables(plan, self.analysis, &table_of),
             key: plan.key.clone(),
             t,
-            binder: self.options.binder,
+            binding: &self.binding,
             templates: &self.templates,
         };
         let location = match dialect {

@@ -1,5 +1,5 @@
-//! `$params` as SQL: typed literals for `cjoc build`, or (through another
-//! [`Binder`]) an orchestrator's own templating.
+//! `$params` as SQL: declared parameters as typed literals, the run
+//! interval as typed holes in lowered statements, filled in after lowering.
 
 use std::collections::BTreeMap;
 
@@ -37,10 +37,49 @@ impl Param<'_> {
     }
 }
 
-/// Turns parameters into SQL.
-pub trait Binder {
+/// How parameters become SQL while lowering: declared parameters as
+/// typed literals of the values given at build time (by name, as text)
+/// or their defaults; the run interval as holes ([`RunValue`]), filled in
+/// after lowering — with literals for `cjoc build`'s own files
+/// ([`Statement::bind`]), with the scheduler's templating for Airflow and
+/// Digdag ([`Statement::render`]). So a project is lowered once for both.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    values: BTreeMap<String, String>,
+    marker: Marker,
+}
+
+impl Binding {
+    /// A binding of `values`, with holes marked so that no text of
+    /// `inputs` (every file and value the build reads) can imitate them.
+    pub fn new<'a>(values: BTreeMap<String, String>, inputs: impl IntoIterator<Item = &'a str>) -> Binding {
+        let marker = Marker::unforgeable(inputs.into_iter(), &values);
+        Binding { values, marker }
+    }
+
     /// The SQL for `param` in `dialect`, or why there is none.
-    fn bind(&self, param: &Param<'_>, dialect: Dialect) -> Result<String, String>;
+    pub fn bind(&self, param: &Param<'_>, dialect: Dialect) -> Result<String, String> {
+        match param {
+            Param::RunStart { lookback } => {
+                Ok(literal::timestamp_text(&self.marker.hole(RunValue::Start { lookback: *lookback }), dialect))
+            }
+            Param::RunEnd => Ok(literal::timestamp_text(&self.marker.hole(RunValue::End), dialect)),
+            Param::RunDate => Ok(literal::date_text(&self.marker.hole(RunValue::Date), dialect)),
+            Param::Declared(p) => match self.values.get(&p.name) {
+                Some(text) => typed_literal(text, &p.ty, dialect)
+                    .ok_or_else(|| format!("`{text}` is not {} (the value given with --param)", article(&p.ty))),
+                None => match &p.default {
+                    Some(default) => default_literal(default, &p.ty, dialect),
+                    None => Err(format!("`${}` has no default and no value was given", p.name)),
+                },
+            },
+        }
+    }
+
+    /// `sql`, lowered with this binding, as a statement with typed holes.
+    pub fn statement(&self, sql: &str) -> Statement {
+        self.marker.split(sql)
+    }
 }
 
 /// The interval a run covers: `[start, end)`.
@@ -59,37 +98,7 @@ impl RunInterval {
     }
 }
 
-/// Parameters as typed literals: the run interval, and values given on
-/// the command line (by name, as text), else each parameter's default.
-#[derive(Clone, Debug)]
-pub struct Literals {
-    pub run: RunInterval,
-    pub values: BTreeMap<String, String>,
-}
-
-impl Binder for Literals {
-    fn bind(&self, param: &Param<'_>, dialect: Dialect) -> Result<String, String> {
-        match param {
-            Param::RunStart { lookback } => Ok(literal::timestamp(
-                self.run.start.plus_seconds(-i64::try_from(*lookback).unwrap_or(i64::MAX)),
-                dialect,
-            )),
-            Param::RunEnd => Ok(literal::timestamp(self.run.end, dialect)),
-            Param::RunDate => Ok(literal::date(self.run.start.date(), dialect)),
-            Param::Declared(p) => match self.values.get(&p.name) {
-                Some(text) => typed_literal(text, &p.ty, dialect)
-                    .ok_or_else(|| format!("`{text}` is not {} (the value given with --param)", article(&p.ty))),
-                None => match &p.default {
-                    Some(default) => default_literal(default, &p.ty, dialect),
-                    None => Err(format!("`${}` has no default and no value was given", p.name)),
-                },
-            },
-        }
-    }
-}
-
-/// A value of the run interval, filled in by an orchestrator when the
-/// task runs.
+/// A value of the run interval, left as a hole in lowered SQL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RunValue {
     /// The interval's start moved back by `lookback` seconds, as
@@ -101,84 +110,151 @@ pub enum RunValue {
     Date,
 }
 
-/// The markers around a deferred run value in a statement. Private-use
-/// characters: nothing cjo emits otherwise contains them.
-const OPEN: char = '\u{E000}';
-const CLOSE: char = '\u{E001}';
-
-/// Binds the run interval to markers that an orchestrator's templating
-/// replaces ([`pieces`]), and declared parameters as `literals` does (their
-/// values are fixed when the project is built).
-#[derive(Clone, Copy, Debug)]
-pub struct Deferred<'a> {
-    pub literals: &'a Literals,
-}
-
-impl Binder for Deferred<'_> {
-    fn bind(&self, param: &Param<'_>, dialect: Dialect) -> Result<String, String> {
-        let marker = |v: RunValue| {
-            let key = match v {
-                RunValue::Start { lookback } => format!("start:{lookback}"),
-                RunValue::End => "end".into(),
-                RunValue::Date => "date".into(),
-            };
-            format!("{OPEN}{key}{CLOSE}")
-        };
-        match param {
-            Param::RunStart { lookback } => {
-                Ok(literal::timestamp_text(&marker(RunValue::Start { lookback: *lookback }), dialect))
+impl RunValue {
+    /// The value's text in `run`, as it goes inside its literal's quotes.
+    pub fn text(self, run: &RunInterval) -> String {
+        match self {
+            RunValue::Start { lookback } => {
+                run.start.plus_seconds(-i64::try_from(lookback).unwrap_or(i64::MAX)).utc_text()
             }
-            Param::RunEnd => Ok(literal::timestamp_text(&marker(RunValue::End), dialect)),
-            Param::RunDate => Ok(literal::date_text(&marker(RunValue::Date), dialect)),
-            Param::Declared(_) => self.literals.bind(param, dialect),
+            RunValue::End => run.end.utc_text(),
+            RunValue::Date => run.start.date().to_string(),
         }
     }
-}
 
-/// A piece of a statement lowered with [`Deferred`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Piece<'a> {
-    Text(&'a str),
-    Run(RunValue),
-}
+    fn key(self) -> String {
+        match self {
+            RunValue::Start { lookback } => format!("start:{lookback}"),
+            RunValue::End => "end".into(),
+            RunValue::Date => "date".into(),
+        }
+    }
 
-/// Splits a statement lowered with [`Deferred`] into its text and its run
-/// values.
-pub fn pieces(sql: &str) -> Vec<Piece<'_>> {
-    let mut out = Vec::new();
-    let mut rest = sql;
-    while let Some(open) = rest.find(OPEN) {
-        let after = open + OPEN.len_utf8();
-        let Some(len) = rest.get(after..).and_then(|r| r.find(CLOSE)) else { break };
-        let key = rest.get(after..after + len).unwrap_or("");
-        let value = match key {
+    fn from_key(key: &str) -> Option<RunValue> {
+        match key {
             "end" => Some(RunValue::End),
             "date" => Some(RunValue::Date),
             _ => key.strip_prefix("start:").and_then(|n| n.parse().ok()).map(|lookback| RunValue::Start { lookback }),
-        };
-        let Some(value) = value else { break };
-        if open > 0 {
-            out.push(Piece::Text(rest.get(..open).unwrap_or("")));
         }
-        out.push(Piece::Run(value));
-        rest = rest.get(after + len + CLOSE.len_utf8()..).unwrap_or("");
     }
-    if !rest.is_empty() {
-        out.push(Piece::Text(rest));
-    }
-    out
 }
 
-/// A statement lowered with [`Deferred`], with each text piece escaped by
-/// `escape` and each run value written by `value`.
-pub fn render(sql: &str, escape: impl Fn(&str) -> String, value: impl Fn(RunValue) -> String) -> String {
-    pieces(sql)
-        .into_iter()
-        .map(|p| match p {
-            Piece::Text(t) => escape(t),
-            Piece::Run(v) => value(v),
+/// One lowered SQL statement: text with holes where run values go.
+/// Holes are data, never text: user-written text in a statement (a
+/// string literal, a comment) cannot become a hole, whatever it contains.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Statement {
+    parts: Vec<Part>,
+}
+
+/// A piece of a [`Statement`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Text(String),
+    Run(RunValue),
+}
+
+impl Statement {
+    /// A statement without holes.
+    pub fn text(sql: impl Into<String>) -> Statement {
+        Statement { parts: vec![Part::Text(sql.into())] }
+    }
+
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// The run values the statement reads.
+    pub fn run_values(&self) -> impl Iterator<Item = RunValue> + '_ {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Run(v) => Some(*v),
+            Part::Text(_) => None,
         })
-        .collect()
+    }
+
+    /// The statement between `before` and `after` (text, no holes).
+    pub fn around(&self, before: &str, after: &str) -> Statement {
+        let mut parts = Vec::with_capacity(self.parts.len() + 2);
+        parts.push(Part::Text(before.to_string()));
+        parts.extend(self.parts.iter().cloned());
+        parts.push(Part::Text(after.to_string()));
+        Statement { parts }
+    }
+
+    /// The statement for `run`: each hole filled with its value's text.
+    pub fn bind(&self, run: &RunInterval) -> String {
+        self.render(str::to_string, |v| v.text(run))
+    }
+
+    /// The statement with each text piece passed through `escape` and
+    /// each hole written by `value` (a scheduler's templating).
+    pub fn render(&self, escape: impl Fn(&str) -> String, value: impl Fn(RunValue) -> String) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => escape(t),
+                Part::Run(v) => value(*v),
+            })
+            .collect()
+    }
+}
+
+/// How holes are written while a statement is lowered as text, before
+/// [`Marker::split`] makes them data: private-use characters around a
+/// key that carries a tag no input can contain (see
+/// [`Marker::unforgeable`]).
+#[derive(Clone, Debug)]
+struct Marker {
+    open: String,
+}
+
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+impl Marker {
+    /// A marker whose opening text occurs in no input: its tag is a
+    /// hash of every input, so an input holding the marker would have
+    /// to contain its own hash. (Inputs can reach a statement only
+    /// transformed — escapes decoded, case changed — which is why a
+    /// search of the inputs for a free tag would not be enough.)
+    fn unforgeable<'a>(inputs: impl Iterator<Item = &'a str>, values: &BTreeMap<String, String>) -> Marker {
+        use std::hash::{Hash, Hasher};
+        let mut a = std::hash::DefaultHasher::new();
+        let mut b = std::hash::DefaultHasher::new();
+        0xC70_u32.hash(&mut b);
+        for text in inputs {
+            text.hash(&mut a);
+            text.hash(&mut b);
+        }
+        for text in values.values() {
+            text.hash(&mut a);
+            text.hash(&mut b);
+        }
+        Marker { open: format!("{OPEN}{:016x}{:016x}:", a.finish(), b.finish()) }
+    }
+
+    fn hole(&self, value: RunValue) -> String {
+        format!("{}{}{CLOSE}", self.open, value.key())
+    }
+
+    fn split(&self, sql: &str) -> Statement {
+        let mut parts = Vec::new();
+        let mut rest = sql;
+        while let Some(at) = rest.find(&self.open) {
+            let after = at + self.open.len();
+            let Some((key, tail)) = rest.get(after..).and_then(|r| r.split_once(CLOSE)) else { break };
+            let Some(value) = RunValue::from_key(key) else { break };
+            if at > 0 {
+                parts.push(Part::Text(rest.get(..at).unwrap_or("").to_string()));
+            }
+            parts.push(Part::Run(value));
+            rest = tail;
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest.to_string()));
+        }
+        Statement { parts }
+    }
 }
 
 /// `text` read as a value of type `ty`, as a SQL literal.
@@ -262,39 +338,50 @@ mod tests {
         assert_eq!(typed_literal("2026-02-28", &Ty::Date, d).unwrap(), "DATE '2026-02-28'");
     }
 
+    fn binding() -> Binding {
+        Binding::new(BTreeMap::new(), ["model m { sql { select 1 } }"])
+    }
+
     #[test]
     fn run_interval() {
         let now = Instant::parse("2026-11-21 15:04:05").unwrap();
         let run = RunInterval::day_before(now);
         assert_eq!(run.start.utc_text(), "2026-11-20 00:00:00");
         assert_eq!(run.end.utc_text(), "2026-11-21 00:00:00");
-        let b = Literals { run, values: BTreeMap::new() };
-        assert_eq!(
-            b.bind(&Param::RunStart { lookback: 2 * 86_400 }, Dialect::BigQuery).unwrap(),
-            "TIMESTAMP '2026-11-18 00:00:00+00'"
-        );
-        assert_eq!(b.bind(&Param::RunDate, Dialect::Redshift).unwrap(), "DATE '2026-11-20'");
+        let b = binding();
+        let start = b.bind(&Param::RunStart { lookback: 2 * 86_400 }, Dialect::BigQuery).unwrap();
+        assert_eq!(b.statement(&start).bind(&run), "TIMESTAMP '2026-11-18 00:00:00+00'");
+        let date = b.bind(&Param::RunDate, Dialect::Redshift).unwrap();
+        assert_eq!(b.statement(&date).bind(&run), "DATE '2026-11-20'");
     }
 
     #[test]
-    fn deferred_values_render_as_the_literals_would() {
-        let run = RunInterval::day_before(Instant::parse("2026-11-21 15:04:05").unwrap());
-        let literals = Literals { run, values: BTreeMap::new() };
-        let deferred = Deferred { literals: &literals };
-        for d in [Dialect::BigQuery, Dialect::Redshift, Dialect::Trino] {
-            for p in [Param::RunStart { lookback: 3600 }, Param::RunEnd, Param::RunDate] {
-                let sql = format!("select {} as x, '{{{{' as y", deferred.bind(&p, d).unwrap());
-                let text = render(&sql, str::to_string, |v| match v {
-                    RunValue::Start { lookback } => {
-                        run.start.plus_seconds(-i64::try_from(lookback).unwrap()).utc_text()
-                    }
-                    RunValue::End => run.end.utc_text(),
-                    RunValue::Date => run.start.date().to_string(),
-                });
-                assert_eq!(text, format!("select {} as x, '{{{{' as y", literals.bind(&p, d).unwrap()));
-            }
+    fn holes_are_data() {
+        let b = binding();
+        let end = b.bind(&Param::RunEnd, Dialect::Trino).unwrap();
+        let st = b.statement(&format!("select {end} as x, '{{{{' as y"));
+        assert_eq!(
+            st.parts(),
+            [
+                Part::Text("select TIMESTAMP '".into()),
+                Part::Run(RunValue::End),
+                Part::Text(" UTC' as x, '{{' as y".into())
+            ]
+        );
+        let templated = st.render(|t| t.replace('{', "{{"), |_| "{{ end }}".into());
+        assert_eq!(templated, "select TIMESTAMP '{{ end }} UTC' as x, '{{{{' as y");
+    }
+
+    #[test]
+    fn user_text_cannot_make_a_hole() {
+        // What the markers looked like when they were fixed characters,
+        // and anything else a user may write with private-use characters.
+        for text in ["\u{E000}end\u{E001}", "\u{E000}start:60\u{E001}", "\u{E000}\u{E001}\u{E000}date\u{E001}"] {
+            let sql = format!("select '{text}' as s");
+            let b = Binding::new(BTreeMap::new(), [sql.as_str()]);
+            let st = b.statement(&sql);
+            assert_eq!(st.run_values().count(), 0, "{text:?}");
+            assert_eq!(st.bind(&RunInterval::day_before(Instant(0))), sql);
         }
-        assert_eq!(pieces("no markers"), vec![Piece::Text("no markers")]);
-        assert_eq!(pieces("broken \u{E000}end"), vec![Piece::Text("broken \u{E000}end")]);
     }
 }

@@ -15,10 +15,9 @@
 
 use std::fmt::Write;
 
-use cjo_codegen::RunValue;
 use cjo_codegen::feed::Feed;
-use cjo_codegen::params::render;
 use cjo_codegen::pipeline::{LateRule, Pipeline, Schedule};
+use cjo_codegen::{RunValue, Statement};
 use cjo_project::{AirflowConfig, Dialect};
 
 use crate::quote::python;
@@ -191,7 +190,7 @@ fn sql_constants(f: &mut String, p: &Pipeline, steps: &[Step<'_>]) {
         let _ = writeln!(f, "    {}: {},", python(&feed.id), python(&(jinja(&feed.late) + "\n")));
     }
     for s in steps {
-        let statements: Vec<String> = s.statements.iter().map(|st| jinja(st)).collect();
+        let statements: Vec<String> = s.statements.iter().map(jinja).collect();
         let value = match (s.dialect, s.run) {
             // One script: BigQuery runs it as one job; a check is one query.
             (Dialect::BigQuery, _) | (_, Run::ExpectZero) => python(&(statements.join(";\n") + "\n")),
@@ -392,11 +391,11 @@ fn ident(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
 }
 
-/// A statement lowered with `Deferred` as a Jinja template: the run values
-/// are calls of the DAG's macros, and everything else is kept from Jinja
-/// (`{{`, `{%` and `{#` in the SQL are written as `{{ '{' }}`…).
-fn jinja(statement: &str) -> String {
-    render(statement, escape_jinja, |v| match v {
+/// A statement as a Jinja template: the run values are calls of the DAG's
+/// macros, and everything else is kept from Jinja (`{{`, `{%` and `{#` in
+/// the SQL are written as `{{ '{' }}`…).
+fn jinja(statement: &Statement) -> String {
+    statement.render(escape_jinja, |v| match v {
         RunValue::Start { lookback: 0 } => "{{ cjo_run_start(data_interval_start) }}".into(),
         RunValue::Start { lookback } => format!("{{{{ cjo_run_start(data_interval_start, {lookback}) }}}}"),
         RunValue::End => "{{ cjo_run_end(data_interval_end) }}".into(),

@@ -1,7 +1,8 @@
 //! Scheduler output: one Airflow DAG file and one Digdag workflow per
-//! pipeline, from a build lowered with [`cjo_codegen::Deferred`] (so that
-//! `$run_start`, `$run_end` and `$run_date` are the scheduler's own
-//! templating: Airflow's data interval, Digdag's session times).
+//! pipeline, from a build whose statements leave `$run_start`, `$run_end`
+//! and `$run_date` as holes ([`cjo_codegen::Statement`]): here they become
+//! the scheduler's own templating (Airflow's data interval, Digdag's
+//! session times), and only the text around them is escaped for it.
 //!
 //! Nothing here touches the disk: [`files`] returns the text of every file
 //! by its path relative to the build's output folder (`airflow/…`,
@@ -19,8 +20,8 @@ use cjo_codegen::Build;
 use cjo_codegen::pipeline::Orchestrator;
 use cjo_project::Workspace;
 
-/// Every scheduler file of `build` (lowered with [`cjo_codegen::Deferred`],
-/// each item on its own target), by path relative to the output folder.
+/// Every scheduler file of `build` (lowered for each item's own target),
+/// by path relative to the output folder.
 pub fn files(ws: &Workspace, build: &Build) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let generator = format!("cjoc {}", env!("CARGO_PKG_VERSION"));

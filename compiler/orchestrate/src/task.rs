@@ -21,12 +21,12 @@ pub enum Run {
     ExpectZero,
 }
 
-/// A task of a pipeline: its warehouse and statements (lowered with
-/// `Deferred`).
+/// A task of a pipeline: its warehouse and statements (the run values
+/// still holes, for the scheduler to fill).
 pub struct Step<'a> {
     pub task: &'a Task,
     pub dialect: Dialect,
-    pub statements: &'a [String],
+    pub statements: &'a [cjo_codegen::Statement],
     pub run: Run,
 }
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use cjo_codegen::time::Instant;
-use cjo_codegen::{Literals, RunInterval};
+use cjo_codegen::{Options, RunInterval};
 use cjo_project::{Dialect, Workspace};
 use cjo_semantic::Analysis;
 
@@ -32,7 +32,8 @@ struct Lowered {
     analysis: Analysis,
     build: cjo_codegen::Build,
     run: RunInterval,
-    binder: Literals,
+    /// What `build` was lowered for (`--target`, `--param`).
+    options: Options,
 }
 
 /// `writes`: whether the command writes an output folder (for messages).
@@ -88,21 +89,19 @@ fn lower(req: &Request, color: bool, writes: bool) -> Result<Lowered, u8> {
     if report(&ws, &diagnostics, color, writes)? {
         return Err(PROBLEMS);
     }
-    let binder = Literals { run, values };
-    let build = cjo_codegen::build(&ws, &analysis, &cjo_codegen::Options { targets, binder: &binder });
+    let options = Options { targets, values };
+    let build = cjo_codegen::build(&ws, &analysis, &options);
     if report(&ws, &build.diagnostics, color, writes)? {
         return Err(PROBLEMS);
     }
-    Ok(Lowered { ws, analysis, build, run, binder })
+    Ok(Lowered { ws, analysis, build, run, options })
 }
 
 /// What `cjoc build` would report for each model's own target, but for
 /// missing parameter values (given at build time): `cjoc check` reports
 /// these too, so that a project that checks clean builds.
 pub fn lowering_problems(ws: &Workspace, analysis: &Analysis) -> Vec<cjo_diagnostics::Diagnostic> {
-    let run = RunInterval::day_before(Instant(0));
-    let binder = Literals { run, values: BTreeMap::new() };
-    let build = cjo_codegen::build(ws, analysis, &cjo_codegen::Options { targets: None, binder: &binder });
+    let build = cjo_codegen::build(ws, analysis, &Options::default());
     build.diagnostics.into_iter().filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect()
 }
 
@@ -173,9 +172,9 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let Lowered { ws, analysis, build, run, binder } = lowered;
-    let mut files = cjo_codegen::output::files(&ws, &analysis, &build, Some(run));
-    match scheduler_files(&ws, &analysis, &build, &binder, color) {
+    let Lowered { ws, analysis, build, run, options } = lowered;
+    let mut files = cjo_codegen::output::files(&ws, &analysis, &build, run);
+    match scheduler_files(&ws, &analysis, &build, &options, color) {
         Ok(more) => files.extend(more),
         Err(code) => return code,
     }
@@ -201,19 +200,23 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
 
 /// The Airflow and Digdag files of the pipelines: each item on its own
 /// target (what production runs, whatever `--target` asked), with the run
-/// interval left to the scheduler's templating.
+/// interval left to the scheduler's templating. The build made for the
+/// files serves unless `--target` changed the warehouses.
 fn scheduler_files(
     ws: &Workspace,
     analysis: &Analysis,
     build: &cjo_codegen::Build,
-    binder: &Literals,
+    options: &Options,
     color: bool,
 ) -> Result<BTreeMap<String, String>, u8> {
     if build.pipelines.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let deferred = cjo_codegen::Deferred { literals: binder };
-    let scheduled = cjo_codegen::build(ws, analysis, &cjo_codegen::Options { targets: None, binder: &deferred });
+    if options.targets.is_none() {
+        return Ok(cjo_orchestrate::files(ws, build));
+    }
+    let own_targets = Options { targets: None, values: options.values.clone() };
+    let scheduled = cjo_codegen::build(ws, analysis, &own_targets);
     let errors: Vec<_> = scheduled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if report(ws, &errors, color, true)? {
         return Err(PROBLEMS);

@@ -11,7 +11,7 @@ use cjo_syntax::ast::{self, Anchor, QuantifierKind};
 use super::dialect::ts_add;
 use crate::cjo_expr::{Failure, Names, Printer};
 use crate::ident::ident;
-use crate::params::{Binder, Param};
+use crate::params::{Binding, Param};
 use crate::templates::Template;
 
 /// An event relation as the SQL sees it.
@@ -32,7 +32,7 @@ pub struct Tables<'a> {
     pub key: String,
     /// The tick's time, as SQL.
     pub t: String,
-    pub binder: &'a dyn Binder,
+    pub binding: &'a Binding,
     pub templates: &'a BTreeMap<String, Template>,
 }
 
@@ -86,7 +86,7 @@ impl Tables<'_> {
 
     fn param(&self, name: &str) -> Result<String, String> {
         let param = Param::find(name, &[], 0).ok_or_else(|| format!("unknown parameter `${name}`"))?;
-        self.binder.bind(&param, self.dialect)
+        self.binding.bind(&param, self.dialect)
     }
 }
 
