@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use cjo_diagnostics::{self as codes, Diagnostic, Span};
 use cjo_project::{Dialect, Workspace};
-use cjo_semantic::{Analysis, BodyMap};
+use cjo_semantic::{Analysis, BodyMap, Model};
 use cjo_syntax::ast;
 
 use crate::dag::{Dag, Task, TaskKind, TaskSql};
 use crate::feed;
-use crate::items::{self, Materialized, ModelSpec};
+use crate::items;
 use crate::materialize::{self, Destination, Problem};
 use crate::params::{Binding, Param};
 use crate::pipeline::{self, Pipeline};
@@ -63,7 +63,8 @@ struct Lowering<'a> {
     analysis: &'a Analysis,
     options: &'a Options,
     binding: Binding,
-    specs: BTreeMap<String, ModelSpec<'a>>,
+    /// The project's models (the analysis' own).
+    specs: &'a BTreeMap<String, Model>,
     templates: BTreeMap<String, Template>,
     locations: BTreeMap<Dialect, Location>,
     /// Per dialect: every name a body may use for a table → its parts.
@@ -77,7 +78,7 @@ struct Lowering<'a> {
 /// Lowers a checked project. Run it only on a project without errors:
 /// what the checker could not type is left out.
 pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options) -> Build {
-    let specs = items::models(ws);
+    let specs = &analysis.models;
     let default = ws.config.project.default_target;
     let asked = options.targets.as_deref();
     let model_dialects: BTreeMap<String, Vec<Dialect>> =
@@ -216,7 +217,7 @@ impl Lowering<'_> {
                 names.insert(key.clone(), parts.clone());
                 names.entry(written.join(".").to_ascii_lowercase()).or_insert(parts);
             }
-            for (key, spec) in &self.specs {
+            for (key, spec) in self.specs {
                 names.insert(key.clone(), loc.model_table(spec));
             }
             self.tables.insert(dialect, names);
@@ -317,7 +318,7 @@ impl Lowering<'_> {
                     id,
                     kind: TaskKind::Model,
                     name: spec.name.clone(),
-                    description: spec.ast.doc.as_ref().map(|d| d.text.clone()),
+                    description: spec.doc.clone(),
                     sql,
                     depends_on: deps
                         .iter()
@@ -330,7 +331,7 @@ impl Lowering<'_> {
         }
     }
 
-    fn cross_target(&self, spec: &ModelSpec<'_>, dep: &str, dialect: Dialect) {
+    fn cross_target(&self, spec: &Model, dep: &str, dialect: Dialect) {
         let Some(other) = self.specs.get(dep) else { return };
         let theirs: Vec<String> = self.model_dialects.get(dep).into_iter().flatten().map(|d| d.to_string()).collect();
         self.out.borrow_mut().push(
@@ -354,15 +355,12 @@ impl Lowering<'_> {
     }
 
     /// The statements that build `spec` on `dialect`.
-    fn model_sql(&self, spec: &ModelSpec<'_>, key: &str, dialect: Dialect) -> Option<Vec<String>> {
+    fn model_sql(&self, spec: &Model, key: &str, dialect: Dialect) -> Option<Vec<String>> {
         let checked = self.analysis.queries.get(key)?;
         let relation = self.analysis.relation(key)?;
         let loc = self.locations.get(&dialect)?.clone();
         let tables = self.tables.get(&dialect)?;
-        let lookback = match &spec.materialized {
-            Materialized::Incremental { lookback, .. } => lookback.unwrap_or(0),
-            _ => 0,
-        };
+        let lookback = spec.lookback();
         let mut params = BTreeMap::new();
         for name in ["run_start", "run_end", "run_date"]
             .into_iter()
@@ -383,8 +381,9 @@ impl Lowering<'_> {
             native: spec.native.is_some(),
         };
         let problems = rewrite::rewrite(&mut query, &cx);
-        let body = spec.ast.bodies.first()?;
-        let map = BodyMap::new(spec.file, &body.text, body.text_range.start);
+        let body = spec.body?;
+        let text = self.ws.file(spec.file)?.text.get(body.start as usize..body.end as usize)?;
+        let map = BodyMap::new(spec.file, text, body.start);
         let failed = !problems.is_empty();
         for p in problems {
             let span = map.trimmed(map.span(p.span));
@@ -406,31 +405,6 @@ impl Lowering<'_> {
         }
         if failed {
             return None;
-        }
-        if let Materialized::Incremental { unique_key, .. } = &spec.materialized {
-            let missing: Vec<&String> = unique_key.iter().filter(|k| relation.column(k).is_none()).collect();
-            if let Some(k) = missing.first() {
-                let span = spec
-                    .ast
-                    .settings
-                    .iter()
-                    .find(|s| s.key.as_str() == "materialized")
-                    .map_or_else(|| spec.span(), |s| Span::new(spec.file, s.value.range));
-                let names: Vec<&str> = relation.columns.iter().map(|c| c.name.as_str()).collect();
-                self.out.borrow_mut().push(
-                    Diagnostic::error(
-                        codes::UNKNOWN_COLUMN,
-                        span,
-                        format!("the unique_key column `{k}` is not a column of `{}`", spec.name),
-                    )
-                    .with_label("not an output column")
-                    .with_help(format!(
-                        "a key identifies a row of the model's output: choose among {}",
-                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-                    )),
-                );
-                return None;
-            }
         }
         let columns: Vec<(String, cjo_semantic::Ty, bool)> =
             relation.columns.iter().map(|c| (c.name.clone(), c.ty.clone(), c.nullable)).collect();

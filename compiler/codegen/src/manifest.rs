@@ -23,7 +23,7 @@ pub const VERSION: u32 = 1;
 
 pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<RunInterval>) -> Value {
     let mut nodes = serde_json::Map::new();
-    let specs = items::models(ws);
+    let specs = &analysis.models;
     let source_tables = items::source_tables(ws);
     let targets = own_targets(ws, &specs);
     let target_of = |name: &str| {
@@ -71,7 +71,7 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
                 let Some(task) = build.dag.tasks.get(&id) else { continue };
                 let spec = specs.get(key);
                 let materialized = spec.map(|s| match &s.materialized {
-                    items::Materialized::Incremental { unique_key, lookback, strategy } => json!({
+                    cjo_semantic::Materialized::Incremental { unique_key, lookback, strategy } => json!({
                         "kind": "incremental",
                         "unique_key": unique_key,
                         "lookback_seconds": lookback,
@@ -196,7 +196,7 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
 /// Each model's and journey's own warehouse, by lowercase name: its
 /// `target` (or the dialect of a `sql <dialect>` body), else the project's
 /// default.
-fn own_targets(ws: &Workspace, specs: &BTreeMap<String, items::ModelSpec<'_>>) -> BTreeMap<String, Dialect> {
+fn own_targets(ws: &Workspace, specs: &BTreeMap<String, cjo_semantic::Model>) -> BTreeMap<String, Dialect> {
     let default = ws.config.project.default_target;
     let mut out: BTreeMap<String, Dialect> =
         specs.iter().filter_map(|(k, s)| s.dialects(None, default).first().map(|d| (k.clone(), *d))).collect();

@@ -6,8 +6,8 @@ use cjo_project::Dialect;
 use cjo_semantic::Ty;
 
 use crate::ident::{ident, path};
-use crate::items::{Materialized, Strategy};
 use crate::types::type_name;
+use cjo_semantic::{Materialized, Strategy};
 
 /// Where and what a model writes.
 #[derive(Debug)]

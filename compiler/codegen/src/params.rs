@@ -4,10 +4,9 @@
 use std::collections::BTreeMap;
 
 use cjo_project::Dialect;
-use cjo_semantic::Ty;
+use cjo_semantic::{ModelParam, Ty};
 use cjo_syntax::ast::{self, ExprKind, UnaryOp};
 
-use crate::items::ParamSpec;
 use crate::literal;
 use crate::time::Instant;
 use crate::types::type_name;
@@ -21,13 +20,13 @@ pub enum Param<'a> {
     },
     RunEnd,
     RunDate,
-    Declared(&'a ParamSpec),
+    Declared(&'a ModelParam),
 }
 
 impl Param<'_> {
     /// The parameter `name` (without `$`) of a model with these
     /// parameters and lookback.
-    pub fn find<'a>(name: &str, declared: &'a [ParamSpec], lookback: u64) -> Option<Param<'a>> {
+    pub fn find<'a>(name: &str, declared: &'a [ModelParam], lookback: u64) -> Option<Param<'a>> {
         match name {
             "run_start" => Some(Param::RunStart { lookback }),
             "run_end" => Some(Param::RunEnd),

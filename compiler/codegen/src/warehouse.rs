@@ -3,7 +3,7 @@
 
 use cjo_project::{Config, Dialect};
 
-use crate::items::ModelSpec;
+use cjo_semantic::Model;
 
 /// A target's container and default schema: BigQuery's project and
 /// dataset, Redshift's (optional) database and schema, Trino's catalog and
@@ -38,14 +38,14 @@ pub fn location(config: &Config, dialect: Dialect) -> Option<Location> {
 impl Location {
     /// The schema a model is built in: its own `schema`, else the
     /// target's.
-    pub fn model_schema(&self, model: &ModelSpec<'_>) -> Vec<String> {
+    pub fn model_schema(&self, model: &Model) -> Vec<String> {
         let mut parts: Vec<String> = self.container.iter().cloned().collect();
         parts.push(model.schema.clone().unwrap_or_else(|| self.schema.clone()));
         parts
     }
 
     /// A model's table: `[container.]schema.name` (its `alias` if any).
-    pub fn model_table(&self, model: &ModelSpec<'_>) -> Vec<String> {
+    pub fn model_table(&self, model: &Model) -> Vec<String> {
         let mut parts = self.model_schema(model);
         parts.push(model.alias.clone().unwrap_or_else(|| model.name.clone()));
         parts

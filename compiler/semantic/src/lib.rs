@@ -24,6 +24,7 @@ mod models;
 mod native;
 mod ops;
 mod pipelines;
+pub mod program;
 mod schema;
 pub mod schema_diff;
 mod settings;
@@ -40,6 +41,7 @@ use cjo_project::Workspace;
 pub use describe::describe;
 pub use functions::Signature;
 pub use hints::{Hint, Hints};
+pub use program::{Materialized, Model, ModelParam, Strategy};
 pub use schema::{ColumnRef, OutputColumn, Relation, RelationKind};
 pub use schema_diff::{SourceDiff, schema_diff};
 pub use sql::spans::BodyMap;
@@ -67,6 +69,9 @@ pub struct Analysis {
     /// Each model's parsed and checked query (by lowercase name), for the
     /// SQL emitters: parsing is the slowest stage, so it happens once.
     pub queries: BTreeMap<String, CheckedQuery>,
+    /// The models of the project's own files (by lowercase name), their
+    /// settings read once: what lowering and the manifest read.
+    pub models: BTreeMap<String, Model>,
     /// What the names in SQL bodies resolved to (tables, columns,
     /// functions), in the order the checker met them: the language
     /// server's index starts from these (see [`ide`]).
@@ -161,6 +166,7 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     }
     let order = graph.order(&mut out);
 
+    let resolved = program::models(ws);
     let mut queries = BTreeMap::new();
     let mut references = Vec::new();
     for name in &order.order {
@@ -168,6 +174,9 @@ pub fn analyze(ws: &Workspace) -> Analysis {
         let params = models::params(file, model, &symbols.functions, &mut out);
         let env = sql::Env { relations: &relations, tables: &tables, known: &known, functions: &symbols.functions };
         if let Some((relation, hints)) = models::relation(&env, file, model, &p, &params, &mut out, &mut references) {
+            if let Some(m) = resolved.get(name) {
+                program::check_unique_key(m, &relation, &mut out);
+            }
             relations.insert(name.clone(), relation);
             if let Some(query) = p.query {
                 queries.insert(name.clone(), CheckedQuery { query, hints });
@@ -188,7 +197,16 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     let broken_lines: BTreeSet<_> = syntax_errors.iter().filter_map(|s| line_of(*s)).collect();
     out.retain(|d| line_of(d.span()).is_none_or(|l| !broken_lines.contains(&l)));
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Analysis { relations, dependencies, order: order.order, diagnostics: out, catalog_tables_used, queries, references }
+    Analysis {
+        relations,
+        dependencies,
+        order: order.order,
+        diagnostics: out,
+        catalog_tables_used,
+        queries,
+        models: resolved,
+        references,
+    }
 }
 
 /// `ws`'s own diagnostics and the analysis', merged in one sorted list.

@@ -71,7 +71,7 @@ fn lower(req: &Request, color: bool, writes: bool) -> Result<Lowered, u8> {
     }
     let ws = super::load_project(&req.dir)?;
     let declared: std::collections::BTreeSet<String> =
-        cjo_codegen::items::models(&ws).values().flat_map(|m| m.params.iter().map(|p| p.name.clone())).collect();
+        cjo_semantic::program::models(&ws).values().flat_map(|m| m.params.iter().map(|p| p.name.clone())).collect();
     for name in values.keys() {
         if !declared.contains(name) {
             let known: Vec<&str> = declared.iter().map(String::as_str).collect();
