@@ -25,7 +25,7 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
     let mut nodes = serde_json::Map::new();
     let specs = &analysis.models;
     let source_tables = items::source_tables(ws);
-    let targets = own_targets(ws, &specs);
+    let targets = own_targets(ws, specs);
     let target_of = |name: &str| {
         targets.get(&name.to_ascii_lowercase()).copied().unwrap_or(ws.config.project.default_target).to_string()
     };
