@@ -83,8 +83,12 @@ pub fn compiled_sql(snap: &Snapshot, name: &str, dialect: Option<Dialect>, now: 
 fn errors_of(snap: &Snapshot) -> Option<String> {
     // Lowering problems (E06xx) are per warehouse: the build below says
     // whether they concern the one asked for.
-    let errors: Vec<_> =
-        snap.diagnostics.iter().filter(|d| d.is_error() && !d.code.id.starts_with("E06")).cloned().collect();
+    let errors: Vec<_> = snap
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() && d.code.stage() != cjo_diagnostics::Stage::Lowering)
+        .cloned()
+        .collect();
     (!errors.is_empty()).then(|| format!("the project has {} error(s): {}", errors.len(), messages(&errors, 3)))
 }
 

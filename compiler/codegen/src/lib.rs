@@ -14,6 +14,7 @@
 pub mod checks;
 pub mod cjo_expr;
 pub mod dag;
+mod errors;
 pub mod feed;
 pub mod graph;
 pub mod ident;

@@ -17,7 +17,7 @@ use crate::pipeline::{self, Pipeline};
 use crate::rewrite::{self, Context};
 use crate::templates::{self, Template};
 use crate::warehouse::{self, Location};
-use crate::{checks, ident, journey};
+use crate::{checks, errors, ident, journey};
 
 /// What to build.
 #[derive(Clone, Debug, Default)]
@@ -386,22 +386,15 @@ impl Lowering<'_> {
         let map = BodyMap::new(spec.file, text, body.start);
         let failed = !problems.is_empty();
         for p in problems {
-            let span = map.trimmed(map.span(p.span));
-            let parameter = p.construct.starts_with("the parameter");
-            let (code, message) = if parameter {
-                (codes::PARAMETER_VALUE, format!("{}: {}", p.construct, p.help))
-            } else {
-                (codes::UNSUPPORTED_CONSTRUCT, format!("{} cannot be expressed on {dialect}", p.construct))
+            let d = match p {
+                rewrite::Problem::Unsupported { construct, help, span } => {
+                    errors::unsupported_construct(map.trimmed(map.span(span)), &construct, dialect, help)
+                }
+                rewrite::Problem::ParameterValue { name, why, span } => {
+                    errors::parameter_value(map.trimmed(map.span(span)), &name, &why)
+                }
             };
-            let label = if parameter { "no usable value".to_string() } else { format!("not on {dialect}") };
-            let d = Diagnostic::error(code, span, message).with_label(label);
-            self.out.borrow_mut().push(if parameter {
-                d.with_help(
-                    "pass a value of the parameter's type with `--param name=value`, or give the parameter a default",
-                )
-            } else {
-                d.with_help(p.help)
-            });
+            self.out.borrow_mut().push(d);
         }
         if failed {
             return None;
@@ -458,14 +451,12 @@ impl Lowering<'_> {
                                 sql.insert(dialect, statement);
                                 first.get_or_insert(q);
                             }
-                            Err(f) => self.out.borrow_mut().push(
-                                Diagnostic::error(
-                                    codes::UNSUPPORTED_CONSTRUCT,
-                                    Span::new(module.file, f.range),
-                                    format!("this check cannot be written for {dialect}: {}", f.message),
-                                )
-                                .with_label(format!("not on {dialect}")),
-                            ),
+                            Err(f) => self.out.borrow_mut().push(errors::cannot_write(
+                                Span::new(module.file, f.range),
+                                "check",
+                                dialect,
+                                &f.message,
+                            )),
                         }
                     }
                     let Some(q) = first else { continue };
@@ -644,14 +635,8 @@ impl Lowering<'_> {
                 Some(l)
             }
             Err(f) => {
-                self.out.borrow_mut().push(
-                    Diagnostic::error(
-                        codes::UNSUPPORTED_CONSTRUCT,
-                        Span::new(plan.file, f.range),
-                        format!("this criterion cannot be written for {dialect}: {}", f.message),
-                    )
-                    .with_label(format!("not on {dialect}")),
-                );
+                let span = Span::new(plan.file, f.range);
+                self.out.borrow_mut().push(errors::cannot_write(span, "criterion", dialect, &f.message));
                 None
             }
         }

@@ -20,12 +20,29 @@ use crate::templates::Template;
 use crate::time::Instant;
 use crate::{literal, types};
 
-/// A construct the target cannot express, and where it is.
+/// What a body's rewrite for a target could not do, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unsupported {
-    pub construct: String,
-    pub help: String,
-    pub span: SqlSpan,
+pub enum Problem {
+    /// A construct the target cannot express (E0600).
+    Unsupported { construct: String, help: String, span: SqlSpan },
+    /// A `$param` without a usable value (E0603): `name` as written.
+    ParameterValue { name: String, why: String, span: SqlSpan },
+}
+
+impl Problem {
+    pub fn span(&self) -> SqlSpan {
+        match self {
+            Problem::Unsupported { span, .. } | Problem::ParameterValue { span, .. } => *span,
+        }
+    }
+
+    /// What to do instead, or why the parameter has no value.
+    pub fn help(&self) -> &str {
+        match self {
+            Problem::Unsupported { help, .. } => help,
+            Problem::ParameterValue { why, .. } => why,
+        }
+    }
 }
 
 /// What a body's rewrite needs to know.
@@ -46,7 +63,7 @@ pub struct Context<'a> {
 
 /// Rewrites `query` for `cx.dialect`, in place. Returns what could not be
 /// expressed.
-pub fn rewrite(query: &mut Query, cx: &Context<'_>) -> Vec<Unsupported> {
+pub fn rewrite(query: &mut Query, cx: &Context<'_>) -> Vec<Problem> {
     let mut r = Rewriter {
         cx,
         ctes: Vec::new(),
@@ -104,7 +121,7 @@ struct Rewriter<'c, 'a> {
     /// noted before their expressions are rewritten): nothing is written
     /// to place NULLs for them.
     never_null: std::collections::HashSet<*const sqlparser::ast::OrderByExpr>,
-    errors: Vec<Unsupported>,
+    errors: Vec<Problem>,
 }
 
 /// The CTEs of a `with`, in order, of which the first `visible` are in
@@ -266,7 +283,7 @@ fn interval_sql(amount: i64, unit: Unit, dialect: Dialect) -> String {
 
 impl Rewriter<'_, '_> {
     fn unsupported(&mut self, span: SqlSpan, construct: impl Into<String>, help: impl Into<String>) {
-        self.errors.push(Unsupported { construct: construct.into(), help: help.into(), span });
+        self.errors.push(Problem::Unsupported { construct: construct.into(), help: help.into(), span });
     }
 
     fn in_cte(&self, name: &str) -> bool {
@@ -324,7 +341,9 @@ impl Rewriter<'_, '_> {
         let key = name.trim_start_matches('$');
         match self.cx.params.get(key) {
             Some(Ok(sql)) => replace(e, sql.clone()),
-            Some(Err(why)) => self.unsupported(span, format!("the parameter `{name}`"), why.clone()),
+            Some(Err(why)) => {
+                self.errors.push(Problem::ParameterValue { name: name.to_string(), why: why.clone(), span });
+            }
             None => {} // not a parameter of ours (reported by the checker)
         }
     }

@@ -22,6 +22,48 @@ pub struct Code {
     pub doc: &'static str,
 }
 
+/// The stage of the compiler that makes a code: its range (see the
+/// module's documentation). Code that groups diagnostics asks this, never
+/// the id's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    /// `E00xx`: lexing and parsing.
+    Syntax,
+    /// `E01xx`: files, `cjo.toml`, the catalog.
+    Project,
+    /// `E02xx`: the shape of declarations.
+    Structure,
+    /// `E03xx`: names.
+    Names,
+    /// `E04xx`: types.
+    Types,
+    /// `E05xx`: journeys.
+    Journeys,
+    /// `E06xx`: code generation, per warehouse.
+    Lowering,
+    /// `E07xx`: pipelines and schedulers.
+    Pipelines,
+    /// `Wxxxx`: warnings, from any stage.
+    Warning,
+}
+
+impl Code {
+    /// The stage that makes this code.
+    pub fn stage(self) -> Stage {
+        match self.id.as_bytes() {
+            [b'E', b'0', b'0', ..] => Stage::Syntax,
+            [b'E', b'0', b'1', ..] => Stage::Project,
+            [b'E', b'0', b'2', ..] => Stage::Structure,
+            [b'E', b'0', b'3', ..] => Stage::Names,
+            [b'E', b'0', b'4', ..] => Stage::Types,
+            [b'E', b'0', b'5', ..] => Stage::Journeys,
+            [b'E', b'0', b'6', ..] => Stage::Lowering,
+            [b'E', b'0', b'7', ..] => Stage::Pipelines,
+            _ => Stage::Warning,
+        }
+    }
+}
+
 impl fmt::Debug for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id)
@@ -230,6 +272,15 @@ mod tests {
             assert!(c.id.len() == 5 && (c.id.starts_with('E') || c.id.starts_with('W')), "{}", c.id);
             assert!(c.name.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-' || ch.is_ascii_digit()));
         }
+    }
+
+    #[test]
+    fn every_error_code_is_in_a_stage() {
+        for c in ALL.iter().filter(|c| c.id.starts_with('E')) {
+            assert_ne!(c.stage(), Stage::Warning, "{} is in no stage's range", c.id);
+        }
+        assert_eq!(UNSUPPORTED_CONSTRUCT.stage(), Stage::Lowering);
+        assert_eq!(UNTERMINATED_STRING.stage(), Stage::Syntax);
     }
 
     #[test]

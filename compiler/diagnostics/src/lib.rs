@@ -9,7 +9,7 @@ mod span;
 mod suggest;
 
 pub use codes::*;
-pub use codes::{Code, lookup as lookup_code};
+pub use codes::{Code, Stage, lookup as lookup_code};
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use line_index::{LineCol, LineIndex};
 pub use span::{FileId, Span, TextRange};

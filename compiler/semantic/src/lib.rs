@@ -141,8 +141,12 @@ pub fn analyze(ws: &Workspace) -> Analysis {
         }
     }
 
-    let syntax_errors: Vec<cjo_diagnostics::Span> =
-        ws.diagnostics.iter().filter(|d| d.is_error() && d.code.id.starts_with("E00")).map(Diagnostic::span).collect();
+    let syntax_errors: Vec<cjo_diagnostics::Span> = ws
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() && d.code.stage() == cjo_diagnostics::Stage::Syntax)
+        .map(Diagnostic::span)
+        .collect();
     let mut graph = Graph::default();
     let mut parsed = BTreeMap::new();
     for (file, model) in symbols.models() {

@@ -98,7 +98,7 @@ struct SyntaxErrors(BTreeMap<FileId, Vec<u32>>);
 impl SyntaxErrors {
     fn new(ws: &Workspace) -> Self {
         let mut starts: BTreeMap<FileId, Vec<u32>> = BTreeMap::new();
-        for d in ws.diagnostics.iter().filter(|d| d.is_error() && d.code.id.starts_with("E00")) {
+        for d in ws.diagnostics.iter().filter(|d| d.is_error() && d.code.stage() == cjo_diagnostics::Stage::Syntax) {
             let span = d.span();
             starts.entry(span.file).or_default().push(span.range.start);
         }
