@@ -209,6 +209,8 @@ codes! {
     LATE_RULE_WITHOUT_UPSTREAM = "W0004" "late-rule-without-upstream";
     /// A model's column whose type cjo cannot tell.
     UNTYPED_COLUMN = "W0006" "untyped-column";
+    /// A file `cjoc fmt` leaves as it is because formatting would change its meaning.
+    FORMAT_CHANGES_MEANING = "W0007" "format-changes-meaning";
 }
 
 /// Finds a code by its id, case-insensitively (`e0001` works).
