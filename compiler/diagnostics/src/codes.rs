@@ -67,6 +67,8 @@ codes! {
     SQL_SYNTAX = "E0015" "sql-syntax";
     /// A SQL body that is not exactly one query.
     SQL_NOT_A_QUERY = "E0016" "sql-not-a-query";
+    /// A SQL body over the size limit (1 MiB), not parsed.
+    SQL_BODY_TOO_LARGE = "E0017" "sql-body-too-large";
 
     // The project: files and cjo.toml.
     FILE_UNREADABLE = "E0100" "file-unreadable";
