@@ -6,6 +6,7 @@
 // Test support: failing loudly on a broken fixture is its job.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+pub mod corpus;
 pub mod generate;
 
 use std::collections::BTreeMap;

@@ -109,6 +109,8 @@ codes! {
     SQL_SYNTAX = "E0015" "sql-syntax";
     /// A SQL body that is not exactly one query.
     SQL_NOT_A_QUERY = "E0016" "sql-not-a-query";
+    /// A SQL body over the size limit (1 MiB), not parsed.
+    SQL_BODY_TOO_LARGE = "E0017" "sql-body-too-large";
 
     // The project: files and cjo.toml.
     FILE_UNREADABLE = "E0100" "file-unreadable";
@@ -251,6 +253,8 @@ codes! {
     LATE_RULE_WITHOUT_UPSTREAM = "W0004" "late-rule-without-upstream";
     /// A model's column whose type cjo cannot tell.
     UNTYPED_COLUMN = "W0006" "untyped-column";
+    /// A file `cjoc fmt` leaves as it is because formatting would change its meaning.
+    FORMAT_CHANGES_MEANING = "W0007" "format-changes-meaning";
 }
 
 /// Finds a code by its id, case-insensitively (`e0001` works).

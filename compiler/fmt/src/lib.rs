@@ -58,24 +58,43 @@ mod printer;
 mod shape;
 mod spacing;
 mod sql;
+mod verify;
 mod width;
 
-use cjo_diagnostics::{Diagnostic, FileId};
+use cjo_diagnostics::{self as codes, Diagnostic, FileId, Span};
 
 /// Formats one `.cjo` file.
 ///
 /// A file with syntax errors is not formatted (a formatter cannot know what
 /// broken code means): the result is then the parser's error diagnostics,
 /// spanned in a [`FileId(0)`](FileId) file. Warnings do not stop formatting.
+/// The result is read again and compared with the original (the parser's
+/// diagnostics, the syntax tree, each SQL body's tokens and parse): if
+/// formatting would change what the file means, the file is not formatted
+/// and the result is one W0007 warning saying what would change.
 /// Formatting is idempotent: formatting the result again changes nothing.
 pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
     let parse = cjo_syntax::parse(FileId(0), text);
-    let errors: Vec<Diagnostic> = parse.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-    if !errors.is_empty() {
-        return Err(errors);
+    if parse.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(parse.diagnostics.into_iter().filter(Diagnostic::is_error).collect());
     }
-    let mut file = parse.file;
+    let mut file = parse.file.clone();
     let lexed = cjo_syntax::lex(FileId(0), text);
     let shape = shape::Shape::of(&mut file, &lexed.tokens);
-    Ok(printer::print(text, &lexed, &shape))
+    let formatted = printer::print(text, &lexed, &shape);
+    if formatted == text {
+        return Ok(formatted);
+    }
+    match verify::difference(&parse.file, &parse.diagnostics, &formatted) {
+        None => Ok(formatted),
+        Some((range, what)) => Err(vec![
+            Diagnostic::warning(
+                codes::FORMAT_CHANGES_MEANING,
+                Span::new(FileId(0), range),
+                format!("not formatted: {what}"),
+            )
+            .with_label("formatting would change what this means")
+            .with_help("the file is left as it is; see `cjoc explain W0007`"),
+        ]),
+    }
 }

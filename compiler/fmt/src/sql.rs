@@ -46,7 +46,11 @@ pub(crate) fn layout(body: &str, prefix: &str, indent: usize, bigquery: bool) ->
     let mut after_brace = false;
     for (i, (raw, state)) in body.split('\n').zip(&states).enumerate().take(content_end + 1) {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        let text = if state.ends_in_string { raw } else { raw.trim_end_matches(SPACE) };
+        let trimmed = raw.trim_end_matches(SPACE);
+        // sqlparser reads `#` and a space as an operator but `#` and any
+        // other character (a tab, the line break left once the spaces go)
+        // as the start of a name: the whitespace after a final `#` stays.
+        let text = if state.ends_in_string || trimmed.ends_with('#') { raw } else { trimmed };
         if !state.starts_in_code {
             lines.push(Source::Verbatim(text));
             continue;

@@ -114,3 +114,18 @@ fn blank_lines_before_a_body_brace_go_at_once() {
     let input = "model m {\n  sql bigquery {\n    select 'it\\'s } here' as x\n    from t\n  \n  \n  }\n}\n";
     assert_eq!(fmt(input), "model m {\n  sql bigquery {\n    select 'it\\'s } here' as x\n    from t\n  }\n}\n");
 }
+
+#[test]
+fn whitespace_after_a_final_hash_is_kept() {
+    // sqlparser reads `#` and a space as an operator, `#` and a line break
+    // as a name: the `}` moves to its own line, the space stays.
+    let input = "model m {\n  sql {\n    select a\n    from ev # }\n}\n";
+    assert_eq!(fmt(input), "model m {\n  sql {\n    select a\n    from ev # \n  }\n}\n");
+}
+
+#[test]
+fn a_change_of_meaning_is_refused() {
+    // One line: the tab after `#` would become the space before `}`.
+    let refused = cjo_fmt::format("model m {\n  sql { select a from ev #\t}\n}\n").unwrap_err();
+    assert_eq!(refused.iter().map(|d| (d.code.id, d.severity)).collect::<Vec<_>>(), [("W0007", Severity::Warning)]);
+}

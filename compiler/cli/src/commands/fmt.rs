@@ -132,5 +132,10 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 fn report(path: &Path, text: &str, diagnostics: &[Diagnostic], color: bool) {
     let mut err = std::io::stderr().lock();
     let _ = render::human(&mut err, &render::OneFile { path, text }, diagnostics, color);
-    let _ = writeln!(err, "error: {} has syntax errors; not formatted", path.display());
+    let why = if diagnostics.iter().any(Diagnostic::is_error) {
+        "has syntax errors"
+    } else {
+        "would mean something else once formatted (W0007)"
+    };
+    let _ = writeln!(err, "error: {} {why}; not formatted", path.display());
 }

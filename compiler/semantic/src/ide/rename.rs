@@ -67,32 +67,83 @@ pub fn rename(
     if !is_identifier(new_name) {
         return Err(RenameError::Invalid(format!("`{new_name}` is not a name: use letters, digits and `_`")));
     }
-    conflict(ws, analysis, index, &target, new_name)?;
-    let mut targets = vec![target];
+    let mut targets = vec![target.clone()];
+    let mut seen = BTreeSet::from([target.clone()]);
     let mut edits = BTreeSet::new();
     while let Some(t) = targets.pop() {
+        in_catalog(ws, &t)?;
+        if t != target {
+            // Renamed because the name is written once for both: it must
+            // be the project's to rename too, or nothing is renamed.
+            linked_renameable(ws, analysis, index, &t)?;
+        }
+        conflict(ws, analysis, index, &t, new_name)?;
         for o in index.references(&t) {
             let text = ws.file(o.span.file).map_or("", |f| o.span.range.slice(&f.text));
             if !text.eq_ignore_ascii_case(t.name()) || !edits.insert(o.span) {
                 continue;
             }
-            // A model column that passes this column through under its own
-            // name (`select w.user_id`) is renamed with it.
-            targets.extend(passed_through(index, o));
+            for other in same_place(index, o) {
+                if seen.insert(other.clone()) {
+                    targets.push(other);
+                }
+            }
         }
     }
     Ok(edits.into_iter().map(|s| (s, new_name.to_string())).collect())
 }
 
-/// The model columns declared by the very name `o` is (an unaliased
-/// select item).
-fn passed_through(index: &Index, o: &Occurrence) -> Vec<Target> {
+/// The other names written at `o`'s very place: a model column that
+/// passes the column through under its own name (`select w.user_id`
+/// declares the model's `user_id`), the columns of every event relation a
+/// journey's `key` names, both sides of `using (k)`. Renaming one renames
+/// them all, or the place would stop naming the others.
+fn same_place(index: &Index, o: &Occurrence) -> Vec<Target> {
     index
         .in_file(o.span.file)
         .iter()
-        .filter(|other| other.def && other.span == o.span && other.target != o.target)
+        .filter(|other| other.span == o.span && other.target != o.target)
         .map(|other| other.target.clone())
         .collect()
+}
+
+/// A name renamed along with the one asked for: declared in the project's
+/// `.cjo` files (a model's column too, at its alias or pass-through), or
+/// the rename would be half done.
+fn linked_renameable(ws: &Workspace, analysis: &Analysis, index: &Index, target: &Target) -> Result<(), RenameError> {
+    let def = index.definition(target, analysis);
+    let in_project = def.and_then(|s| ws.file(s.file)).is_some_and(|f| f.kind == FileKind::Cjo);
+    if in_project && index.references(target).any(|o| o.def) {
+        return Ok(());
+    }
+    Err(RenameError::NotRenameable(format!(
+        "the same name also stands for {} here, which is not declared in the project's files (a catalog table's \
+         column, or a column made by `*`): renaming only one would break the project",
+        describe(target)
+    )))
+}
+
+/// Refuses to rename a column of a source whose table the catalog holds:
+/// the warehouse would keep the old name (E0120 after the rename).
+fn in_catalog(ws: &Workspace, target: &Target) -> Result<(), RenameError> {
+    let Target::Column { relation, column } = target else { return Ok(()) };
+    let Some((_, Item::Source(source))) = find_item(ws, relation) else { return Ok(()) };
+    if ws.catalog.find(&source.table.value).is_none() {
+        return Ok(());
+    }
+    Err(RenameError::NotRenameable(format!(
+        "`{relation}.{column}` is a column of `{}`, which the catalog holds: rename it in the warehouse and export \
+         the schema again",
+        source.table.value
+    )))
+}
+
+/// A target as messages name it.
+fn describe(target: &Target) -> String {
+    match target {
+        Target::Column { relation, column } => format!("column `{relation}.{column}`"),
+        other => format!("`{}`", other.name()),
+    }
 }
 
 fn renameable(ws: &Workspace, analysis: &Analysis, index: &Index, target: &Target) -> Result<(), RenameError> {

@@ -1,13 +1,14 @@
 //! The occurrences the syntax trees show without the SQL checker:
 //! declarations, the names settings refer to (`profiles = customers`,
-//! `run = [daily_watch]`), step and stage references, the columns of
+//! `run = [daily_watch]`, `time_column = at`, `unique_key = [id]`, a
+//! journey's `key` in its profiles and events), step and stage references, the columns of
 //! checks and journey criteria, and `$params` in SQL bodies.
 
 use std::collections::BTreeMap;
 
 use cjo_diagnostics::{FileId, Span, TextRange};
 use cjo_project::{FileKind, Workspace};
-use cjo_syntax::ast::{self, CheckEntry, Expr, ExprKind, Item, StepKind};
+use cjo_syntax::ast::{self, CheckEntry, Expr, ExprKind, Item, StepKind, ValueKind};
 
 use super::{Occurrence, Target};
 use crate::Analysis;
@@ -99,6 +100,9 @@ impl Walk<'_> {
                 for c in &s.columns {
                     self.def(c.name.range, Target::Column { relation: rel.clone(), column: lower(&c.name.text) });
                 }
+                if let Some(t) = settings::get(&s.settings, "time_column").and_then(|t| settings::word(&t.value)) {
+                    self.column(&rel, &t);
+                }
             }
             Item::Model(m) => self.model(m, text),
             Item::Check(c) => self.check(c),
@@ -120,6 +124,15 @@ impl Walk<'_> {
         self.def(m.name.range, Target::Relation(model.clone()));
         for p in &m.params {
             self.def(p.name.range, Target::Param { model: model.clone(), param: lower(&p.name.text) });
+        }
+        // `materialized = incremental(unique_key = [a, b])` names the
+        // model's own columns.
+        if let Some(ValueKind::Call { args, .. }) = settings::get(&m.settings, "materialized").map(|s| &s.value.kind) {
+            for key in args.iter().filter(|a| a.key.text == "unique_key") {
+                for name in settings::words(&key.value) {
+                    self.column(&model, &name);
+                }
+            }
         }
         // The output columns: where the analysis says each is computed,
         // narrowed to its name (`as watch_seconds`, or `w.user_id`'s last
@@ -175,8 +188,15 @@ impl Walk<'_> {
             }
         }
         let profile = profiles.map(|p| lower(&p.text)).unwrap_or_default();
+        // The key names a column of the profiles and of every event
+        // relation: one name, several targets, renamed together.
         if let Some(k) = settings::get(&j.settings, "key").and_then(|s| settings::word(&s.value)) {
             self.column(&profile, &k);
+            if let Some(events) = settings::get(&j.settings, "events") {
+                for e in settings::words(&events.value) {
+                    self.column(&lower(&e.text), &k);
+                }
+            }
         }
         let scope = [profile];
         for c in j.goals.iter().chain(&j.exits) {

@@ -13,7 +13,7 @@ pub(crate) mod types;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 
-use cjo_diagnostics::{self as codes, Diagnostic, FileId, Span};
+use cjo_diagnostics::{self as codes, Diagnostic, FileId, Span, TextRange};
 use cjo_syntax::ast::SqlBody;
 use sqlparser::ast::{ObjectName, Query, Statement, Visit, Visitor};
 use sqlparser::dialect::{BigQueryDialect, Dialect, GenericDialect, RedshiftSqlDialect};
@@ -55,6 +55,10 @@ pub(crate) struct Env<'a> {
 pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> ParsedBody {
     if body.text.trim().is_empty() {
         return ParsedBody::default(); // reported by the structural checks
+    }
+    if body.text.len() > MAX_SQL_BODY {
+        out.push(too_large(body, file));
+        return ParsedBody::default();
     }
     let map = BodyMap::new(file, &body.text, body.text_range.start);
     let dialect: Box<dyn Dialect> = match body.dialect.as_ref().map(|d| d.text.to_ascii_lowercase()).as_deref() {
@@ -102,6 +106,27 @@ pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> 
         }
         None => ParsedBody { query: None, tables: Vec::new() },
     }
+}
+
+/// The most bytes a SQL body may hold: 1 MiB. No warehouse runs a longer
+/// query (BigQuery rejects queries over 1,024K characters, Trino's default
+/// `query.max-length` is 1,000,000), and sqlparser holds every token of
+/// a body in memory at once, several times the body's size. See
+/// `docs/limits.md`.
+pub const MAX_SQL_BODY: usize = 1024 * 1024;
+
+/// E0017 at the body's first line: the body is not parsed.
+fn too_large(body: &SqlBody, file: FileId) -> Diagnostic {
+    // From `sql` to the end of its line, where the body's text begins.
+    let first_line = body.text.find('\n').unwrap_or(0);
+    let end = body.text_range.start.saturating_add(u32::try_from(first_line).unwrap_or(0));
+    Diagnostic::error(
+        codes::SQL_BODY_TOO_LARGE,
+        Span::new(file, TextRange::new(body.range.start, end)),
+        format!("this SQL body is {} bytes, over the limit of {MAX_SQL_BODY} (1 MiB)", body.text.len()),
+    )
+    .with_label("not read")
+    .with_help("no warehouse runs a query this long: split it into models that read each other")
 }
 
 fn syntax_error(map: &BodyMap<'_>, e: &ParserError) -> Diagnostic {

@@ -1,0 +1,95 @@
+//! The examples and fixtures as in-memory projects, for the tests that
+//! change every file of a project (format it, rename in it) and compare
+//! what it checks and builds to before.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use cjo_codegen::Literals;
+use cjo_diagnostics::Diagnostic;
+use cjo_project::{Dialect, MemoryFs, Workspace};
+
+use crate::{FIXTURE_CONFIG, checked, insert_fixture_catalog, repo_root, run_interval};
+
+/// A project as files (path below `p/` → bytes). A single-file fixture's
+/// project also holds the fixtures' catalog, added when it is loaded.
+pub type Files = BTreeMap<PathBuf, Vec<u8>>;
+
+/// Every project to try: each example and project fixture, and each
+/// single-file fixture as the only file of a project.
+pub fn projects() -> Vec<(String, Files)> {
+    let root = repo_root();
+    let mut out = Vec::new();
+    for parent in [root.join("examples"), root.join("tests/fixtures/projects")] {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&parent).unwrap().map(|e| e.unwrap().path()).collect();
+        dirs.retain(|d| d.join("cjo.toml").is_file());
+        dirs.sort();
+        for dir in dirs {
+            out.push((dir.display().to_string(), read_tree(&dir)));
+        }
+    }
+    for group in ["ok", "errors", "sql"] {
+        let dir = root.join("tests/fixtures").join(group);
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut paths: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+        paths.retain(|p| p.extension().is_some_and(|e| e == "cjo"));
+        paths.sort();
+        for path in paths {
+            let mut files = Files::new();
+            files.insert("cjo.toml".into(), FIXTURE_CONFIG.into());
+            files.insert(path.file_name().unwrap().into(), std::fs::read(&path).unwrap());
+            out.push((path.display().to_string(), files));
+        }
+    }
+    assert!(out.len() > 100, "expected the examples and fixtures, found {}", out.len());
+    out
+}
+
+pub fn read_tree(dir: &Path) -> Files {
+    let mut files = Files::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// The project loaded and checked (with the fixtures' catalog when it has
+/// no files of its own), its diagnostics' codes and, when it has no
+/// errors, every file its build for all three warehouses writes.
+pub fn outcome(files: &Files) -> (Vec<&'static str>, Option<BTreeMap<String, String>>) {
+    let ws = load(files);
+    let mut codes: Vec<&'static str> = ws.diagnostics.iter().map(|d| d.code.id).collect();
+    codes.sort_unstable();
+    if ws.diagnostics.iter().any(Diagnostic::is_error) {
+        return (codes, None);
+    }
+    let analysis = cjo_semantic::analyze(&ws);
+    let binder = Literals { run: run_interval(), values: BTreeMap::new() };
+    let options = cjo_codegen::Options {
+        targets: Some(vec![Dialect::BigQuery, Dialect::Redshift, Dialect::Trino]),
+        binder: &binder,
+    };
+    let build = cjo_codegen::build(&ws, &analysis, &options);
+    (codes, Some(cjo_codegen::output::files(&ws, &analysis, &build, Some(run_interval()))))
+}
+
+/// The project loaded from `p/` (with the fixtures' catalog for a
+/// single-file fixture) and checked.
+pub fn load(files: &Files) -> Workspace {
+    let mut fs = MemoryFs::new();
+    for (path, bytes) in files {
+        fs.insert(Path::new("p").join(path), bytes.clone());
+    }
+    if files.get(Path::new("cjo.toml")).is_some_and(|c| c.as_slice() == FIXTURE_CONFIG.as_bytes()) {
+        insert_fixture_catalog(&mut fs);
+    }
+    checked(cjo_project::load(&fs, Path::new("p")).unwrap())
+}
