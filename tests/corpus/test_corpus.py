@@ -404,7 +404,7 @@ def run_suite(cjoc: Path, con, suite: str, queries: list[corpus.Query], tmp: Pat
         try:
             names, types, want, order = original(con, q)
         except (duckdb.Error, sqlglot.errors.SqlglotError) as e:
-            out.failures.append(f"[{q.id} / original] DuckDB cannot run the original text: {str(e).splitlines()[0]}")
+            out.fail(q.id, "original", f"DuckDB cannot run the original text: {str(e).splitlines()[0]}")
             continue
         problems = check_types(node, names, types, want)
         if problems:

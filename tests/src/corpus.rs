@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use cjo_codegen::Literals;
 use cjo_diagnostics::Diagnostic;
 use cjo_project::{Dialect, MemoryFs, Workspace};
 
@@ -72,13 +71,12 @@ pub fn outcome(files: &Files) -> (Vec<&'static str>, Option<BTreeMap<String, Str
         return (codes, None);
     }
     let analysis = cjo_semantic::analyze(&ws);
-    let binder = Literals { run: run_interval(), values: BTreeMap::new() };
     let options = cjo_codegen::Options {
         targets: Some(vec![Dialect::BigQuery, Dialect::Redshift, Dialect::Trino]),
-        binder: &binder,
+        values: BTreeMap::new(),
     };
     let build = cjo_codegen::build(&ws, &analysis, &options);
-    (codes, Some(cjo_codegen::output::files(&ws, &analysis, &build, Some(run_interval()))))
+    (codes, Some(cjo_codegen::output::files(&ws, &analysis, &build, run_interval())))
 }
 
 /// The project loaded from `p/` (with the fixtures' catalog for a

@@ -509,8 +509,18 @@ impl<'a> Cx<'a, '_> {
             self.condition(q, &scope, "qualify", Mode::qualify(&aliases));
         }
         let order: Vec<&Expr> = order_by.map(order_exprs).unwrap_or_default();
-        for e in &order {
-            if ordinal(e).is_none() {
+        // A bare name in `order by` that names an output column is that
+        // column, before any input column of the name (the standard's rule
+        // and every warehouse's): `select k, sum(n) as n … group by k order
+        // by n` orders by the sum. Inside an expression, names are input
+        // columns first.
+        let outputs: Vec<Option<Val>> = order.iter().map(|e| self.output_column(e, &aliases, &exprs)).collect();
+        for (e, output) in order.iter().zip(&outputs) {
+            if let Some(v) = output {
+                if !v.nullable && !shape.grouping_sets {
+                    self.hints.never_null_key(e);
+                }
+            } else if ordinal(e).is_none() {
                 let v = self.expr(e, &scope, &Mode::order_by(&aliases));
                 aggregating |= v.aggregate;
                 // The super-aggregate rows of `rollup`, `cube` and
@@ -533,7 +543,7 @@ impl<'a> Cx<'a, '_> {
             if let Some(h) = &s.having {
                 group::check(self, h, &scope, &keys);
             }
-            for e in order.iter().filter(|e| ordinal(e).is_none()) {
+            for (e, _) in order.iter().zip(&outputs).filter(|(e, o)| o.is_none() && ordinal(e).is_none()) {
                 group::check(self, e, &scope, &keys);
             }
         }
@@ -547,6 +557,28 @@ impl<'a> Cx<'a, '_> {
         }
         self.groups = outer_groups;
         items
+    }
+
+    /// The output column a bare `order by` name stands for, if it names
+    /// one; a name of two different output columns is reported (E0303).
+    /// `exprs`: each output column's expression, when it has one.
+    fn output_column(&mut self, e: &Expr, aliases: &[(String, Val)], exprs: &[Option<&Expr>]) -> Option<Val> {
+        let Expr::Identifier(id) = e else { return None };
+        let mut named = aliases.iter().zip(exprs).filter(|((n, _), _)| n.eq_ignore_ascii_case(&id.value));
+        let ((_, first), first_expr) = named.next()?;
+        if named.any(|(_, other)| other.is_none() || other != first_expr) {
+            self.error(
+                Diagnostic::error(
+                    codes::AMBIGUOUS_COLUMN,
+                    self.ident_span(id),
+                    format!("`{}` is ambiguous: two output columns have that name", id.value),
+                )
+                .with_label("names two output columns")
+                .with_help("give the output columns different names (`as …`), or order by position"),
+            );
+            return Some(Val::unknown());
+        }
+        Some(first.clone())
     }
 
     /// The group keys: columns, expressions, positions and output names.
