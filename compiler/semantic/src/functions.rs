@@ -117,8 +117,16 @@ const BUILTINS: &[(&str, FnKind)] = &[
     ("any_value", FnKind::Aggregate),
     ("array_agg", FnKind::Aggregate),
     ("stddev", FnKind::Aggregate),
+    ("stddev_samp", FnKind::Aggregate),
+    ("stddev_pop", FnKind::Aggregate),
     ("variance", FnKind::Aggregate),
+    ("var_samp", FnKind::Aggregate),
+    ("var_pop", FnKind::Aggregate),
     ("bool_and", FnKind::Aggregate),
+    // `grouping(k)`: 1 on the rows `rollup`, `cube` or `grouping sets`
+    // add, where the key `k` is rolled up, else 0. Computed with the
+    // aggregates (so its argument is a key, not an aggregated value).
+    ("grouping", FnKind::Aggregate),
     ("bool_or", FnKind::Aggregate),
     ("row_number", FnKind::Window),
     ("rank", FnKind::Window),
@@ -138,6 +146,7 @@ const BUILTINS: &[(&str, FnKind)] = &[
 /// Functions whose result is never null, whatever their arguments.
 const NEVER_NULL: &[&str] = &[
     "count",
+    "grouping",
     "row_number",
     "rank",
     "dense_rank",
@@ -208,6 +217,8 @@ pub fn call_builtin(name: &str, args: &[Ty]) -> Option<Result<Ty, CallError>> {
     let numeric = first.is_numeric() || first.is_open();
     let result = match name.as_str() {
         "count" => arity(0, 1, "one argument, or `*`").map(|()| Ty::Int),
+        // BigQuery's takes one key; Trino's and Redshift's more.
+        "grouping" => arity(1, 1, "one group key").map(|()| Ty::Int),
         "sum" => arity(1, 1, "one argument")
             .and_then(|()| want(0, numeric, "a number"))
             .map(|()| if let Ty::Decimal { scale, .. } = first { Ty::Decimal { precision: 38, scale } } else { first }),
@@ -217,7 +228,9 @@ pub fn call_builtin(name: &str, args: &[Ty]) -> Option<Result<Ty, CallError>> {
         "avg" => arity(1, 1, "one argument")
             .and_then(|()| want(0, numeric, "a number"))
             .map(|()| if matches!(first, Ty::Decimal { .. }) { QUOTIENT } else { Ty::Float }),
-        "stddev" | "variance" => {
+        // BigQuery, Redshift and Trino spell these alike and all give a
+        // float, whatever the argument (NULL for one row, for the samples).
+        "stddev" | "stddev_samp" | "stddev_pop" | "variance" | "var_samp" | "var_pop" => {
             arity(1, 1, "one argument").and_then(|()| want(0, numeric, "a number")).map(|()| Ty::Float)
         }
         "min" | "max" => arity(1, 1, "one argument")
