@@ -495,11 +495,7 @@ impl Lowering<'_> {
         if let Some(asked) = &self.options.targets {
             return asked.clone();
         }
-        let own = j.settings.iter().find(|s| s.key.as_str() == "target").and_then(|s| match &s.value.kind {
-            ast::ValueKind::Word(w) => Dialect::parse(w),
-            _ => None,
-        });
-        vec![own.unwrap_or(self.ws.config.project.default_target)]
+        vec![cjo_semantic::program::journey_target(j).unwrap_or(self.ws.config.project.default_target)]
     }
 
     /// Each journey: its tick task after the models it reads (and after

@@ -203,10 +203,7 @@ fn own_targets(ws: &Workspace, specs: &BTreeMap<String, cjo_semantic::Model>) ->
     for module in ws.user_modules() {
         for item in &module.ast.items {
             if let ast::Item::Journey(j) = item {
-                let own = j.settings.iter().find(|s| s.key.as_str() == "target").and_then(|s| match &s.value.kind {
-                    ast::ValueKind::Word(w) => Dialect::parse(w),
-                    _ => None,
-                });
+                let own = cjo_semantic::program::journey_target(j);
                 out.insert(j.name.text.to_ascii_lowercase(), own.unwrap_or(default));
             }
         }

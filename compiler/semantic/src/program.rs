@@ -128,6 +128,14 @@ pub fn models(ws: &Workspace) -> BTreeMap<String, Model> {
     out
 }
 
+/// A journey's own warehouse: its `target`, if it sets one.
+pub fn journey_target(j: &ast::Journey) -> Option<Dialect> {
+    j.settings.iter().find(|s| s.key.as_str() == "target").and_then(|s| match &s.value.kind {
+        ValueKind::Word(w) => Dialect::parse(w),
+        _ => None,
+    })
+}
+
 /// The incremental `unique_key` columns that `relation`, the model's
 /// output, lacks (E0302, at the `materialized` setting).
 pub(crate) fn check_unique_key(model: &Model, relation: &Relation, out: &mut Vec<Diagnostic>) {
