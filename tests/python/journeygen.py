@@ -47,6 +47,19 @@ def every_text(hours: int) -> str:
     return "1 day" if hours == 24 else f"{hours} hours"
 
 
+
+def kleene_and(a: str, b: str) -> str:
+    if "F" in (a, b):
+        return "F"
+    return "T" if a == b == "T" else "U"
+
+
+def kleene_or(values: list[str]) -> str:
+    if "T" in values:
+        return "T"
+    return "F" if all(v == "F" for v in values) else "U"
+
+
 @dataclass
 class Step:
     name: str
@@ -137,21 +150,46 @@ class Gen:
     def criterion(self, events: list[str], anchors: list[str], p_event: float = 0.6) -> str:
         r = self.r
 
-        def atom() -> str:
+        # Alongside the text, what the criterion is before the customer
+        # enters, in three-valued logic (E0511: a goal or exit that is true
+        # then blocks every entry): an anchored quantifier is false there,
+        # anything else unknown. `and` binds tighter than `or`: the value is
+        # an `or` of `and` chains until parentheses close it.
+        def atom() -> tuple[str, str]:
             if events and r.random() < p_event:
-                return self.quantifier(events, anchors)
-            return self.profile_atom()
+                q = self.quantifier(events, anchors)
+                return q, "F" if " since " in q else "U"
+            return self.profile_atom(), "U"
 
         n = r.choice([1, 1, 1, 2, 2, 3])
         parts = [atom() for _ in range(n)]
-        out = parts[0]
-        for p in parts[1:]:
-            out = f"{out} {r.choice(['and', 'or', 'or'])} {p}"
+        out, chain = parts[0]
+        chains: list[str] = []
+        for p, truth in parts[1:]:
+            op = r.choice(['and', 'or', 'or'])
+            out = f"{out} {op} {p}"
+            if op == "and":
+                chain = kleene_and(chain, truth)
+            else:
+                chains.append(chain)
+                chain = truth
             if r.random() < 0.3:
                 out = f"({out})"
+                chain, chains = kleene_or(chains + [chain]), []
+        truth = kleene_or(chains + [chain])
         if r.random() < 0.1:
             out = f"not ({out})"
+            truth = {"T": "F", "F": "T"}.get(truth, "U")
+        self.before_entry = truth
         return out
+
+    def goal_or_exit(self, events: list[str]) -> str:
+        """A goal or journey-level exit criterion that is not true for
+        everyone before entry (which cjoc reports as E0511)."""
+        while True:
+            c = self.criterion(events, ['journey_start'])
+            if self.before_entry != "T":
+                return c
 
     # ---------------------------------------------------------------- steps
 
@@ -281,9 +319,9 @@ class Gen:
             lines.append(f'  timezone = "{r.choice(["Asia/Tokyo", "America/New_York", "UTC"])}"')
         lines.append("  consistency_sample = 100%")
         if r.random() < 0.6:
-            lines.append(f"  goal reached: {self.criterion(events, ['journey_start'])}")
+            lines.append(f"  goal reached: {self.goal_or_exit(events)}")
         for k in range(r.choice([0, 0, 1, 2])):
-            lines.append(f"  exit x{k}: {self.criterion(events, ['journey_start'])}")
+            lines.append(f"  exit x{k}: {self.goal_or_exit(events)}")
         n = len(stage_names)
         for si, sname in enumerate(stage_names):
             lines.append(f"  stage {sname} {{")

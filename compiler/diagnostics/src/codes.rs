@@ -221,6 +221,8 @@ codes! {
     NO_TIME_COLUMN = "E0509" "no-time-column";
     /// A quantifier over a relation not listed in the journey's `events`.
     UNKNOWN_EVENT = "E0510" "unknown-event";
+    /// A goal or journey-level exit that holds for everyone before entry.
+    BLOCKS_EVERY_ENTRY = "E0511" "blocks-every-entry";
 
     // Code generation.
     /// A construct the target warehouse cannot express.

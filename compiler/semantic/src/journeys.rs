@@ -101,6 +101,7 @@ fn check_journey(
     for c in &journey.goals {
         criterion(&c.condition, "a goal", out);
     }
+    crate::journey_entry::check(file, journey, out);
     for c in &journey.exits {
         criterion(&c.condition, "an exit", out);
     }

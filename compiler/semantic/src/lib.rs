@@ -18,6 +18,7 @@ mod functions;
 mod graph;
 mod hints;
 pub mod ide;
+mod journey_entry;
 mod journey_graph;
 mod journeys;
 mod models;
