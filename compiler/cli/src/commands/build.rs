@@ -102,8 +102,10 @@ fn lower(req: &Request, color: bool, writes: bool) -> Result<Lowered, u8> {
 pub fn lowering_problems(ws: &Workspace, analysis: &Analysis) -> Vec<cjo_diagnostics::Diagnostic> {
     let run = RunInterval::day_before(Instant(0));
     let binder = Literals { run, values: BTreeMap::new() };
-    let build = cjo_codegen::build(ws, analysis, &cjo_codegen::Options { targets: None, binder: &binder });
-    build.diagnostics.into_iter().filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect()
+    let mut build = cjo_codegen::build(ws, analysis, &cjo_codegen::Options { targets: None, binder: &binder });
+    let diagnostics = std::mem::take(&mut build.diagnostics);
+    super::keep_until_exit(build);
+    diagnostics.into_iter().filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect()
 }
 
 /// Prints the diagnostics; whether any is an error.
@@ -196,6 +198,7 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
         out_dir.display(),
         files.len()
     );
+    super::keep_until_exit((ws, analysis, build, binder, files));
     OK
 }
 
@@ -218,7 +221,9 @@ fn scheduler_files(
     if report(ws, &errors, color, true)? {
         return Err(PROBLEMS);
     }
-    Ok(cjo_orchestrate::files(ws, &scheduled))
+    let files = cjo_orchestrate::files(ws, &scheduled);
+    super::keep_until_exit(scheduled);
+    Ok(files)
 }
 
 fn plural(n: usize, what: &str) -> String {
