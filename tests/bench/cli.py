@@ -3,7 +3,8 @@
 
 Generates projects of 1,000, 10,000 and 50,000 models (`gen-project`, kept
 under /dev/shm between runs and made again when the generator changes), runs
-each command several times after a warm-up, and prints the median wall time,
+each command several times after a warm-up (each build into a fresh
+output folder), and prints the median wall time,
 user+sys time and peak memory (RSS) of each, measured by the kernel for the
 process (wait4). With `--baseline CJOC` the same runs alternate with that
 binary and the ratios are printed (new / baseline: below 1 is faster); with
@@ -96,14 +97,24 @@ def medians(samples):
     return tuple(statistics.median(s[i] for s in samples) for i in range(3))
 
 
-def series(commands, runs):
-    """Runs each command once to warm up, then `runs` times in turn (A B A B …)."""
+def series(commands, runs, fresh=None):
+    """Runs each command once to warm up, then `runs` times in turn (A B A B …).
+
+    `fresh`: for each command, a folder removed before each of its runs (a
+    build's output: each run writes it anew).
+    """
     samples = [[] for _ in commands]
-    for cmd in commands:
-        measure(*cmd)
+
+    def one(i):
+        if fresh:
+            shutil.rmtree(fresh[i], ignore_errors=True)
+        return measure(*commands[i])
+
+    for i in range(len(commands)):
+        one(i)
     for _ in range(runs):
-        for i, cmd in enumerate(commands):
-            samples[i].append(measure(*cmd))
+        for i in range(len(commands)):
+            samples[i].append(one(i))
     return [medians(s) for s in samples]
 
 
@@ -134,8 +145,9 @@ def main():
         dir = project(args.cache, models)
         results = {}
         for what in args.commands.split(","):
-            commands = [(cjoc_command(b, what, dir, args.cache / f"out-{models}-{i}"),) for i, b in enumerate(binaries)]
-            got = series(commands, args.runs)
+            outs = [args.cache / f"out-{models}-{i}" for i in range(len(binaries))]
+            commands = [(cjoc_command(b, what, dir, out),) for b, out in zip(binaries, outs)]
+            got = series(commands, args.runs, outs if what == "build" else None)
             results[what] = got[0]
             line = f"{models:>7} {what:<10} {fmt(got[0])}"
             if args.baseline:
