@@ -30,22 +30,13 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 const MODELS: usize = 10_000;
 
-/// [`cjo_tests::DEFAULT_CONFIG`] with the two other warehouses configured,
-/// so that building for all three gives no warnings.
-fn config() -> String {
-    format!(
-        "{}\n[targets.bigquery]\nproject = \"bench-project\"\ndataset = \"analytics\"\nlocation = \"US\"\n\n[targets.redshift]\nschema = \"analytics\"\n",
-        cjo_tests::DEFAULT_CONFIG
-    )
-}
-
 fn first_error(diagnostics: &[Diagnostic]) -> Option<&Diagnostic> {
     diagnostics.iter().find(|d| d.is_error())
 }
 
 fn build(c: &mut Criterion) {
     let mut fs = MemoryFs::new();
-    fs.insert("p/cjo.toml", config());
+    fs.insert("p/cjo.toml", cjo_tests::generate::config());
     cjo_tests::insert_fixture_catalog(&mut fs);
     for (name, text) in cjo_tests::generate::project_files(MODELS, 100) {
         fs.insert(format!("p/{name}"), text);
@@ -66,7 +57,7 @@ fn build(c: &mut Criterion) {
     assert!(files.len() > 3 * MODELS, "{} files", files.len());
 
     let mut with_pipelines = fs.clone();
-    with_pipelines.insert("p/pipelines.cjo", pipelines());
+    with_pipelines.insert("p/pipelines.cjo", cjo_tests::generate::scheduler_pipelines(MODELS));
     let scheduled_ws = cjo_project::load(&with_pipelines, Path::new("p")).unwrap();
     let scheduled_analysis = cjo_semantic::analyze(&scheduled_ws);
     let check = cjo_codegen::build(&scheduled_ws, &scheduled_analysis, &Options::default());
@@ -100,20 +91,6 @@ fn build(c: &mut Criterion) {
         })
     });
     group.finish();
-}
-
-/// Ten pipelines, each naming 100 of the weekly models (which read the
-/// daily model before them), on both schedulers.
-fn pipelines() -> String {
-    let mut out = String::new();
-    for p in 0..10 {
-        let names: Vec<String> = (0..100).map(|i| format!("weekly_{}", p * 1000 + i * 10 + 9)).collect();
-        out.push_str(&format!(
-            "pipeline p{p} {{\n  schedule = daily at 06:00\n  run = [{}]\n  retries = 2\n  orchestrators = [airflow, digdag]\n}}\n\n",
-            names.join(", ")
-        ));
-    }
-    out
 }
 
 criterion_group!(benches, build);

@@ -204,27 +204,36 @@ pub fn resolve(ws: &Workspace, tasks: &BTreeMap<String, Task>, order: &[String])
         }
     }
     pipelines.sort_by(|a, b| a.name.cmp(&b.name));
+    // Built once: with a pipeline per hundred models, looking these up by
+    // scanning every task per pipeline was most of `check`'s time.
+    let by_name: BTreeMap<String, &str> = tasks
+        .values()
+        .filter(|t| t.kind != TaskKind::Check)
+        .map(|t| (t.name.to_ascii_lowercase(), t.id.as_str()))
+        .collect();
+    let checks = checks_by_subject(tasks);
     let named: BTreeMap<String, Vec<String>> =
-        pipelines.iter().map(|p| (p.name.clone(), named_tasks(&p.run, tasks))).collect();
-    let members = membership(&named, tasks);
+        pipelines.iter().map(|p| (p.name.clone(), named_tasks(&p.run, &by_name))).collect();
+    let members = membership(&named, tasks, &checks);
     let owners = owners(&named);
+    let position: BTreeMap<&str, usize> = order.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     for p in &mut pipelines {
         let mine = members.get(&p.name).cloned().unwrap_or_default();
-        p.tasks = order.iter().filter(|id| mine.contains(*id)).cloned().collect();
-        p.waits = waits(&p.name, &mine, tasks, &owners, &members);
+        // In `order`, without walking all of it per pipeline.
+        let mut ranked: Vec<(usize, &String)> =
+            mine.iter().filter_map(|id| position.get(id.as_str()).map(|&i| (i, id))).collect();
+        ranked.sort_unstable();
+        p.tasks = ranked.into_iter().map(|(_, id)| id.clone()).collect();
+        p.waits = waits(&p.name, &mine, tasks, &owners, &members, &checks);
     }
     let mut problems = wait_cycles(&pipelines);
     problems.extend(pipelines.iter().flat_map(|p| settings_problems(p, &pipelines)));
     (pipelines, problems)
 }
 
-/// The task ids of the models and journeys `run` names.
-fn named_tasks(run: &[String], tasks: &BTreeMap<String, Task>) -> Vec<String> {
-    let by_name: BTreeMap<String, &str> = tasks
-        .values()
-        .filter(|t| t.kind != TaskKind::Check)
-        .map(|t| (t.name.to_ascii_lowercase(), t.id.as_str()))
-        .collect();
+/// The task ids of the models and journeys `run` names (`by_name`: each
+/// model's and journey's task by lowercase name).
+fn named_tasks(run: &[String], by_name: &BTreeMap<String, &str>) -> Vec<String> {
     run.iter().filter_map(|n| by_name.get(&n.to_ascii_lowercase()).map(|id| id.to_string())).collect()
 }
 
@@ -248,11 +257,25 @@ fn subject<'a>(check: &'a Task, tasks: &'a BTreeMap<String, Task>) -> Option<&'a
         .map(String::as_str)
 }
 
+/// Each model's and journey's task id → the ids of the checks of it
+/// ([`subject`]), in task order.
+fn checks_by_subject(tasks: &BTreeMap<String, Task>) -> BTreeMap<&str, Vec<&str>> {
+    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in tasks.values().filter(|t| t.kind == TaskKind::Check) {
+        if let Some(s) = subject(c, tasks) {
+            out.entry(s).or_default().push(c.id.as_str());
+        }
+    }
+    out
+}
+
 /// Each pipeline's tasks: what it names, what they need unless another
-/// pipeline owns it, and the checks of what it runs.
+/// pipeline owns it, and the checks of what it runs (`checks`, from
+/// [`checks_by_subject`]).
 fn membership(
     named: &BTreeMap<String, Vec<String>>,
     tasks: &BTreeMap<String, Task>,
+    checks: &BTreeMap<&str, Vec<&str>>,
 ) -> BTreeMap<String, BTreeSet<String>> {
     let owners = owners(named);
     let owned_elsewhere = |id: &str, p: &str| owners.get(id).is_some_and(|o| !o.is_empty() && !o.contains(p));
@@ -260,12 +283,11 @@ fn membership(
     for (p, ids) in named {
         let mut included: BTreeSet<String> = BTreeSet::new();
         let mut todo: Vec<String> = ids.clone();
-        loop {
-            while let Some(id) = todo.pop() {
-                if !included.insert(id.clone()) {
-                    continue;
-                }
-                let Some(t) = tasks.get(&id) else { continue };
+        while let Some(id) = todo.pop() {
+            if included.contains(&id) {
+                continue;
+            }
+            if let Some(t) = tasks.get(&id) {
                 for d in &t.depends_on {
                     if !owned_elsewhere(d, p) && !included.contains(d) {
                         todo.push(d.clone());
@@ -274,14 +296,12 @@ fn membership(
             }
             // The checks of what it runs; a check's other inputs (the
             // model a `references` check reads) come in as above.
-            for c in tasks.values().filter(|t| t.kind == TaskKind::Check && !included.contains(&t.id)) {
-                if subject(c, tasks).is_some_and(|s| included.contains(s)) {
-                    todo.push(c.id.clone());
+            for c in checks.get(id.as_str()).into_iter().flatten() {
+                if !included.contains(*c) {
+                    todo.push((*c).to_string());
                 }
             }
-            if todo.is_empty() {
-                break;
-            }
+            included.insert(id);
         }
         out.insert(p.clone(), included);
     }
@@ -296,6 +316,7 @@ fn waits(
     tasks: &BTreeMap<String, Task>,
     owners: &BTreeMap<String, BTreeSet<String>>,
     members: &BTreeMap<String, BTreeSet<String>>,
+    checks: &BTreeMap<&str, Vec<&str>>,
 ) -> Vec<Wait> {
     let mut by_pipeline: BTreeMap<&str, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
     for id in mine {
@@ -306,9 +327,9 @@ fn waits(
                 entry.0.insert(d.clone());
                 // The checks of that task which the other pipeline runs.
                 let theirs = members.get(q.as_str());
-                for c in tasks.values().filter(|c| c.kind == TaskKind::Check) {
-                    if subject(c, tasks) == Some(d.as_str()) && theirs.is_some_and(|m| m.contains(&c.id)) {
-                        entry.0.insert(c.id.clone());
+                for c in checks.get(d.as_str()).into_iter().flatten() {
+                    if theirs.is_some_and(|m| m.contains(*c)) {
+                        entry.0.insert((*c).to_string());
                     }
                 }
                 entry.1.insert(id.clone());

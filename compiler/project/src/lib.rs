@@ -8,6 +8,7 @@ pub mod dialect;
 pub mod fs;
 pub mod limits;
 mod loader;
+pub mod parallel;
 pub mod workspace;
 
 pub use catalog::Catalog;

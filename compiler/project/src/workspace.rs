@@ -143,26 +143,41 @@ pub fn load_with(fs: &dyn FileSystem, root: &Path, limits: Limits) -> Result<Wor
 
     let invalid_utf8: Vec<FileId> =
         loader.diagnostics.iter().filter(|d| d.code == diag::INVALID_UTF8).map(|d| d.span().file).collect();
-    let mut modules = Vec::new();
-    for f in loader.files.iter().filter(|f| matches!(f.kind, FileKind::Cjo | FileKind::Stdlib)) {
+    let (modules, syntax) = parse_files(&loader.files, &invalid_utf8);
+    let mut diagnostics = loader.diagnostics;
+    diagnostics.extend(syntax);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    Ok(Workspace { root: root.to_path_buf(), config, files: loader.files, modules, catalog, diagnostics })
+}
+
+/// Parses and checks the structure of every `.cjo` and standard-library
+/// file of `files`, spread over the cores: the modules, in the order of
+/// `files`, and their diagnostics, file by file.
+fn parse_files(files: &[SourceFile], invalid_utf8: &[FileId]) -> (Vec<Module>, Vec<Diagnostic>) {
+    let sources: Vec<&SourceFile> =
+        files.iter().filter(|f| matches!(f.kind, FileKind::Cjo | FileKind::Stdlib)).collect();
+    let parsed = crate::parallel::map(&sources, |f| {
         let parse = cjo_syntax::parse(f.id, &f.text);
         let checks = cjo_syntax::validate(f.id, &parse);
         // Bytes that are not UTF-8 were reported once (E0101); the
         // replacement characters standing for them are not news.
-        let mut syntax = parse.diagnostics;
+        let mut diagnostics = parse.diagnostics;
         if invalid_utf8.contains(&f.id) {
-            syntax.retain(|d| {
+            diagnostics.retain(|d| {
                 !(d.code == diag::UNEXPECTED_CHARACTER && d.span().range.slice(&f.text).starts_with('\u{fffd}'))
             });
         }
-        loader.diagnostics.extend(syntax);
-        loader.diagnostics.extend(checks);
-        modules.push(Module { file: f.id, ast: parse.file });
+        diagnostics.extend(checks);
+        (Module { file: f.id, ast: parse.file }, diagnostics)
+    });
+    let mut modules = Vec::with_capacity(parsed.len());
+    let mut diagnostics = Vec::new();
+    for (module, found) in parsed {
+        modules.push(module);
+        diagnostics.extend(found);
     }
-    let mut diagnostics = loader.diagnostics;
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics.dedup();
-    Ok(Workspace { root: root.to_path_buf(), config, files: loader.files, modules, catalog, diagnostics })
+    (modules, diagnostics)
 }
 
 /// The `.cjo` files of the project at `root`, relative to it, sorted;

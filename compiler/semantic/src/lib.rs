@@ -36,8 +36,9 @@ mod ty;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cjo_diagnostics::Diagnostic;
+use cjo_diagnostics::{Diagnostic, FileId};
 use cjo_project::Workspace;
+use cjo_syntax::ast;
 
 pub use describe::describe;
 pub use functions::Signature;
@@ -150,13 +151,13 @@ pub fn analyze(ws: &Workspace) -> Analysis {
         .collect();
     let mut graph = Graph::default();
     let mut parsed = BTreeMap::new();
-    for (file, model) in symbols.models() {
+    let models: Vec<(FileId, &ast::Model)> = symbols.models().collect();
+    let bodies = parse_bodies(&models, &syntax_errors);
+    for (&(file, model), body) in models.iter().zip(bodies) {
         let key = model.name.text.to_ascii_lowercase();
         known.insert(key.clone());
-        let Some(body) = model.bodies.first() else { continue };
-        // A body the lexer could not close is not worth a second report.
-        let broken = syntax_errors.iter().any(|s| s.file == file && body.range.contains(s.range.start));
-        let p = if broken { sql::ParsedBody::default() } else { sql::parse(body, file, &mut out) };
+        let Some((p, found)) = body else { continue };
+        out.extend(found);
         let reads =
             p.tables.iter().map(|(t, span)| (tables.get(t).cloned().unwrap_or_else(|| t.clone()), *span)).collect();
         graph.add(&model.name.text, cjo_diagnostics::Span::new(file, model.name.range), reads);
@@ -212,6 +213,23 @@ pub fn analyze(ws: &Workspace) -> Analysis {
         models: resolved,
         references,
     }
+}
+
+/// Parses each model's SQL body (sqlparser is the slowest step), spread
+/// over the cores: for each of `models` in order, its parsed body and what
+/// parsing reported, or `None` when it has no body.
+fn parse_bodies(
+    models: &[(FileId, &ast::Model)],
+    syntax_errors: &[cjo_diagnostics::Span],
+) -> Vec<Option<(sql::ParsedBody, Vec<Diagnostic>)>> {
+    cjo_project::parallel::map(models, |&(file, model)| {
+        let body = model.bodies.first()?;
+        // A body the lexer could not close is not worth a second report.
+        let broken = syntax_errors.iter().any(|s| s.file == file && body.range.contains(s.range.start));
+        let mut found = Vec::new();
+        let parsed = if broken { sql::ParsedBody::default() } else { sql::parse(body, file, &mut found) };
+        Some((parsed, found))
+    })
 }
 
 /// `ws`'s own diagnostics and the analysis', merged in one sorted list.

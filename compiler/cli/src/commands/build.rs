@@ -101,8 +101,10 @@ fn lower(req: &Request, color: bool, writes: bool) -> Result<Lowered, u8> {
 /// missing parameter values (given at build time): `cjoc check` reports
 /// these too, so that a project that checks clean builds.
 pub fn lowering_problems(ws: &Workspace, analysis: &Analysis) -> Vec<cjo_diagnostics::Diagnostic> {
-    let build = cjo_codegen::build(ws, analysis, &Options::default());
-    build.diagnostics.into_iter().filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect()
+    let mut build = cjo_codegen::build(ws, analysis, &Options::default());
+    let diagnostics = std::mem::take(&mut build.diagnostics);
+    super::keep_until_exit(build);
+    diagnostics.into_iter().filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect()
 }
 
 /// Prints the diagnostics; whether any is an error.
@@ -195,6 +197,7 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
         out_dir.display(),
         files.len()
     );
+    super::keep_until_exit((ws, analysis, build, files));
     OK
 }
 
@@ -221,7 +224,9 @@ fn scheduler_files(
     if report(ws, &errors, color, true)? {
         return Err(PROBLEMS);
     }
-    Ok(cjo_orchestrate::files(ws, &scheduled))
+    let files = cjo_orchestrate::files(ws, &scheduled);
+    super::keep_until_exit(scheduled);
+    Ok(files)
 }
 
 fn plural(n: usize, what: &str) -> String {

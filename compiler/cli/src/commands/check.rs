@@ -40,6 +40,7 @@ pub fn run(dir: &Path, format: Format, deny_warnings: bool, color: bool) -> u8 {
             })
         }
     };
+    super::keep_until_exit((ws, analysis, diagnostics));
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {e}");

@@ -19,6 +19,14 @@ pub const USAGE: u8 = 2;
 /// A bug in cjoc itself (a panic, already printed).
 pub const INTERNAL: u8 = 101;
 
+/// Leaves `value` for the process's exit to reclaim instead of freeing it:
+/// a project's trees are millions of small allocations, and freeing them
+/// one by one just before exiting is work nobody needs.
+/// Only for what a command holds until it returns its exit code.
+pub fn keep_until_exit<T>(value: T) {
+    std::mem::forget(value);
+}
+
 /// Loads the project around `dir` (its folder or any above it), printing
 /// why it cannot be loaded and returning [`USAGE`] then.
 pub fn load_project(dir: &std::path::Path) -> Result<cjo_project::Workspace, u8> {
