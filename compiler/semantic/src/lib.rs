@@ -33,6 +33,7 @@ mod symbols;
 mod ty;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use cjo_diagnostics::Diagnostic;
 use cjo_project::Workspace;
@@ -42,6 +43,7 @@ pub use functions::Signature;
 pub use hints::{Hint, Hints};
 pub use schema::{ColumnRef, OutputColumn, Relation, RelationKind};
 pub use schema_diff::{SourceDiff, schema_diff};
+pub use sql::cache::SqlCache;
 pub use sql::spans::BodyMap;
 pub use sql::types::data_type as sql_data_type;
 pub use ty::Ty;
@@ -77,7 +79,8 @@ pub struct Analysis {
 /// emitters need.
 #[derive(Debug)]
 pub struct CheckedQuery {
-    pub query: Box<sqlparser::ast::Query>,
+    /// Shared with the [`SqlCache`] of [`analyze_incremental`].
+    pub query: Arc<sqlparser::ast::Query>,
     pub hints: Hints,
 }
 
@@ -112,6 +115,24 @@ impl Analysis {
 
 /// Resolves and type-checks every declaration of `ws`.
 pub fn analyze(ws: &Workspace) -> Analysis {
+    analyze_cached(ws, None, &|| false)
+}
+
+/// [`analyze`] for a caller that analyses the same project again and
+/// again: a SQL body whose dialect and text `cache` already holds is not
+/// parsed again, and `cache` is left holding this analysis' bodies. The
+/// result equals [`analyze`]'s. Once `cancelled` answers true, the models
+/// not yet parsed or checked are left out: the caller that cancelled
+/// throws the analysis away.
+pub fn analyze_incremental(ws: &Workspace, cache: &mut SqlCache, cancelled: &dyn Fn() -> bool) -> Analysis {
+    cache.begin();
+    let analysis = analyze_cached(ws, Some(&mut *cache), cancelled);
+    // A cancelled analysis used only some bodies: the others' parses stay.
+    cache.end(!cancelled());
+    analysis
+}
+
+fn analyze_cached(ws: &Workspace, mut cache: Option<&mut SqlCache>, cancelled: &dyn Fn() -> bool) -> Analysis {
     let mut out = Vec::new();
     let symbols = Symbols::collect(ws, &mut out);
 
@@ -141,12 +162,16 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     let mut graph = Graph::default();
     let mut parsed = BTreeMap::new();
     for (file, model) in symbols.models() {
+        if cancelled() {
+            break;
+        }
         let key = model.name.text.to_ascii_lowercase();
         known.insert(key.clone());
         let Some(body) = model.bodies.first() else { continue };
         // A body the lexer could not close is not worth a second report.
         let broken = syntax_errors.iter().any(|s| s.file == file && body.range.contains(s.range.start));
-        let p = if broken { sql::ParsedBody::default() } else { sql::parse(body, file, &mut out) };
+        let p =
+            if broken { sql::ParsedBody::default() } else { sql::parse(body, file, &mut out, cache.as_deref_mut()) };
         let reads =
             p.tables.iter().map(|(t, span)| (tables.get(t).cloned().unwrap_or_else(|| t.clone()), *span)).collect();
         graph.add(&model.name.text, cjo_diagnostics::Span::new(file, model.name.range), reads);
@@ -164,6 +189,9 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     let mut queries = BTreeMap::new();
     let mut references = Vec::new();
     for name in &order.order {
+        if cancelled() {
+            break;
+        }
         let Some((file, model, p)) = parsed.remove(name) else { continue };
         let params = models::params(file, model, &symbols.functions, &mut out);
         let env = sql::Env { relations: &relations, tables: &tables, known: &known, functions: &symbols.functions };
