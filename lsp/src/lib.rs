@@ -6,7 +6,9 @@
 //! open documents in front of the disk, [`vfs`]); the answers come from
 //! `cjo_semantic::ide` in byte offsets and are converted to UTF-16
 //! positions here ([`convert`]). Checking runs on blocking threads,
-//! debounced, and a result an edit has superseded is dropped ([`state`]);
+//! debounced and incremental (parses kept by text, [`project::Caches`]);
+//! a run an edit has superseded is published if it finishes first, and
+//! cancelled when the next run is due ([`state`]);
 //! every request runs on a blocking thread too, where a panic becomes an
 //! error answer ([`server`]). See `docs/lsp.md`.
 

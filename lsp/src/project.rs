@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cjo_diagnostics::{Diagnostic, FileId};
-use cjo_project::{CONFIG_FILE, Limits, SourceFile, Workspace};
-use cjo_semantic::Analysis;
+use cjo_project::{CONFIG_FILE, Limits, ParseCache, SourceFile, Workspace};
 use cjo_semantic::ide::Index;
+use cjo_semantic::{Analysis, SqlCache};
 
 use crate::vfs::Overlay;
 
@@ -15,6 +15,15 @@ use crate::vfs::Overlay;
 /// `cjo.toml` above it, so that a lone file is still checked (with the
 /// other `.cjo` files of its folder, none below it: [`Limits::folder`]).
 const DETACHED_CONFIG: &str = "[project]\nname = \"detached\"\n";
+
+/// What one project's analyses keep from one to the next: each file's
+/// parse by its text, each SQL body's by its text. Each is bounded by
+/// the project: what the last analysis did not use is dropped.
+#[derive(Debug, Default)]
+pub struct Caches {
+    pub parses: ParseCache,
+    pub sql: SqlCache,
+}
 
 /// A project loaded and analysed at one moment.
 #[derive(Debug)]
@@ -34,24 +43,34 @@ pub struct Snapshot {
 impl Snapshot {
     /// Loads and checks the project at `root` through `fs` (the open
     /// documents in front of the disk), within `limits`; a folder with no
-    /// `cjo.toml` is read without what is below it. Fails only when the
-    /// project file cannot be read at all.
+    /// `cjo.toml` is read without what is below it. What `caches` hold
+    /// from the last analysis is not parsed again. Fails only when the
+    /// project file cannot be read at all; `Ok(None)` when `cancelled`
+    /// answered true on the way (an edit made the result stale).
     pub fn load(
         root: &Path,
         fs: &Overlay,
         versions: BTreeMap<PathBuf, i32>,
         limits: Limits,
-    ) -> Result<Snapshot, String> {
+        caches: &mut Caches,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Option<Snapshot>, String> {
         let detached = !crate::vfs::has_config(root, |p| fs.open.contains_key(p));
         let ws = if detached {
             let mut fs = fs.clone();
             fs.open.insert(root.join(CONFIG_FILE), DETACHED_CONFIG.to_string());
-            cjo_project::load_with(&fs, root, limits.folder())
+            cjo_project::load_incremental(&fs, root, limits.folder(), &mut caches.parses, cancelled)
         } else {
-            cjo_project::load_with(fs, root, limits)
+            cjo_project::load_incremental(fs, root, limits, &mut caches.parses, cancelled)
         }
         .map_err(|e| e.to_string())?;
-        let analysis = cjo_semantic::analyze(&ws);
+        if cancelled() {
+            return Ok(None);
+        }
+        let analysis = cjo_semantic::analyze_incremental(&ws, &mut caches.sql, cancelled);
+        if cancelled() {
+            return Ok(None);
+        }
         let mut diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
         // As `cjoc check`: a project without errors is also lowered, so
         // that what the build would refuse is shown while editing.
@@ -59,8 +78,11 @@ impl Snapshot {
             diagnostics.extend(lowering_problems(&ws, &analysis));
             diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         }
+        if cancelled() {
+            return Ok(None);
+        }
         let index = Index::new(&ws, &analysis);
-        Ok(Snapshot { root: root.to_path_buf(), ws, analysis, index, diagnostics, versions, detached })
+        Ok(Some(Snapshot { root: root.to_path_buf(), ws, analysis, index, diagnostics, versions, detached }))
     }
 
     /// The workspace file at `path`.

@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::project::Snapshot;
-use crate::state::{State, panic_message};
+use crate::state::{State, Unavailable, panic_message};
 use crate::{compiled, convert, handlers, tokens};
 
 /// The language server.
@@ -71,7 +71,9 @@ impl Server {
         let snapshot = match self.state.snapshot(&path).await {
             Ok(Some(s)) => s,
             Ok(None) => return Ok(None),
-            Err(why) => return Err(internal(why)),
+            Err(Unavailable::Failed(why)) => return Err(internal(why)),
+            // The protocol's answer to a request about a text edited since.
+            Err(Unavailable::Modified) => return Err(Error::content_modified()),
         };
         blocking(move || f(&snapshot, &path)).await.map(Some)
     }

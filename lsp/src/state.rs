@@ -1,13 +1,19 @@
 //! The server's state: the open documents, and for each project the
-//! latest snapshot. Edits mark a project dirty; one analysis task (off
-//! the event loop, on a blocking thread) re-checks dirty projects after a
-//! short pause that lets a burst of keystrokes coalesce, publishes the
-//! diagnostics of every file whose diagnostics changed, and drops a result
-//! an edit made during the run has superseded. Requests wait for the
-//! snapshot of the text they were asked about.
+//! latest snapshot. Edits mark a project dirty; one task re-checks dirty
+//! projects after a short pause that lets a burst of keystrokes coalesce,
+//! each on a blocking thread (off the event loop), and publishes the
+//! diagnostics of every file whose diagnostics changed.
+//!
+//! A run an edit has made stale still finishes while the user types: its
+//! result is the newest there is, and is published (with the versions it
+//! was made from). Only when the next run is due (the edits paused for the
+//! debounce) and the stale one is still going is it cancelled: its result
+//! would come after the newer run began. Requests wait for the snapshot
+//! of the text they were asked about, never for a newer one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -16,7 +22,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::convert;
-use crate::project::Snapshot;
+use crate::project::{Caches, Snapshot};
 use crate::vfs::Overlay;
 
 /// Settings a client may give in `initializationOptions`.
@@ -57,8 +63,10 @@ struct Project {
     snapshot: Option<Arc<Snapshot>>,
     /// Edited since the last analysis began.
     dirty: bool,
-    /// Being analysed now.
-    running: bool,
+    /// The analysis running now, if any: raising the flag cancels it.
+    running: Option<Arc<AtomicBool>>,
+    /// What one analysis keeps for the next. Only one runs at a time.
+    caches: Arc<Mutex<Caches>>,
     /// Why the last analysis failed (a panic in the compiler), if it did.
     failure: Option<String>,
     /// What was last published for each file: its version and diagnostics.
@@ -177,29 +185,45 @@ impl State {
         self.lock().docs.get(path).cloned()
     }
 
-    /// The snapshot of `path`'s project that reflects the latest edits,
-    /// once the analysis has caught up (or, after the request timeout,
-    /// the latest there is). `Err` when the analysis failed.
-    pub async fn snapshot(&self, path: &Path) -> Result<Option<Arc<Snapshot>>, String> {
+    /// The snapshot of `path`'s project made from the text the request is
+    /// about: the document's version now, once analysed (a file not open
+    /// is the disk's, which every snapshot reads), or the latest there is
+    /// after the request timeout. `Err` when the analysis failed, or when
+    /// the document was edited again first: the positions of the request
+    /// do not apply to the newer text.
+    pub async fn snapshot(&self, path: &Path) -> Result<Option<Arc<Snapshot>>, Unavailable> {
         let mut rounds = self.rounds.subscribe();
         let timeout = self.settings().request_timeout;
         let deadline = tokio::time::Instant::now() + timeout;
+        let wanted = self.lock().docs.get(path).map(|d| d.version);
         loop {
             {
                 let mut inner = self.lock();
                 let root = Self::root_of(&inner, path);
                 let project = inner.projects.entry(root.clone()).or_default();
-                if project.snapshot.is_none() && !project.dirty && !project.running && project.failure.is_none() {
+                if project.snapshot.is_none()
+                    && !project.dirty
+                    && project.running.is_none()
+                    && project.failure.is_none()
+                {
                     // Asked about a project no edit has touched yet.
                     project.dirty = true;
                     self.changed.notify_one();
                 }
-                let settled = !project.dirty && !project.running;
-                if settled || tokio::time::Instant::now() >= deadline {
-                    return match (&project.snapshot, &project.failure) {
-                        (_, Some(why)) if settled => Err(why.clone()),
-                        (snapshot, _) => Ok(snapshot.clone()),
-                    };
+                let settled = !project.dirty && project.running.is_none();
+                if let Some(snapshot) = &project.snapshot {
+                    match (wanted, snapshot.versions.get(path)) {
+                        (None, _) => return Ok(Some(snapshot.clone())),
+                        (Some(w), Some(v)) if *v == w => return Ok(Some(snapshot.clone())),
+                        (Some(w), Some(v)) if *v > w => return Err(Unavailable::Modified),
+                        _ => {}
+                    }
+                }
+                if let (true, Some(why)) = (settled, &project.failure) {
+                    return Err(Unavailable::Failed(why.clone()));
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    return Ok(project.snapshot.clone().filter(|_| wanted.is_none()));
                 }
             }
             let _ = tokio::time::timeout_at(deadline, rounds.changed()).await;
@@ -211,70 +235,132 @@ impl State {
         loop {
             self.changed.notified().await;
             tokio::time::sleep(self.settings().debounce).await;
-            let work: Vec<(PathBuf, Overlay, BTreeMap<PathBuf, i32>)> = {
+            let roots: Vec<PathBuf> = {
                 let mut inner = self.lock();
-                let fs = Overlay { open: inner.docs.iter().map(|(p, d)| (p.clone(), d.text.clone())).collect() };
-                let versions: BTreeMap<PathBuf, i32> = inner.docs.iter().map(|(p, d)| (p.clone(), d.version)).collect();
-                inner
-                    .projects
-                    .iter_mut()
-                    .filter(|(_, p)| p.dirty && !p.running)
-                    .map(|(root, p)| {
-                        p.dirty = false;
-                        p.running = true;
-                        let versions = versions.iter().filter(|(f, _)| f.starts_with(root));
-                        (root.clone(), fs.clone(), versions.map(|(f, v)| (f.clone(), *v)).collect())
-                    })
-                    .collect()
-            };
-            let limits = self.settings().limits;
-            for (root, fs, versions) in work {
-                let r = root.clone();
-                // A panic in the compiler ends this blocking task only.
-                let result = tokio::task::spawn_blocking(move || Snapshot::load(&r, &fs, versions, limits)).await;
-                let mut notice = None;
-                let publish = {
-                    let mut inner = self.lock();
-                    let project = inner.projects.entry(root.clone()).or_default();
-                    project.running = false;
-                    match result {
-                        // An edit during the run: this result is stale, and
-                        // the next round is already due.
-                        _ if project.dirty => Vec::new(),
-                        Ok(Ok(snapshot)) => {
-                            project.failure = None;
-                            let snapshot = Arc::new(snapshot);
-                            project.snapshot = Some(snapshot.clone());
-                            // Told once, when the project first reaches its
-                            // ceiling, not on every keystroke after.
-                            let ceiling = snapshot.ceiling();
-                            if !project.ceiling_shown {
-                                notice = ceiling.map(|d| ceiling_message(&root, d));
-                            }
-                            project.ceiling_shown = ceiling.is_some();
-                            let settings = self.settings.lock().map(|s| s.docs_url.clone()).unwrap_or_default();
-                            changed_diagnostics(&snapshot, &mut project.published, settings.as_deref())
-                        }
-                        Ok(Err(why)) => {
-                            project.failure = Some(why);
-                            Vec::new()
-                        }
-                        Err(e) => {
-                            project.failure = Some(format!("internal error in the cjo analysis: {}", panic_message(e)));
-                            Vec::new()
-                        }
+                let mut due = Vec::new();
+                for (root, project) in inner.projects.iter_mut().filter(|(_, p)| p.dirty) {
+                    match &project.running {
+                        // Superseded, and the next run is due: it stops at
+                        // its next check and this project is started again
+                        // when it does (see `finish`).
+                        Some(cancel) => cancel.store(true, Ordering::Relaxed),
+                        None => due.push(root.clone()),
                     }
-                };
-                for (uri, diagnostics, version) in publish {
-                    client.publish_diagnostics(uri, diagnostics, version).await;
                 }
-                if let Some(message) = notice {
-                    client.show_message(lsp::MessageType::WARNING, message).await;
-                }
+                due
+            };
+            for root in roots {
+                self.start(&client, root);
             }
-            self.rounds.send_modify(|n| *n += 1);
         }
     }
+
+    /// Starts analysing the project at `root` on a blocking thread, with
+    /// the documents as they are now.
+    fn start(self: &Arc<Self>, client: &Client, root: PathBuf) {
+        let (fs, versions, cancel, caches) = {
+            let mut inner = self.lock();
+            let fs = Overlay {
+                open: inner
+                    .docs
+                    .iter()
+                    .filter(|(p, _)| p.starts_with(&root))
+                    .map(|(p, d)| (p.clone(), d.text.clone()))
+                    .collect(),
+            };
+            let versions: BTreeMap<PathBuf, i32> =
+                inner.docs.iter().filter(|(p, _)| p.starts_with(&root)).map(|(p, d)| (p.clone(), d.version)).collect();
+            let project = inner.projects.entry(root.clone()).or_default();
+            if project.running.is_some() {
+                return;
+            }
+            let cancel = Arc::new(AtomicBool::new(false));
+            project.dirty = false;
+            project.running = Some(cancel.clone());
+            (fs, versions, cancel, project.caches.clone())
+        };
+        let limits = self.settings().limits;
+        let (state, client) = (self.clone(), client.clone());
+        tokio::spawn(async move {
+            let r = root.clone();
+            let flag = cancel.clone();
+            // A panic in the compiler ends this blocking task only.
+            let result = tokio::task::spawn_blocking(move || {
+                let mut caches = caches.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                Snapshot::load(&r, &fs, versions, limits, &mut caches, &|| flag.load(Ordering::Relaxed))
+            })
+            .await;
+            state.finish(&client, root, result).await;
+        });
+    }
+
+    /// Takes in a finished analysis: installs its snapshot and publishes
+    /// what changed, then starts the project again if it was cancelled.
+    async fn finish(
+        self: &Arc<Self>,
+        client: &Client,
+        root: PathBuf,
+        result: Result<Result<Option<Snapshot>, String>, tokio::task::JoinError>,
+    ) {
+        let mut notice = None;
+        let mut again = false;
+        let publish = {
+            let mut inner = self.lock();
+            let project = inner.projects.entry(root.clone()).or_default();
+            let cancelled = project.running.take().is_some_and(|c| c.load(Ordering::Relaxed));
+            match result {
+                // Cancelled when the next run was due: start it now.
+                Ok(Ok(None)) => {
+                    again = true;
+                    Vec::new()
+                }
+                // Stale if edited during the run, but still the newest
+                // result: runs of a project never overlap.
+                Ok(Ok(Some(snapshot))) => {
+                    again = cancelled;
+                    project.failure = None;
+                    let snapshot = Arc::new(snapshot);
+                    project.snapshot = Some(snapshot.clone());
+                    // Told once, when the project first reaches its
+                    // ceiling, not on every keystroke after.
+                    let ceiling = snapshot.ceiling();
+                    if !project.ceiling_shown {
+                        notice = ceiling.map(|d| ceiling_message(&root, d));
+                    }
+                    project.ceiling_shown = ceiling.is_some();
+                    let settings = self.settings.lock().map(|s| s.docs_url.clone()).unwrap_or_default();
+                    changed_diagnostics(&snapshot, &mut project.published, settings.as_deref())
+                }
+                Ok(Err(why)) => {
+                    project.failure = Some(why);
+                    Vec::new()
+                }
+                Err(e) => {
+                    project.failure = Some(format!("internal error in the cjo analysis: {}", panic_message(e)));
+                    Vec::new()
+                }
+            }
+        };
+        for (uri, diagnostics, version) in publish {
+            client.publish_diagnostics(uri, diagnostics, version).await;
+        }
+        if let Some(message) = notice {
+            client.show_message(lsp::MessageType::WARNING, message).await;
+        }
+        if again {
+            self.start(client, root);
+        }
+        self.rounds.send_modify(|n| *n += 1);
+    }
+}
+
+/// Why a request has no snapshot to be answered from.
+#[derive(Debug)]
+pub enum Unavailable {
+    /// The last analysis failed (a panic in the compiler).
+    Failed(String),
+    /// The document was edited after the request was sent.
+    Modified,
 }
 
 /// The pop-up for a project loaded only up to its ceiling (E0104): which

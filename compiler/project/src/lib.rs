@@ -2,6 +2,7 @@
 //! catalog, and loading them through the [`FileSystem`] trait (the core does
 //! no I/O).
 
+pub mod cache;
 pub mod catalog;
 pub mod config;
 pub mod dialect;
@@ -11,6 +12,7 @@ mod loader;
 pub mod parallel;
 pub mod workspace;
 
+pub use cache::ParseCache;
 pub use catalog::Catalog;
 pub use config::{
     AirflowConfig, BigQueryTarget, CatalogConfig, Config, DigdagConfig, JourneyDefaults, Orchestrators, ProjectConfig,
@@ -19,4 +21,6 @@ pub use config::{
 pub use dialect::Dialect;
 pub use fs::{DirEntry, FileSystem, MemoryFs, ReadError, Special};
 pub use limits::{Limits, MAX_FILE_SIZE};
-pub use workspace::{CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, discover, load, load_with};
+pub use workspace::{
+    CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, discover, load, load_incremental, load_with,
+};

@@ -5,10 +5,12 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use cjo_diagnostics::{self as diag, Diagnostic, FileId, LineIndex};
 use cjo_syntax::ast;
 
+use crate::cache::{ParseCache, Parsed};
 use crate::catalog::{self, Catalog};
 use crate::config::{Config, parse_config};
 use crate::fs::{FileSystem, ReadError};
@@ -45,7 +47,8 @@ pub struct SourceFile {
 #[derive(Clone, Debug)]
 pub struct Module {
     pub file: FileId,
-    pub ast: ast::File,
+    /// Shared with the parse cache of [`load_incremental`].
+    pub ast: Arc<ast::File>,
 }
 
 /// A loaded project.
@@ -110,6 +113,31 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
 /// Loads the project whose `cjo.toml` is in `root`, reading no more than
 /// `limits` allow (E0104 when it would).
 pub fn load_with(fs: &dyn FileSystem, root: &Path, limits: Limits) -> Result<Workspace, LoadError> {
+    load_cached(fs, root, limits, None, &|| false)
+}
+
+/// [`load_with`] for a caller that loads the same project again and
+/// again: a file whose text (and id) `cache` already holds is not parsed
+/// again, and `cache` is left holding this load's files. Once `cancelled`
+/// answers true, the files not yet parsed are left out: the caller that
+/// cancelled throws the workspace away.
+pub fn load_incremental(
+    fs: &dyn FileSystem,
+    root: &Path,
+    limits: Limits,
+    cache: &mut ParseCache,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Workspace, LoadError> {
+    load_cached(fs, root, limits, Some(cache), cancelled)
+}
+
+fn load_cached(
+    fs: &dyn FileSystem,
+    root: &Path,
+    limits: Limits,
+    cache: Option<&mut ParseCache>,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Workspace, LoadError> {
     let config_path = root.join(CONFIG_FILE);
     let mut loader = Loader::new(limits);
     let (config, config_diags) = match fs.read(&config_path, MAX_FILE_SIZE) {
@@ -143,41 +171,51 @@ pub fn load_with(fs: &dyn FileSystem, root: &Path, limits: Limits) -> Result<Wor
 
     let invalid_utf8: Vec<FileId> =
         loader.diagnostics.iter().filter(|d| d.code == diag::INVALID_UTF8).map(|d| d.span().file).collect();
-    let (modules, syntax) = parse_files(&loader.files, &invalid_utf8);
+    let mut modules = Vec::new();
+    let parsed = parse_modules(&loader.files, cache.as_deref(), cancelled);
+    for (f, parse) in &parsed {
+        // Bytes that are not UTF-8 were reported once (E0101); the
+        // replacement characters standing for them are not news.
+        let invalid = invalid_utf8.contains(&f.id);
+        loader.diagnostics.extend(
+            parse
+                .diagnostics
+                .iter()
+                .filter(|d| {
+                    !(invalid
+                        && d.code == diag::UNEXPECTED_CHARACTER
+                        && d.span().range.slice(&f.text).starts_with('\u{fffd}'))
+                })
+                .cloned(),
+        );
+        modules.push(Module { file: f.id, ast: parse.ast.clone() });
+    }
+    // A cancelled load read only some files: the others' parses stay.
+    if let Some(cache) = cache.filter(|_| !cancelled()) {
+        cache.replace(parsed.iter().map(|(f, p)| (*f, p)));
+    }
     let mut diagnostics = loader.diagnostics;
-    diagnostics.extend(syntax);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     Ok(Workspace { root: root.to_path_buf(), config, files: loader.files, modules, catalog, diagnostics })
 }
 
-/// Parses and checks the structure of every `.cjo` and standard-library
-/// file of `files`, spread over the cores: the modules, in the order of
-/// `files`, and their diagnostics, file by file.
-fn parse_files(files: &[SourceFile], invalid_utf8: &[FileId]) -> (Vec<Module>, Vec<Diagnostic>) {
+/// Each `.cjo` and standard-library file with its parse: from `cache` when
+/// it holds the same text, else parsed, spread over the cores; none when
+/// `cancelled` answers true first.
+fn parse_modules<'f>(
+    files: &'f [SourceFile],
+    cache: Option<&ParseCache>,
+    cancelled: &dyn Fn() -> bool,
+) -> Vec<(&'f SourceFile, Parsed)> {
+    if cancelled() {
+        return Vec::new();
+    }
     let sources: Vec<&SourceFile> =
         files.iter().filter(|f| matches!(f.kind, FileKind::Cjo | FileKind::Stdlib)).collect();
-    let parsed = crate::parallel::map(&sources, |f| {
-        let parse = cjo_syntax::parse(f.id, &f.text);
-        let checks = cjo_syntax::validate(f.id, &parse);
-        // Bytes that are not UTF-8 were reported once (E0101); the
-        // replacement characters standing for them are not news.
-        let mut diagnostics = parse.diagnostics;
-        if invalid_utf8.contains(&f.id) {
-            diagnostics.retain(|d| {
-                !(d.code == diag::UNEXPECTED_CHARACTER && d.span().range.slice(&f.text).starts_with('\u{fffd}'))
-            });
-        }
-        diagnostics.extend(checks);
-        (Module { file: f.id, ast: parse.file }, diagnostics)
-    });
-    let mut modules = Vec::with_capacity(parsed.len());
-    let mut diagnostics = Vec::new();
-    for (module, found) in parsed {
-        modules.push(module);
-        diagnostics.extend(found);
-    }
-    (modules, diagnostics)
+    let parses =
+        crate::parallel::map(&sources, |f| cache.and_then(|c| c.get(f)).cloned().unwrap_or_else(|| Parsed::new(f)));
+    sources.into_iter().zip(parses).collect()
 }
 
 /// The `.cjo` files of the project at `root`, relative to it, sorted;

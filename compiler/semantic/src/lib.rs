@@ -35,6 +35,7 @@ mod symbols;
 mod ty;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use cjo_diagnostics::{Diagnostic, FileId};
 use cjo_project::Workspace;
@@ -46,6 +47,7 @@ pub use hints::{Hint, Hints};
 pub use program::{Materialized, Model, ModelParam, Strategy};
 pub use schema::{ColumnRef, OutputColumn, Relation, RelationKind};
 pub use schema_diff::{SourceDiff, schema_diff};
+pub use sql::cache::SqlCache;
 pub use sql::spans::BodyMap;
 pub use sql::types::data_type as sql_data_type;
 pub use ty::Ty;
@@ -84,7 +86,8 @@ pub struct Analysis {
 /// emitters need.
 #[derive(Debug)]
 pub struct CheckedQuery {
-    pub query: Box<sqlparser::ast::Query>,
+    /// Shared with the [`SqlCache`] of [`analyze_incremental`].
+    pub query: Arc<sqlparser::ast::Query>,
     pub hints: Hints,
 }
 
@@ -119,6 +122,24 @@ impl Analysis {
 
 /// Resolves and type-checks every declaration of `ws`.
 pub fn analyze(ws: &Workspace) -> Analysis {
+    analyze_cached(ws, None, &|| false)
+}
+
+/// [`analyze`] for a caller that analyses the same project again and
+/// again: a SQL body whose dialect and text `cache` already holds is not
+/// parsed again, and `cache` is left holding this analysis' bodies. The
+/// result equals [`analyze`]'s. Once `cancelled` answers true, the models
+/// not yet parsed or checked are left out: the caller that cancelled
+/// throws the analysis away.
+pub fn analyze_incremental(ws: &Workspace, cache: &mut SqlCache, cancelled: &dyn Fn() -> bool) -> Analysis {
+    cache.begin();
+    let analysis = analyze_cached(ws, Some(&mut *cache), cancelled);
+    // A cancelled analysis used only some bodies: the others' parses stay.
+    cache.end(!cancelled());
+    analysis
+}
+
+fn analyze_cached(ws: &Workspace, mut cache: Option<&mut SqlCache>, cancelled: &dyn Fn() -> bool) -> Analysis {
     let mut out = Vec::new();
     let symbols = Symbols::collect(ws, &mut out);
 
@@ -152,7 +173,10 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     let mut graph = Graph::default();
     let mut parsed = BTreeMap::new();
     let models: Vec<(FileId, &ast::Model)> = symbols.models().collect();
-    let bodies = parse_bodies(&models, &syntax_errors);
+    let bodies = match cache.as_deref_mut() {
+        Some(cache) => parse_bodies_cached(&models, &syntax_errors, cache, cancelled),
+        None => parse_bodies(&models, &syntax_errors),
+    };
     for (&(file, model), body) in models.iter().zip(bodies) {
         let key = model.name.text.to_ascii_lowercase();
         known.insert(key.clone());
@@ -176,6 +200,9 @@ pub fn analyze(ws: &Workspace) -> Analysis {
     let mut queries = BTreeMap::new();
     let mut references = Vec::new();
     for name in &order.order {
+        if cancelled() {
+            break;
+        }
         let Some((file, model, p)) = parsed.remove(name) else { continue };
         let params = models::params(file, model, &symbols.functions, &mut out);
         let env = sql::Env { relations: &relations, tables: &tables, known: &known, functions: &symbols.functions };
@@ -227,9 +254,36 @@ fn parse_bodies(
         // A body the lexer could not close is not worth a second report.
         let broken = syntax_errors.iter().any(|s| s.file == file && body.range.contains(s.range.start));
         let mut found = Vec::new();
-        let parsed = if broken { sql::ParsedBody::default() } else { sql::parse(body, file, &mut found) };
+        let parsed = if broken { sql::ParsedBody::default() } else { sql::parse(body, file, &mut found, None) };
         Some((parsed, found))
     })
+}
+
+/// [`parse_bodies`] through the language server's cache, one body after
+/// the other (most come from the cache); none after `cancelled` answers
+/// true.
+fn parse_bodies_cached(
+    models: &[(FileId, &ast::Model)],
+    syntax_errors: &[cjo_diagnostics::Span],
+    cache: &mut SqlCache,
+    cancelled: &dyn Fn() -> bool,
+) -> Vec<Option<(sql::ParsedBody, Vec<Diagnostic>)>> {
+    let mut out = Vec::with_capacity(models.len());
+    for &(file, model) in models {
+        if cancelled() {
+            break;
+        }
+        let Some(body) = model.bodies.first() else {
+            out.push(None);
+            continue;
+        };
+        let broken = syntax_errors.iter().any(|s| s.file == file && body.range.contains(s.range.start));
+        let mut found = Vec::new();
+        let parsed =
+            if broken { sql::ParsedBody::default() } else { sql::parse(body, file, &mut found, Some(&mut *cache)) };
+        out.push(Some((parsed, found)));
+    }
+    out
 }
 
 /// `ws`'s own diagnostics and the analysis', merged in one sorted list.

@@ -2,6 +2,7 @@
 //! resolved and every expression typed, with diagnostics placed on the
 //! exact token in the `.cjo` file.
 
+pub(crate) mod cache;
 mod call;
 mod expr;
 mod group;
@@ -12,13 +13,14 @@ pub(crate) mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 use cjo_diagnostics::{self as codes, Diagnostic, FileId, Span, TextRange};
 use cjo_syntax::ast::SqlBody;
 use sqlparser::ast::{ObjectName, Query, Statement, Visit, Visitor};
 use sqlparser::dialect::{BigQueryDialect, Dialect, GenericDialect, RedshiftSqlDialect};
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::Location;
+use sqlparser::tokenizer::{Location, Span as SqlSpan};
 
 use crate::functions::Functions;
 use crate::schema::Relation;
@@ -31,7 +33,8 @@ pub(crate) use spans::BodyMap;
 /// A SQL body, parsed.
 #[derive(Debug, Default)]
 pub(crate) struct ParsedBody {
-    pub query: Option<Box<Query>>,
+    /// Shared with the [`cache::SqlCache`] and the analysis' queries.
+    pub query: Option<Arc<Query>>,
     /// The tables it reads that are not its own CTEs: lowercase name as
     /// written (`watch_events`, `raw.watch_events`) and place.
     pub tables: Vec<(String, Span)>,
@@ -51,8 +54,14 @@ pub(crate) struct Env<'a> {
 }
 
 /// Parses a body with the parser of its dialect (the portable one when it
-/// has none). Reports E0015 or E0016; never fails.
-pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> ParsedBody {
+/// has none), or finds it in `cache`. Reports E0015 or E0016; never
+/// fails.
+pub(crate) fn parse(
+    body: &SqlBody,
+    file: FileId,
+    out: &mut Vec<Diagnostic>,
+    cache: Option<&mut cache::SqlCache>,
+) -> ParsedBody {
     if body.text.trim().is_empty() {
         return ParsedBody::default(); // reported by the structural checks
     }
@@ -61,6 +70,24 @@ pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> 
         return ParsedBody::default();
     }
     let map = BodyMap::new(file, &body.text, body.text_range.start);
+    let dialect_name = body.dialect.as_ref().map(|d| d.text.to_ascii_lowercase());
+    let placed = |e: cache::Entry| ParsedBody {
+        tables: e.tables.into_iter().map(|(name, span)| (name, map.span(span))).collect(),
+        query: Some(e.query),
+    };
+    let Some(cache) = cache else { return parse_new(body, &map, out).map_or_else(ParsedBody::default, placed) };
+    if let Some(hit) = cache.get(dialect_name.as_deref(), &body.text) {
+        return placed(hit);
+    }
+    let parsed = parse_new(body, &map, out);
+    if let Some(entry) = &parsed {
+        cache.insert(dialect_name.as_deref(), &body.text, entry.clone());
+    }
+    parsed.map_or_else(ParsedBody::default, placed)
+}
+
+/// Parses a body; `None` when it is not one query (reported).
+fn parse_new(body: &SqlBody, map: &BodyMap<'_>, out: &mut Vec<Diagnostic>) -> Option<cache::Entry> {
     let dialect: Box<dyn Dialect> = match body.dialect.as_ref().map(|d| d.text.to_ascii_lowercase()).as_deref() {
         Some("bigquery") => Box::new(BigQueryDialect {}),
         Some("redshift") => Box::new(RedshiftSqlDialect {}),
@@ -70,8 +97,8 @@ pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> 
     let mut statements = match statements {
         Ok(s) => s,
         Err(e) => {
-            out.push(syntax_error(&map, &e));
-            return ParsedBody { query: None, tables: Vec::new() };
+            out.push(syntax_error(map, &e));
+            return None;
         }
     };
     if statements.len() != 1 {
@@ -82,12 +109,12 @@ pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> 
                 .with_label(format!("{} statements", statements.len()))
                 .with_help("write one `select` (use `with … as (…)` for intermediate steps); a model is one query"),
         );
-        return ParsedBody { query: None, tables: Vec::new() };
+        return None;
     }
     match statements.pop() {
         Some(Statement::Query(query)) => {
-            let tables = tables_read(&query, &map);
-            ParsedBody { query: Some(query), tables }
+            let tables = tables_read(&query);
+            Some(cache::Entry { query: Arc::from(query), tables })
         }
         Some(other) => {
             let keyword = other.to_string().split_whitespace().next().unwrap_or("this").to_ascii_lowercase();
@@ -102,9 +129,9 @@ pub(crate) fn parse(body: &SqlBody, file: FileId, out: &mut Vec<Diagnostic>) -> 
                     "cjo writes the result into the model's table itself (see `materialized`): write only the `select`",
                 ),
             );
-            ParsedBody { query: None, tables: Vec::new() }
+            None
         }
-        None => ParsedBody { query: None, tables: Vec::new() },
+        None => None,
     }
 }
 
@@ -161,8 +188,9 @@ fn parse_location(s: &str) -> Option<Location> {
     Some(Location { line: line.trim().parse().ok()?, column: column.parse().ok()? })
 }
 
-/// The tables a query reads, minus the CTEs it defines.
-fn tables_read(query: &Query, map: &BodyMap<'_>) -> Vec<(String, Span)> {
+/// The tables a query reads, minus the CTEs it defines, where sqlparser
+/// found them.
+fn tables_read(query: &Query) -> Vec<(String, SqlSpan)> {
     struct Ctes(BTreeSet<String>);
     impl Visitor for Ctes {
         type Break = ();
@@ -179,7 +207,7 @@ fn tables_read(query: &Query, map: &BodyMap<'_>) -> Vec<(String, Span)> {
     let _ = sqlparser::ast::visit_relations(query, |name: &ObjectName| {
         let text = object_name(name);
         if !(name.0.len() == 1 && ctes.0.contains(&text)) {
-            tables.push((text, map.span(sqlparser::ast::Spanned::span(name))));
+            tables.push((text, sqlparser::ast::Spanned::span(name)));
         }
         ControlFlow::<()>::Continue(())
     });
