@@ -139,7 +139,7 @@ pub fn analyze_incremental(ws: &Workspace, cache: &mut SqlCache, cancelled: &dyn
     analysis
 }
 
-fn analyze_cached(ws: &Workspace, mut cache: Option<&mut SqlCache>, cancelled: &dyn Fn() -> bool) -> Analysis {
+fn analyze_cached(ws: &Workspace, cache: Option<&mut SqlCache>, cancelled: &dyn Fn() -> bool) -> Analysis {
     let mut out = Vec::new();
     let symbols = Symbols::collect(ws, &mut out);
 
@@ -173,7 +173,7 @@ fn analyze_cached(ws: &Workspace, mut cache: Option<&mut SqlCache>, cancelled: &
     let mut graph = Graph::default();
     let mut parsed = BTreeMap::new();
     let models: Vec<(FileId, &ast::Model)> = symbols.models().collect();
-    let bodies = match cache.as_deref_mut() {
+    let bodies = match cache {
         Some(cache) => parse_bodies_cached(&models, &syntax_errors, cache, cancelled),
         None => parse_bodies(&models, &syntax_errors),
     };

@@ -514,7 +514,7 @@ impl<'a> Cx<'a, '_> {
         // and every warehouse's): `select k, sum(n) as n … group by k order
         // by n` orders by the sum. Inside an expression, names are input
         // columns first.
-        let outputs: Vec<Option<Val>> = order.iter().map(|e| self.output_column(e, &aliases, &exprs)).collect();
+        let outputs: Vec<Option<Val>> = order.iter().map(|e| self.output_column(e, &items, &exprs)).collect();
         for (e, output) in order.iter().zip(&outputs) {
             if let Some(v) = output {
                 if !v.nullable && !shape.grouping_sets {
@@ -562,10 +562,10 @@ impl<'a> Cx<'a, '_> {
     /// The output column a bare `order by` name stands for, if it names
     /// one; a name of two different output columns is reported (E0303).
     /// `exprs`: each output column's expression, when it has one.
-    fn output_column(&mut self, e: &Expr, aliases: &[(String, Val)], exprs: &[Option<&Expr>]) -> Option<Val> {
+    fn output_column(&mut self, e: &Expr, items: &[Item], exprs: &[Option<&Expr>]) -> Option<Val> {
         let Expr::Identifier(id) = e else { return None };
-        let mut named = aliases.iter().zip(exprs).filter(|((n, _), _)| n.eq_ignore_ascii_case(&id.value));
-        let ((_, first), first_expr) = named.next()?;
+        let mut named = items.iter().zip(exprs).filter(|(i, _)| i.col.name.eq_ignore_ascii_case(&id.value));
+        let (first, first_expr) = named.next()?;
         if named.any(|(_, other)| other.is_none() || other != first_expr) {
             self.error(
                 Diagnostic::error(
@@ -578,7 +578,13 @@ impl<'a> Cx<'a, '_> {
             );
             return Some(Val::unknown());
         }
-        Some(first.clone())
+        // The editor sees the name as the column the output passes on,
+        // when it is one written as is (not `sum(amount) as amount`).
+        if matches!(first_expr, Some(Expr::Identifier(_) | Expr::CompoundIdentifier(_))) {
+            let span = self.ident_span(id);
+            self.refs.extend(crate::ide::Reference::column(None, span, &first.col));
+        }
+        Some(Val::of_col(&first.col))
     }
 
     /// The group keys: columns, expressions, positions and output names.
