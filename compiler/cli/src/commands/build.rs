@@ -255,8 +255,31 @@ fn is_previous_build(dir: &Path) -> bool {
     if std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false) {
         return true; // empty
     }
-    let manifest = cjo_disk::read(&dir.join("manifest.json"), cjo_project::MAX_FILE_SIZE);
-    manifest.is_ok_and(|t| String::from_utf8_lossy(&t).contains("\"generator\": \"cjoc"))
+    // Scanned, not read whole: a large project's manifest can pass any
+    // read limit (221 MB at 50,000 models), and it is our own output.
+    let path = dir.join("manifest.json");
+    let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+    regular && std::fs::File::open(&path).is_ok_and(|f| contains(f, b"\"generator\": \"cjoc", 1 << 16))
+}
+
+/// Whether what `reader` gives holds `needle`, read `chunk` bytes at a
+/// time (memory bounded whatever its size).
+fn contains(mut reader: impl std::io::Read, needle: &[u8], chunk: usize) -> bool {
+    let keep = needle.len().saturating_sub(1);
+    let mut window: Vec<u8> = Vec::with_capacity(chunk + keep);
+    let mut buf = vec![0; chunk.max(1)];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => n,
+        };
+        window.extend_from_slice(buf.get(..n).unwrap_or_default());
+        if window.windows(needle.len()).any(|w| w == needle) {
+            return true;
+        }
+        let cut = window.len().saturating_sub(keep);
+        window.drain(..cut);
+    }
 }
 
 /// How `cjoc graph` draws.
@@ -362,4 +385,18 @@ fn flowchart_json(chart: &cjo_journey::flowchart::Flowchart) -> serde_json::Valu
         })
         .collect();
     serde_json::json!({ "journey": chart.journey, "stages": stages, "nodes": nodes, "edges": edges })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains;
+
+    #[test]
+    fn the_marker_is_found_across_chunks() {
+        let text = format!("{}\"generator\": \"cjoc 0.1\"{}", "x".repeat(1000), "y".repeat(1000));
+        for chunk in [1, 3, 7, 64, 4096] {
+            assert!(contains(text.as_bytes(), b"\"generator\": \"cjoc", chunk), "{chunk}");
+            assert!(!contains(text.as_bytes(), b"\"generator\": \"dbt", chunk), "{chunk}");
+        }
+    }
 }
