@@ -817,6 +817,15 @@ impl VisitorMut for Rewriter<'_, '_> {
         if let Expr::Value(v) = e
             && let Value::SingleQuotedString(s) = &v.value
         {
+            if dialect == Dialect::Redshift && s.contains('\0') {
+                let span = v.span;
+                self.unsupported(
+                    span,
+                    "a NUL character (U+0000) in a string",
+                    "Redshift's text cannot hold NUL, nor can its SQL: remove it from the string",
+                );
+                return ControlFlow::Continue(());
+            }
             let ours = literal::string(s, dialect);
             if ours != v.to_string() {
                 replace(e, ours);

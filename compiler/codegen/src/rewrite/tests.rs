@@ -891,3 +891,12 @@ fn hints_apply_inside_other_rewrites() {
         "SELECT CAST(order_date + INTERVAL '1' DAY AS varchar) AS s FROM hive.shop.orders WHERE order_date - INTERVAL '7' DAY > DATE '2026-01-01'",
     );
 }
+
+#[test]
+fn a_nul_in_a_string_cannot_be_written_for_redshift() {
+    let r = portable("select 'a\u{0}b' as s from orders", Redshift);
+    assert_eq!(r.constructs(), ["a NUL character (U+0000) in a string"]);
+    for d in [BigQuery, Trino] {
+        assert!(portable("select 'a\u{0}b' as s from orders", d).errors.is_empty(), "{d}");
+    }
+}
