@@ -88,6 +88,7 @@ pub fn parse(file: FileId, text: &str) -> Parse {
     }
     docs::attach(file, &mut ast, &doc_tokens, &tokens, &mut diagnostics);
     depth::guard(file, &mut ast, &mut diagnostics);
+    depth::guard_types(file, &mut ast, &mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Parse { file: ast, diagnostics, comments }
 }
