@@ -278,17 +278,8 @@ impl FileSystem for Backwards {
 
 fn memory_copy(dir: &Path) -> MemoryFs {
     let mut fs = MemoryFs::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_path_buf();
-                fs.insert(Path::new("p").join(rel), std::fs::read(&path).unwrap());
-            }
-        }
+    for (rel, bytes) in cjo_tests::corpus::read_tree(dir) {
+        fs.insert(Path::new("p").join(rel), bytes);
     }
     fs
 }
