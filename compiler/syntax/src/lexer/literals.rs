@@ -172,6 +172,20 @@ impl<'src> Lexer<'src> {
                 self.escape();
                 continue;
             }
+            if b == 0 {
+                // Redshift's text cannot hold NUL, and no scheduler or file
+                // format cjo writes wants one: it is never meant.
+                self.report(
+                    self.error(
+                        diag::UNEXPECTED_CHARACTER,
+                        self.pos,
+                        self.pos + 1,
+                        "a NUL character (U+0000) in a string",
+                    )
+                    .with_label("NUL")
+                    .with_help("remove it: Redshift's text cannot hold it, and it is invisible in every editor"),
+                );
+            }
             if b == quote {
                 // `''` inside a SQL string is an escaped quote.
                 if quote == b'\'' && self.peek(1) == b'\'' {

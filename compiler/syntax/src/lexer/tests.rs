@@ -114,3 +114,12 @@ fn spans_cover_the_text_and_never_split_characters() {
 fn byte_order_mark_is_skipped() {
     assert_eq!(kinds("\u{feff}x"), vec![Ident("x")]);
 }
+
+#[test]
+fn a_nul_in_a_string_is_reported() {
+    for text in ["x = \"a\0b\"", "x = 'a\0b'", "x = `a\0b`"] {
+        let lexed = crate::lex(FileId(0), text);
+        let codes: Vec<_> = lexed.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [diag::UNEXPECTED_CHARACTER], "{text:?}");
+    }
+}
