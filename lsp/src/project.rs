@@ -71,13 +71,9 @@ impl Snapshot {
         if cancelled() {
             return Ok(None);
         }
-        let mut diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
         // As `cjoc check`: a project without errors is also lowered, so
         // that what the build would refuse is shown while editing.
-        if !diagnostics.iter().any(Diagnostic::is_error) {
-            diagnostics.extend(lowering_problems(&ws, &analysis));
-            diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        }
+        let (diagnostics, _) = cjo_codegen::check(&ws, &analysis);
         if cancelled() {
             return Ok(None);
         }
@@ -110,11 +106,4 @@ impl Snapshot {
             _ => true,
         })
     }
-}
-
-/// What `cjoc build` would report for each model's own target, but for
-/// parameter values (given at build time); the same rule as `cjoc check`.
-fn lowering_problems(ws: &Workspace, analysis: &Analysis) -> Vec<Diagnostic> {
-    let build = cjo_codegen::build(ws, analysis, &cjo_codegen::Options::default());
-    build.diagnostics.into_iter().filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect()
 }

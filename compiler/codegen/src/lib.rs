@@ -36,4 +36,24 @@ mod lower;
 
 pub use dag::{Dag, Task, TaskKind, TaskSql};
 pub use lower::{Build, JourneyTables, Options, build};
+
+/// Everything `cjoc check` reports for a project, sorted: what loading and
+/// names and types found, and, when that holds no error, what a build for
+/// each item's own target would refuse (but for missing parameter values,
+/// given at build time), so that a project that checks clean builds. The
+/// command line and the language server both ask this. The build made on
+/// the way comes back too, for a caller that would rather not free it.
+pub fn check(
+    ws: &cjo_project::Workspace,
+    analysis: &cjo_semantic::Analysis,
+) -> (Vec<cjo_diagnostics::Diagnostic>, Option<Build>) {
+    let mut diagnostics = cjo_semantic::all_diagnostics(ws, analysis);
+    if diagnostics.iter().any(cjo_diagnostics::Diagnostic::is_error) {
+        return (diagnostics, None);
+    }
+    let mut built = build(ws, analysis, &Options::default());
+    diagnostics.extend(built.diagnostics.drain(..).filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE));
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    (diagnostics, Some(built))
+}
 pub use params::{Binding, Param, Part, RunInterval, RunValue, Statement};

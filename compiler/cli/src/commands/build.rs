@@ -97,16 +97,6 @@ fn lower(req: &Request, color: bool, writes: bool) -> Result<Lowered, u8> {
     Ok(Lowered { ws, analysis, build, run, options })
 }
 
-/// What `cjoc build` would report for each model's own target, but for
-/// missing parameter values (given at build time): `cjoc check` reports
-/// these too, so that a project that checks clean builds.
-pub fn lowering_problems(ws: &Workspace, analysis: &Analysis) -> Vec<cjo_diagnostics::Diagnostic> {
-    let mut build = cjo_codegen::build(ws, analysis, &Options::default());
-    let diagnostics = std::mem::take(&mut build.diagnostics);
-    super::keep_until_exit(build);
-    diagnostics.into_iter().filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect()
-}
-
 /// Prints the diagnostics; whether any is an error.
 fn report(ws: &Workspace, diagnostics: &[cjo_diagnostics::Diagnostic], color: bool, writes: bool) -> Result<bool, u8> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

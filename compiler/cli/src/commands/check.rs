@@ -12,11 +12,8 @@ pub fn run(dir: &Path, format: Format, deny_warnings: bool, color: bool) -> u8 {
         Err(code) => return code,
     };
     let analysis = cjo_semantic::analyze(&ws);
-    let mut diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
-    if !diagnostics.iter().any(cjo_diagnostics::Diagnostic::is_error) {
-        diagnostics.extend(super::build::lowering_problems(&ws, &analysis));
-        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    }
+    let (diagnostics, build) = cjo_codegen::check(&ws, &analysis);
+    super::keep_until_exit(build);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let written = match format {
