@@ -27,6 +27,7 @@ pub mod output;
 pub mod params;
 pub mod pipeline;
 pub mod rewrite;
+pub mod select;
 pub mod templates;
 pub mod time;
 pub mod types;
