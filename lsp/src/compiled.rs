@@ -1,8 +1,6 @@
 //! `cjo/compiledSql`: a model's SQL as `cjoc build` writes it, for one
 //! warehouse.
 
-use std::collections::BTreeMap;
-
 use cjo_codegen::time::Instant;
 use cjo_codegen::{RunInterval, TaskKind};
 use cjo_project::Dialect;
@@ -50,7 +48,7 @@ pub fn compiled_sql(snap: &Snapshot, name: &str, dialect: Option<Dialect>, now: 
         return Err(errors);
     }
     let run = RunInterval::day_before(now);
-    let options = cjo_codegen::Options { targets: dialect.map(|d| vec![d]), values: BTreeMap::new() };
+    let options = cjo_codegen::Options { targets: dialect.map(|d| vec![d]), ..Default::default() };
     let build = cjo_codegen::build(&snap.ws, &snap.analysis, &options);
     let task = build
         .dag

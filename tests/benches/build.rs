@@ -42,7 +42,7 @@ fn build(c: &mut Criterion) {
         fs.insert(format!("p/{name}"), text);
     }
     let run = RunInterval { start: Instant::from_date(2026, 11, 20), end: Instant::from_date(2026, 11, 21) };
-    let options = Options { targets: Some(Dialect::ALL.to_vec()), values: BTreeMap::new() };
+    let options = Options { targets: Some(Dialect::ALL.to_vec()), ..Default::default() };
 
     // Once, outside the timing: the project builds cleanly for all three.
     let ws = cjo_project::load(&fs, Path::new("p")).unwrap();

@@ -83,7 +83,7 @@ fn bench(c: &mut Criterion) {
     let ws = project();
     let analysis = cjo_semantic::analyze(&ws);
     assert!(!analysis.diagnostics.iter().any(|d| d.is_error()));
-    let options = Options { targets: Some(Dialect::ALL.to_vec()), values: BTreeMap::new() };
+    let options = Options { targets: Some(Dialect::ALL.to_vec()), ..Default::default() };
     let mut group = c.benchmark_group("journeys");
     group.sample_size(20);
     group.bench_function("lower", |b| b.iter(|| black_box(cjo_codegen::build(&ws, &analysis, &options))));

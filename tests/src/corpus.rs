@@ -73,7 +73,7 @@ pub fn outcome(files: &Files) -> (Vec<&'static str>, Option<BTreeMap<String, Str
     let analysis = cjo_semantic::analyze(&ws);
     let options = cjo_codegen::Options {
         targets: Some(vec![Dialect::BigQuery, Dialect::Redshift, Dialect::Trino]),
-        values: BTreeMap::new(),
+        ..Default::default()
     };
     let build = cjo_codegen::build(&ws, &analysis, &options);
     (codes, Some(cjo_codegen::output::files(&ws, &analysis, &build, run_interval())))

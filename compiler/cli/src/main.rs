@@ -56,6 +56,12 @@ enum Command {
         out: Option<PathBuf>,
         #[command(flatten)]
         lowering: LoweringArgs,
+        #[command(flatten)]
+        selection: commands::select::SelectArgs,
+        /// Read the models left out of the selection from where the
+        /// `--state` build put them (production), instead of building them.
+        #[arg(long, requires = "state")]
+        defer: bool,
     },
     /// Draws the task DAG (models, checks, journeys and their edges), or
     /// with `--journey` one journey's stages and steps as a flowchart.
@@ -71,6 +77,8 @@ enum Command {
         journey: Option<String>,
         #[command(flatten)]
         lowering: LoweringArgs,
+        #[command(flatten)]
+        selection: commands::select::SelectArgs,
     },
     /// Runs the journeys over CSV rows with the reference simulator, tick
     /// by tick: prints each tick's state tables, a customer's timeline
@@ -113,6 +121,45 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// With `--select`: the diagnostics of the selected nodes and of
+        /// what they read.
+        #[command(flatten)]
+        selection: commands::select::SelectArgs,
+    },
+    /// Lists the project's nodes (sources, models, checks, journeys), or
+    /// those `--select` picks, one per line.
+    #[command(alias = "list")]
+    Ls {
+        /// The project folder (or any folder inside it).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        selection: commands::select::SelectArgs,
+        /// What to print of each node.
+        #[arg(long, value_enum, default_value_t = commands::ls::Output::Id)]
+        output: commands::ls::Output,
+        /// `json`: one array of nodes with their kind, files, tags and
+        /// what they read.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Lists what changed since an earlier build (`--state`), node by
+    /// node: breaking (a column read downstream removed or retyped, with
+    /// each reader), data (values may change), additive (new columns only)
+    /// or metadata (docs, comments, layout).
+    Diff {
+        /// The project folder (or any folder inside it).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The output folder of the build to compare with (or its
+        /// manifest.json).
+        #[arg(long, value_name = "DIR")]
+        state: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 1 when a change is breaking (to block a pull request).
+        #[arg(long)]
+        fail_on_breaking: bool,
     },
     /// Prints the inferred columns of models (and sources): type,
     /// nullability, doc and the upstream columns each is computed from.
@@ -125,6 +172,8 @@ enum Command {
         dir: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        selection: commands::select::SelectArgs,
     },
     /// Formats `.cjo` files in place (or checks that they are formatted).
     Fmt {
@@ -187,7 +236,7 @@ struct LoweringArgs {
 }
 
 impl LoweringArgs {
-    fn request(self, dir: PathBuf) -> commands::build::Request {
+    fn request(self, dir: PathBuf, selection: commands::select::SelectArgs, defer: bool) -> commands::build::Request {
         commands::build::Request {
             dir,
             targets: self.target,
@@ -195,6 +244,8 @@ impl LoweringArgs {
             run_end: self.run_end,
             run_date: self.run_date,
             params: self.params,
+            selection,
+            defer,
         }
     }
 }
@@ -250,16 +301,26 @@ fn run(cli: Cli) -> ExitCode {
     let color = render::use_color(cli.color);
     render::set_limit(cli.error_limit);
     let code = match cli.command {
-        Command::Build { dir, out, lowering } => commands::build::build(&lowering.request(dir), out.as_deref(), color),
-        Command::Graph { dir, format, journey, lowering } => {
-            commands::build::graph(&lowering.request(dir), format, journey.as_deref(), color)
+        Command::Build { dir, out, lowering, selection, defer } => {
+            commands::build::build(&lowering.request(dir, selection, defer), out.as_deref(), color)
+        }
+        Command::Graph { dir, format, journey, lowering, selection } => {
+            commands::build::graph(&lowering.request(dir, selection, false), format, journey.as_deref(), color)
         }
         Command::Simulate { dir, data, from, to, every, journeys, customer, out } => commands::simulate::run(
             &commands::simulate::Request { dir, data, from, to, every, journeys, customer, out },
             color,
         ),
-        Command::Check { dir, format, deny_warnings } => commands::check::run(&dir, format, deny_warnings, color),
-        Command::Describe { names, dir, format } => commands::describe::run(&names, &dir, format),
+        Command::Check { dir, format, deny_warnings, selection } => {
+            commands::check::run(&dir, format, deny_warnings, &selection, color)
+        }
+        Command::Ls { dir, selection, output, format } => commands::ls::run(&dir, &selection, output, format),
+        Command::Diff { dir, state, format, fail_on_breaking } => {
+            commands::diff::run(&dir, &state, format, fail_on_breaking, color)
+        }
+        Command::Describe { names, dir, format, selection } => {
+            commands::describe::run(&names, &dir, format, &selection)
+        }
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),
         Command::Init { dir, name, target } => commands::init::run(&dir, name.as_deref(), &target),
         Command::Schema { command: SchemaCommand::Import { files } } => commands::schema::import(&files, color),

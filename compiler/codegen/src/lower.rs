@@ -30,6 +30,10 @@ pub struct Options {
     /// build time; a parameter without one takes its default. The run
     /// interval is left as holes in the statements ([`crate::Statement`]).
     pub values: BTreeMap<String, String>,
+    /// Models read from where an earlier build put them (`--defer`): by
+    /// lowercase name, the table per dialect. Bodies, checks and journeys
+    /// that read such a model read that table.
+    pub deferred: BTreeMap<String, BTreeMap<Dialect, Vec<String>>>,
 }
 
 /// A build's result.
@@ -218,7 +222,8 @@ impl Lowering<'_> {
                 names.entry(written.join(".").to_ascii_lowercase()).or_insert(parts);
             }
             for (key, spec) in self.specs {
-                names.insert(key.clone(), loc.model_table(spec));
+                let deferred = self.options.deferred.get(key).and_then(|per| per.get(&dialect));
+                names.insert(key.clone(), deferred.cloned().unwrap_or_else(|| loc.model_table(spec)));
             }
             self.tables.insert(dialect, names);
             self.locations.insert(dialect, loc);

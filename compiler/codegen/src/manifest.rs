@@ -157,6 +157,12 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
         }
         nodes.insert(task.id.clone(), node);
     }
+    let mut prints = crate::fingerprint::fingerprints(ws, analysis, Some(build));
+    for (id, node) in nodes.iter_mut() {
+        if let (Some(obj), Some(print)) = (node.as_object_mut(), prints.remove(id)) {
+            obj.insert("fingerprint".into(), print);
+        }
+    }
     let mut child_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut parent_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, node) in &nodes {
@@ -292,4 +298,56 @@ fn schedule(s: &Schedule) -> Value {
         obj.extend(more);
     }
     v
+}
+
+/// How a selected build was asked for, as its manifest records it.
+#[derive(Debug)]
+pub struct Selection<'a> {
+    pub select: &'a [String],
+    pub exclude: &'a [String],
+    /// `--state`, as given.
+    pub state: Option<String>,
+    /// The models read from the state's build (`--defer`), by node id.
+    pub deferred: Vec<String>,
+    /// The nodes picked.
+    pub nodes: &'a std::collections::BTreeSet<String>,
+}
+
+/// The manifest of a selected build: every node of the project, as a full
+/// build's (so that a later `--state` compares against all of them), but
+/// only the picked ones with SQL files; the task order and pipelines of
+/// `picked`, the part of `full` that was written; and what was asked.
+pub fn selected(
+    ws: &Workspace,
+    analysis: &Analysis,
+    full: &Build,
+    picked: &Build,
+    run: Option<RunInterval>,
+    selection: &Selection<'_>,
+) -> Value {
+    let mut value = manifest(ws, analysis, full, run);
+    if let Some(nodes) = value.get_mut("nodes").and_then(Value::as_object_mut) {
+        for (id, node) in nodes.iter_mut() {
+            if !selection.nodes.contains(id) {
+                if let Some(obj) = node.as_object_mut() {
+                    obj.insert("sql".into(), json!({}));
+                }
+            }
+        }
+    }
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("order".into(), json!(picked.dag.order));
+        obj.insert("pipelines".into(), Value::Object(pipelines(ws, picked)));
+        obj.insert(
+            "selection".into(),
+            json!({
+                "select": selection.select,
+                "exclude": selection.exclude,
+                "state": selection.state,
+                "deferred": selection.deferred,
+                "nodes": selection.nodes,
+            }),
+        );
+    }
+    value
 }

@@ -13,6 +13,24 @@ use crate::params::RunInterval;
 /// Every file of the build for `run`, by path relative to the output
 /// folder.
 pub fn files(ws: &Workspace, analysis: &Analysis, build: &Build, run: RunInterval) -> BTreeMap<String, String> {
+    written(build, &manifest::manifest(ws, analysis, build, Some(run)), run)
+}
+
+/// The files of a selected build: the SQL of `picked`'s tasks, and a
+/// manifest of the whole project that says what was picked
+/// ([`manifest::selected`]).
+pub fn selected_files(
+    ws: &Workspace,
+    analysis: &Analysis,
+    full: &Build,
+    picked: &Build,
+    run: RunInterval,
+    selection: &manifest::Selection<'_>,
+) -> BTreeMap<String, String> {
+    written(picked, &manifest::selected(ws, analysis, full, picked, Some(run), selection), run)
+}
+
+fn written(build: &Build, manifest: &serde_json::Value, run: RunInterval) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for task in build.dag.tasks.values() {
         for sql in task.sql.values() {
@@ -20,8 +38,7 @@ pub fn files(ws: &Workspace, analysis: &Analysis, build: &Build, run: RunInterva
             out.insert(sql.path.clone(), header + &sql.text(&run));
         }
     }
-    let manifest = manifest::manifest(ws, analysis, build, Some(run));
-    let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(manifest).unwrap_or_default();
     text.push('\n');
     out.insert("manifest.json".into(), text);
     out

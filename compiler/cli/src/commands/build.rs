@@ -24,6 +24,10 @@ pub struct Request {
     pub run_date: Option<String>,
     /// `--param name=value`.
     pub params: Vec<String>,
+    /// `--select`, `--exclude`, `--state`.
+    pub selection: super::select::SelectArgs,
+    /// `--defer`: unselected models are read from the `--state` build.
+    pub defer: bool,
 }
 
 /// A project checked and lowered, or the exit code after printing why not.
@@ -89,7 +93,7 @@ fn lower(req: &Request, color: bool, writes: bool) -> Result<Lowered, u8> {
     if report(&ws, &diagnostics, color, writes)? {
         return Err(PROBLEMS);
     }
-    let options = Options { targets, values };
+    let options = Options { targets, values, ..Options::default() };
     let build = cjo_codegen::build(&ws, &analysis, &options);
     if report(&ws, &build.diagnostics, color, writes)? {
         return Err(PROBLEMS);
@@ -164,21 +168,24 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let Lowered { ws, analysis, build, run, options } = lowered;
-    let mut files = cjo_codegen::output::files(&ws, &analysis, &build, run);
-    match scheduler_files(&ws, &analysis, &build, &options, color) {
-        Ok(more) => files.extend(more),
+    let out_dir = out.map_or_else(|| lowered.ws.root.join("target"), Path::to_path_buf);
+    let written = match output(req, lowered, color) {
+        Ok(w) => w,
         Err(code) => return code,
+    };
+    let Written { ws, build, files, picked } = &written;
+    if picked.is_some() {
+        note_unselected_files(&out_dir, files);
     }
-    let out_dir = out.map_or_else(|| ws.root.join("target"), Path::to_path_buf);
-    if let Err(e) = write_atomically(&out_dir, &files) {
+    if let Err(e) = write_atomically(&out_dir, files) {
         eprintln!("error: cannot write {}: {e}; nothing was changed", out_dir.display());
         return USAGE;
     }
     let count = |k| build.dag.tasks.values().filter(|t| t.kind == k).count();
     let dialects: Vec<String> = build.dialects.iter().map(|d| d.to_string()).collect();
+    let of = picked.as_ref().map(|n| format!(" (selected: {n})")).unwrap_or_default();
     eprintln!(
-        "built `{}`: {}, {}, {} for {} → {} ({} files)",
+        "built `{}`{of}: {}, {}, {} for {} → {} ({} files)",
         ws.config.project.name,
         plural(count(cjo_codegen::TaskKind::Model), "model"),
         plural(count(cjo_codegen::TaskKind::Check), "check"),
@@ -187,8 +194,94 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
         out_dir.display(),
         files.len()
     );
-    super::keep_until_exit((ws, analysis, build, files));
+    super::keep_until_exit(written);
     OK
+}
+
+/// What a build writes, and the build it was made from.
+struct Written {
+    ws: Workspace,
+    /// The tasks written (all of them, or the selected ones).
+    build: cjo_codegen::Build,
+    files: BTreeMap<String, String>,
+    /// How many nodes a selection picked, when one was asked.
+    picked: Option<String>,
+}
+
+/// The files of the whole build, or of the part `--select` picks (read
+/// from `--state`'s build where `--defer` says).
+fn output(req: &Request, lowered: Lowered, color: bool) -> Result<Written, u8> {
+    let Lowered { ws, analysis, build, run, mut options } = lowered;
+    let state = super::select::State::load(req.selection.state.as_deref())?;
+    let sets = state.as_ref().map(|s| s.sets(&ws, &analysis, &build));
+    let picked = super::select::pick(&req.selection, &ws, &analysis, Some(&build), sets.as_ref())?;
+    let Some(ids) = picked.ids else {
+        let mut files = cjo_codegen::output::files(&ws, &analysis, &build, run);
+        files.extend(scheduler_files(&ws, &analysis, &build, &options, None, color)?);
+        super::keep_until_exit((analysis, picked.graph));
+        return Ok(Written { ws, build, files, picked: None });
+    };
+    let mut full = build;
+    let mut deferred = Vec::new();
+    if let (true, Some(state)) = (req.defer, &state) {
+        let unselected: std::collections::BTreeSet<String> =
+            picked.graph.nodes.keys().filter(|id| id.starts_with("model.") && !ids.contains(*id)).cloned().collect();
+        options.deferred = cjo_codegen::state::deferred(&state.manifest, &unselected);
+        deferred = options
+            .deferred
+            .keys()
+            .filter_map(|k| analysis.models.get(k))
+            .map(|m| format!("model.{}", m.name))
+            .collect();
+        full = cjo_codegen::build(&ws, &analysis, &options);
+        if report(&ws, &full.diagnostics, color, true)? {
+            return Err(PROBLEMS);
+        }
+    }
+    let restricted = cjo_codegen::select::restrict(&full, &ids);
+    let selection = cjo_codegen::manifest::Selection {
+        select: &req.selection.select,
+        exclude: &req.selection.exclude,
+        state: req.selection.state.as_ref().map(|p| p.display().to_string()),
+        deferred,
+        nodes: &ids,
+    };
+    let mut files = cjo_codegen::output::selected_files(&ws, &analysis, &full, &restricted, run, &selection);
+    files.extend(scheduler_files(&ws, &analysis, &restricted, &options, Some(&ids), color)?);
+    let summary = format!("{} of {} nodes", ids.len(), picked.graph.nodes.len());
+    super::keep_until_exit((analysis, full, picked.graph));
+    Ok(Written { ws, build: restricted, files, picked: Some(summary) })
+}
+
+/// A selected build replaces the output folder like any build: say so
+/// when that drops files an earlier build wrote there, so that nobody
+/// thinks their full build is still in it.
+fn note_unselected_files(out: &Path, files: &BTreeMap<String, String>) {
+    if !is_previous_build(out) {
+        return;
+    }
+    let mut dropped = 0usize;
+    let mut stack = vec![out.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(path),
+                Ok(_) => {
+                    let rel = path.strip_prefix(out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                    dropped += usize::from(!files.contains_key(&rel));
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    if dropped > 0 {
+        eprintln!(
+            "note: {} held {} from the previous build that this selected build does not write; they are replaced with the selection's output (build without --select, or into another --out, to keep a full build)",
+            out.display(),
+            plural(dropped, "file")
+        );
+    }
 }
 
 /// The Airflow and Digdag files of the pipelines: each item on its own
@@ -200,6 +293,7 @@ fn scheduler_files(
     analysis: &Analysis,
     build: &cjo_codegen::Build,
     options: &Options,
+    picked: Option<&std::collections::BTreeSet<String>>,
     color: bool,
 ) -> Result<BTreeMap<String, String>, u8> {
     if build.pipelines.is_empty() {
@@ -208,11 +302,14 @@ fn scheduler_files(
     if options.targets.is_none() {
         return Ok(cjo_orchestrate::files(ws, build));
     }
-    let own_targets = Options { targets: None, values: options.values.clone() };
-    let scheduled = cjo_codegen::build(ws, analysis, &own_targets);
+    let own_targets = Options { targets: None, ..options.clone() };
+    let mut scheduled = cjo_codegen::build(ws, analysis, &own_targets);
     let errors: Vec<_> = scheduled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if report(ws, &errors, color, true)? {
         return Err(PROBLEMS);
+    }
+    if let Some(ids) = picked {
+        scheduled = cjo_codegen::select::restrict(&scheduled, ids);
     }
     let files = cjo_orchestrate::files(ws, &scheduled);
     super::keep_until_exit(scheduled);
@@ -294,7 +391,13 @@ pub fn graph(req: &Request, format: GraphFormat, journey: Option<&str>, color: b
             Err(code) => return code,
         },
         None => {
-            let dag = &lowered.build.dag;
+            let picked =
+                match super::select::pick(&req.selection, &lowered.ws, &lowered.analysis, Some(&lowered.build), None) {
+                    Ok(p) => p,
+                    Err(code) => return code,
+                };
+            let shown = picked.ids.as_ref().map(|ids| cjo_codegen::select::restrict(&lowered.build, ids));
+            let dag = &shown.as_ref().unwrap_or(&lowered.build).dag;
             match format {
                 GraphFormat::Dot => cjo_codegen::graph::dot(dag),
                 GraphFormat::Mermaid => cjo_codegen::graph::mermaid(dag),

@@ -3,16 +3,27 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::select::{SelectArgs, State};
 use super::{OK, PROBLEMS, USAGE};
 use crate::{Format, render};
 
-pub fn run(dir: &Path, format: Format, deny_warnings: bool, color: bool) -> u8 {
+pub fn run(dir: &Path, format: Format, deny_warnings: bool, selection: &SelectArgs, color: bool) -> u8 {
     let ws = match super::load_project(dir) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
     let analysis = cjo_semantic::analyze(&ws);
-    let (diagnostics, build) = cjo_codegen::check(&ws, &analysis);
+    let (mut diagnostics, build) = cjo_codegen::check(&ws, &analysis);
+    if selection.is_given() || selection.state.is_some() {
+        match only_selected(&ws, &analysis, build.as_ref(), selection, &mut diagnostics) {
+            Ok(Some(left_out)) => eprintln!(
+                "note: {left_out} diagnostic{} outside the selection and what it reads not shown",
+                if left_out == 1 { " is" } else { "s are" }
+            ),
+            Ok(None) => {}
+            Err(code) => return code,
+        }
+    }
     super::keep_until_exit(build);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
@@ -45,4 +56,40 @@ pub fn run(dir: &Path, format: Format, deny_warnings: bool, color: bool) -> u8 {
         }
     }
     if errors > 0 || (deny_warnings && warnings > 0) { PROBLEMS } else { OK }
+}
+
+/// Keeps the diagnostics of the files that declare the selected nodes and
+/// what they read (and of `cjo.toml`); how many were left out, if any.
+fn only_selected(
+    ws: &cjo_project::Workspace,
+    analysis: &cjo_semantic::Analysis,
+    build: Option<&cjo_codegen::Build>,
+    args: &SelectArgs,
+    diagnostics: &mut Vec<cjo_diagnostics::Diagnostic>,
+) -> Result<Option<usize>, u8> {
+    let state = State::load(args.state.as_deref())?;
+    let sets = match (&state, build) {
+        (Some(s), Some(b)) => Some(s.sets(ws, analysis, b)),
+        _ => None,
+    };
+    let picked = super::select::pick(args, ws, analysis, build, sets.as_ref())?;
+    let Some(ids) = &picked.ids else { return Ok(None) };
+    let mut kept = ids.clone();
+    kept.extend(picked.graph.ancestors(ids, None));
+    let files: std::collections::BTreeSet<&str> = kept
+        .iter()
+        .filter_map(|id| picked.graph.nodes.get(id))
+        .flat_map(|n| n.files.iter().map(String::as_str))
+        .collect();
+    let before = diagnostics.len();
+    diagnostics.retain(|d| {
+        let Some(file) = ws.file(d.span().file) else { return true };
+        if file.kind != cjo_project::FileKind::Cjo {
+            return true;
+        }
+        let rel = file.path.strip_prefix(&ws.root).unwrap_or(&file.path).to_string_lossy().replace('\\', "/");
+        files.contains(rel.as_str())
+    });
+    let left_out = before - diagnostics.len();
+    Ok((left_out > 0).then_some(left_out))
 }

@@ -7,16 +7,24 @@ use std::path::Path;
 use cjo_semantic::{Analysis, Relation, RelationKind};
 use serde_json::json;
 
+use super::select::SelectArgs;
 use super::{OK, PROBLEMS, USAGE};
 use crate::Format;
 
-pub fn run(names: &[String], dir: &Path, format: Format) -> u8 {
+pub fn run(names: &[String], dir: &Path, format: Format, selection: &SelectArgs) -> u8 {
     let ws = match super::load_project(dir) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
     let analysis = cjo_semantic::analyze(&ws);
     let mut selected: Vec<&Relation> = Vec::new();
+    let picked = match picked_relations(&ws, &analysis, selection) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(keys) = &picked {
+        selected.extend(keys.iter().filter_map(|k| analysis.relation(k)));
+    }
     for name in names {
         match analysis.relation(name) {
             Some(r) => selected.push(r),
@@ -30,7 +38,7 @@ pub fn run(names: &[String], dir: &Path, format: Format) -> u8 {
             }
         }
     }
-    if names.is_empty() {
+    if names.is_empty() && picked.is_none() {
         selected.extend(analysis.relations.values().filter(|r| r.is_model()));
     }
     let errors = cjo_semantic::all_diagnostics(&ws, &analysis).iter().filter(|d| d.is_error()).count();
@@ -81,4 +89,29 @@ fn to_json(analysis: &Analysis, r: &Relation) -> serde_json::Value {
             "source_lineage": analysis.source_lineage(&r.name, &c.name).iter().map(ToString::to_string).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// With `--select`: the models and sources it picks (lowercase names).
+fn picked_relations(
+    ws: &cjo_project::Workspace,
+    analysis: &Analysis,
+    selection: &SelectArgs,
+) -> Result<Option<Vec<String>>, u8> {
+    if !selection.is_given() {
+        return Ok(None);
+    }
+    let (_, build) = cjo_codegen::check(ws, analysis);
+    let state = super::select::State::load(selection.state.as_deref())?;
+    let sets = match (&state, &build) {
+        (Some(s), Some(b)) => Some(s.sets(ws, analysis, b)),
+        _ => None,
+    };
+    let picked = super::select::pick(selection, ws, analysis, build.as_ref(), sets.as_ref())?;
+    let nodes = picked.graph.nodes.values().filter(|n| picked.contains(&n.id));
+    let keys = nodes
+        .filter(|n| matches!(n.kind, cjo_codegen::select::NodeKind::Model | cjo_codegen::select::NodeKind::Source))
+        .map(|n| n.name.to_ascii_lowercase())
+        .collect();
+    super::keep_until_exit((build, picked));
+    Ok(Some(keys))
 }

@@ -4,12 +4,15 @@
 pub mod build;
 pub mod check;
 pub mod describe;
+pub mod diff;
 pub mod explain;
 pub mod fmt;
 pub mod init;
+pub mod ls;
 pub mod lsp;
 pub mod schema;
 pub mod schema_diff;
+pub mod select;
 pub mod simulate;
 
 /// Exit codes.

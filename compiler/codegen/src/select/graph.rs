@@ -38,7 +38,8 @@ pub struct Node {
     /// `journey.onboarding`: the ids of the manifest.
     pub id: String,
     pub kind: NodeKind,
-    /// As declared; for a check, the id's last part.
+    /// As declared; for a check, what it checks and its own name
+    /// (`orders.unique_order_id`).
     pub name: String,
     /// The files it is declared in, relative to the project with `/`
     /// (a model's checks may sit in several).
@@ -222,7 +223,7 @@ fn add_tasks(
             Some(files) => files.clone(),
             None => nodes.get(&checked).map(|n| n.files.clone()).unwrap_or_default(),
         };
-        let name = task.id.rsplit('.').next().unwrap_or(&task.id).to_string();
+        let name = task.id.strip_prefix("check.").unwrap_or(&task.id).to_string();
         nodes.insert(
             task.id.clone(),
             Node {

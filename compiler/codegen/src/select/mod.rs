@@ -17,6 +17,8 @@ use std::fmt;
 
 use cjo_project::Dialect;
 
+use crate::lower::Build;
+
 pub use grammar::{Atom, Expr, Method, SyntaxError, Term, parse};
 pub use graph::{Graph, Node, NodeKind};
 
@@ -278,4 +280,44 @@ pub fn glob(pattern: &str, text: &str) -> bool {
         }
     }
     p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+}
+
+/// The part of `build` that `ids` picks: its tasks, with edges to tasks
+/// left out dropped, and each pipeline cut to its picked tasks (a pipeline
+/// left with none is dropped, and so is a wait for one). What scheduler
+/// files and SQL files a selected build writes.
+pub fn restrict(build: &Build, ids: &BTreeSet<String>) -> Build {
+    let tasks = build.dag.tasks.iter().filter(|(id, _)| ids.contains(*id)).map(|(id, t)| (id.clone(), t.clone()));
+    let dag = crate::Dag::new(tasks.collect());
+    let mut pipelines: Vec<crate::pipeline::Pipeline> = build
+        .pipelines
+        .iter()
+        .filter(|p| p.tasks.iter().any(|t| ids.contains(t)))
+        .cloned()
+        .map(|mut p| {
+            p.tasks.retain(|t| ids.contains(t));
+            for w in &mut p.waits {
+                w.needed_by.retain(|t| ids.contains(t));
+            }
+            p.waits.retain(|w| !w.needed_by.is_empty());
+            for f in &mut p.feeds {
+                f.needed_by.retain(|t| ids.contains(t));
+            }
+            p.feeds.retain(|f| !f.needed_by.is_empty());
+            p
+        })
+        .collect();
+    let kept: BTreeSet<String> = pipelines.iter().map(|p| p.name.clone()).collect();
+    for p in &mut pipelines {
+        p.waits.retain(|w| kept.contains(&w.pipeline));
+    }
+    Build {
+        dag,
+        dialects: build.dialects.clone(),
+        tables: build.tables.clone(),
+        locations: build.locations.clone(),
+        journeys: build.journeys.clone(),
+        pipelines,
+        diagnostics: Vec::new(),
+    }
 }

@@ -28,12 +28,12 @@ connections = { bigquery = "bq", trino = "tr" }
 
 const SOURCES: &str = r#"
 source raw_orders = "raw.orders" {
-  id: int64 not null
-  customer_id: int64 not null
-  amount: float64
+  id: int not null
+  customer_id: int not null
+  amount: float
 }
 source raw_customers = "raw.customers" {
-  id: int64 not null
+  id: int not null
   name: string
 }
 check raw_orders {
@@ -92,7 +92,7 @@ fn graph() -> Graph {
         .insert("p/models/marts/marts.cjo", MARTS);
     let ws = cjo_project::load(&fs, Path::new("p")).unwrap();
     let analysis = cjo_semantic::analyze(&ws);
-    let errors: Vec<_> = analysis.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<_> = cjo_semantic::all_diagnostics(&ws, &analysis).into_iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let build = crate::build(&ws, &analysis, &crate::Options::default());
     Graph::new(&ws, &analysis, Some(&build))
