@@ -2,14 +2,32 @@
 //! arguments, reads files through [`os_fs::OsFs`], and renders diagnostics;
 //! all analysis happens in the library crates.
 
+// Standard output is written through `out` (a closed pipe is not a panic).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+/// `eprintln!` that cannot panic ([`out::eprint_line`]). Defined before the
+/// modules, it shadows the standard macro in every one of them, so that no
+/// message to a closed standard error (`cjoc build 2>&1 | head -1`) can
+/// crash cjoc, whoever writes the next message.
+macro_rules! eprintln {
+    () => {
+        $crate::out::eprint_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::out::eprint_line(format_args!($($arg)*))
+    };
+}
+
 mod commands;
 mod os_fs;
+mod out;
+mod progress;
 mod render;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 /// Compiles data pipelines and customer journeys written in `.cjo` files.
 #[derive(Debug, Parser)]
@@ -22,6 +40,13 @@ struct Cli {
     /// (0: all of them). `--format json` always lists them all.
     #[arg(long, value_name = "N", default_value_t = render::DEFAULT_LIMIT, global = true)]
     error_limit: usize,
+    /// Print no summary lines (`built …`, `checked …`) and no progress;
+    /// diagnostics and errors are still printed.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print how long each phase of the work took.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -34,12 +59,32 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How `check` and `schema diff` print their report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Rendered for people, with the source lines.
     Human,
     /// JSON, for CI and tools (`check`: an array of diagnostics).
     Json,
+}
+
+/// How `describe` prints the columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DescribeFormat {
+    /// A block of text per model: each column with its type, nullability,
+    /// doc and lineage.
+    Human,
+    /// JSON, for tools: an array of models and sources with their columns.
+    Json,
+}
+
+impl From<DescribeFormat> for Format {
+    fn from(format: DescribeFormat) -> Format {
+        match format {
+            DescribeFormat::Human => Format::Human,
+            DescribeFormat::Json => Format::Json,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +100,8 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         #[command(flatten)]
+        targets: TargetArgs,
+        #[command(flatten)]
         lowering: LoweringArgs,
         #[command(flatten)]
         selection: commands::select::SelectArgs,
@@ -69,14 +116,13 @@ enum Command {
         /// The project folder (or any folder inside it).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// How to draw it.
         #[arg(long, value_enum, default_value_t = commands::build::GraphFormat::Dot)]
         format: commands::build::GraphFormat,
         /// Draw this journey as a flowchart: a cluster per stage with its
         /// entry, the steps and their branches, the goal and the exits.
         #[arg(long, value_name = "NAME")]
         journey: Option<String>,
-        #[command(flatten)]
-        lowering: LoweringArgs,
         #[command(flatten)]
         selection: commands::select::SelectArgs,
     },
@@ -163,15 +209,24 @@ enum Command {
     },
     /// Prints the inferred columns of models (and sources): type,
     /// nullability, doc and the upstream columns each is computed from.
+    ///
+    /// `cjoc describe DIR` describes every model of the project in DIR: a
+    /// lone argument is the project folder when it is an existing folder
+    /// written as a path (with a `/`, or `.` or `..`) or holding a
+    /// `cjo.toml`; otherwise it is a name, as with `--dir`.
     #[command(alias = "explain-model")]
     Describe {
-        /// Models or sources to describe (default: every model).
+        /// Models or sources to describe (default: every model), or the
+        /// project folder alone.
+        #[arg(value_name = "NAMES|DIR")]
         names: Vec<String>,
-        /// The project folder (or any folder inside it).
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        /// The project folder (or any folder inside it); default: the
+        /// current folder.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// How to print the columns.
+        #[arg(long, value_enum, default_value_t = DescribeFormat::Human)]
+        format: DescribeFormat,
         #[command(flatten)]
         selection: commands::select::SelectArgs,
     },
@@ -205,26 +260,43 @@ enum Command {
     Lsp,
     /// Explains a diagnostic code, e.g. `cjoc explain E0201`.
     Explain {
-        /// The code; omit it with `--list` to list every code.
+        /// The code; without it (or with `--list`), every code is listed
+        /// with its name.
         code: Option<String>,
         /// List every code with its name.
         #[arg(long)]
         list: bool,
     },
+    /// Prints a shell's completion script for cjoc, e.g.
+    /// `cjoc completions bash > ~/.local/share/bash-completion/completions/cjoc`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
-/// The options that decide what is built.
+/// The warehouses `build` writes SQL for. `graph` does not take them: the
+/// task DAG is the same for every warehouse.
 #[derive(Debug, clap::Args)]
-struct LoweringArgs {
+struct TargetArgs {
     /// Compile every portable model for each of these warehouses (comma
     /// separated) instead of each model's own target.
     #[arg(long, value_delimiter = ',')]
     target: Option<Vec<String>>,
+}
+
+/// The values the SQL is written with. `graph` does not take them: they
+/// change no task and no edge.
+#[derive(Debug, clap::Args)]
+struct LoweringArgs {
     /// The start of the run interval (`$run_start`), e.g. 2026-11-21 or
-    /// 2026-11-21T03:00:00Z. Default: the day before today, in UTC.
+    /// 2026-11-21T03:00:00Z; needs `--run-end`. Default: the day before
+    /// today, in UTC.
     #[arg(long, requires = "run_end")]
     run_start: Option<String>,
-    /// The end of the run interval (`$run_end`), exclusive.
+    /// The end of the run interval (`$run_end`), exclusive; needs
+    /// `--run-start`.
     #[arg(long, requires = "run_start")]
     run_end: Option<String>,
     /// Run over one whole UTC day: `$run_start` its midnight, `$run_end` the next.
@@ -236,10 +308,16 @@ struct LoweringArgs {
 }
 
 impl LoweringArgs {
-    fn request(self, dir: PathBuf, selection: commands::select::SelectArgs, defer: bool) -> commands::build::Request {
+    fn request(
+        self,
+        dir: PathBuf,
+        targets: TargetArgs,
+        selection: commands::select::SelectArgs,
+        defer: bool,
+    ) -> commands::build::Request {
         commands::build::Request {
             dir,
-            targets: self.target,
+            targets: targets.target,
             run_start: self.run_start,
             run_end: self.run_end,
             run_date: self.run_date,
@@ -300,12 +378,21 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     let color = render::use_color(cli.color);
     render::set_limit(cli.error_limit);
+    progress::set_level(match (cli.quiet, cli.verbose) {
+        (true, _) => progress::Level::Quiet,
+        (false, true) => progress::Level::Verbose,
+        (false, false) => progress::Level::Normal,
+    });
+    if cli.command.does_long_work() {
+        progress::start();
+    }
     let code = match cli.command {
-        Command::Build { dir, out, lowering, selection, defer } => {
-            commands::build::build(&lowering.request(dir, selection, defer), out.as_deref(), color)
+        Command::Build { dir, out, targets, lowering, selection, defer } => {
+            commands::build::build(&lowering.request(dir, targets, selection, defer), out.as_deref(), color)
         }
-        Command::Graph { dir, format, journey, lowering, selection } => {
-            commands::build::graph(&lowering.request(dir, selection, false), format, journey.as_deref(), color)
+        Command::Graph { dir, format, journey, selection } => {
+            let request = commands::build::Request { dir, selection, ..commands::build::Request::default() };
+            commands::build::graph(&request, format, journey.as_deref(), color)
         }
         Command::Simulate { dir, data, from, to, every, journeys, customer, out } => commands::simulate::run(
             &commands::simulate::Request { dir, data, from, to, every, journeys, customer, out },
@@ -319,7 +406,7 @@ fn run(cli: Cli) -> ExitCode {
             commands::diff::run(&dir, &state, format, fail_on_breaking, color)
         }
         Command::Describe { names, dir, format, selection } => {
-            commands::describe::run(&names, &dir, format, &selection)
+            commands::describe::run(names, dir, format.into(), &selection)
         }
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),
         Command::Init { dir, name, target } => commands::init::run(&dir, name.as_deref(), &target),
@@ -329,6 +416,26 @@ fn run(cli: Cli) -> ExitCode {
         }
         Command::Explain { code, list } => commands::explain::run(code.as_deref(), list),
         Command::Lsp => commands::lsp::run(),
+        Command::Completions { shell } => commands::completions::run(shell, &mut Cli::command()),
     };
+    progress::finish();
     ExitCode::from(code)
+}
+
+impl Command {
+    /// Whether the command reads and analyses a project, which may take
+    /// long enough to deserve a progress line.
+    fn does_long_work(&self) -> bool {
+        matches!(
+            self,
+            Command::Build { .. }
+                | Command::Graph { .. }
+                | Command::Simulate { .. }
+                | Command::Check { .. }
+                | Command::Describe { .. }
+                | Command::Ls { .. }
+                | Command::Diff { .. }
+                | Command::Schema { command: SchemaCommand::Diff { .. } }
+        )
+    }
 }

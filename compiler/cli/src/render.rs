@@ -78,6 +78,10 @@ pub fn human(
     diagnostics: &[Diagnostic],
     color: bool,
 ) -> std::io::Result<()> {
+    // `out` is standard error, locked by the caller, mostly: the progress
+    // line goes before the report (and the summary written after it under
+    // the same lock) and stays away until the lock is let go.
+    crate::progress::clear();
     let shown = limit().map_or(diagnostics, |n| diagnostics.get(..n).unwrap_or(diagnostics));
     let mut files: Vec<_> = shown.iter().flat_map(|d| d.labels.iter().map(|l| l.span.file)).collect();
     files.sort();

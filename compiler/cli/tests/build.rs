@@ -565,7 +565,7 @@ fn a_param_without_a_value_is_a_usage_error() {
 }
 
 fn graph(project: &Path, format: &str) -> Output {
-    cjoc(project.parent().unwrap(), &["graph", project.to_str().unwrap(), "--format", format, "--run-date", RUN_DATE])
+    cjoc(project.parent().unwrap(), &["graph", project.to_str().unwrap(), "--format", format])
 }
 
 /// `(from, to)` for every `depends_on` between tasks in the manifest.

@@ -291,3 +291,19 @@ fn a_data_file_that_is_not_a_regular_file_is_e0103() {
         assert!(err.contains("[E0103] Error: data/activity.csv is "), "{tag}: {err}");
     }
 }
+
+/// The timeline docs/journeys.md shows is what its command prints: the
+/// command and the lines are read from the page, so neither can drift.
+#[test]
+fn the_documented_timeline_is_what_the_command_prints() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let page = read(&repo.join("docs/journeys.md"));
+    let blocks: Vec<&str> = page.split("```").collect();
+    let at = blocks.iter().position(|b| b.contains("--customer c1")).expect("the documented command");
+    let command: Vec<&str> = blocks[at].trim_start_matches("sh").split_whitespace().filter(|w| *w != "\\").collect();
+    assert_eq!(command[..2], ["cjoc", "simulate"], "{command:?}");
+    let shown: String = blocks[at + 2].lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
+    let out = cjoc(&repo, &command[1..]);
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout).trim_end(), shown);
+}

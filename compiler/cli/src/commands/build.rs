@@ -88,13 +88,20 @@ fn lower(req: &Request, color: bool, writes: bool) -> Result<Lowered, u8> {
             return Err(USAGE);
         }
     }
-    let analysis = cjo_semantic::analyze(&ws);
-    let diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+    let (analysis, diagnostics) = {
+        let _phase = crate::progress::phase("checking");
+        let analysis = cjo_semantic::analyze(&ws);
+        let diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+        (analysis, diagnostics)
+    };
     if report(&ws, &diagnostics, color, writes)? {
         return Err(PROBLEMS);
     }
     let options = Options { targets, values, ..Options::default() };
-    let build = cjo_codegen::build(&ws, &analysis, &options);
+    let build = {
+        let _phase = crate::progress::phase("lowering");
+        cjo_codegen::build(&ws, &analysis, &options)
+    };
     if report(&ws, &build.diagnostics, color, writes)? {
         return Err(PROBLEMS);
     }
@@ -169,6 +176,7 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
         Err(code) => return code,
     };
     let out_dir = out.map_or_else(|| lowered.ws.root.join("target"), Path::to_path_buf);
+    let generating = crate::progress::phase("generating");
     let written = match output(req, lowered, color) {
         Ok(w) => w,
         Err(code) => return code,
@@ -177,9 +185,16 @@ pub fn build(req: &Request, out: Option<&Path>, color: bool) -> u8 {
     if picked.is_some() {
         note_unselected_files(&out_dir, files);
     }
+    drop(generating);
+    let writing = crate::progress::phase("writing");
     if let Err(e) = write_atomically(&out_dir, files) {
         eprintln!("error: cannot write {}: {e}; nothing was changed", out_dir.display());
         return USAGE;
+    }
+    drop(writing);
+    if crate::progress::quiet() {
+        super::keep_until_exit(written);
+        return OK;
     }
     let count = |k| build.dag.tasks.values().filter(|t| t.kind == k).count();
     let dialects: Vec<String> = build.dialects.iter().map(|d| d.to_string()).collect();
@@ -407,15 +422,7 @@ pub fn graph(req: &Request, format: GraphFormat, journey: Option<&str>, color: b
             }
         }
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()) {
-        Ok(()) => OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
-        Err(e) => {
-            eprintln!("error: cannot write the graph: {e}");
-            USAGE
-        }
-    }
+    crate::out::print(text).map_or_else(|code| code, |()| OK)
 }
 
 /// `cjoc graph --journey NAME`: the journey's flowchart, or a usage error

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::select::{SelectArgs, State};
-use super::{OK, PROBLEMS, USAGE};
+use super::{OK, PROBLEMS};
 use crate::{Format, render};
 
 pub fn run(dir: &Path, format: Format, deny_warnings: bool, selection: &SelectArgs, color: bool) -> u8 {
@@ -12,8 +12,12 @@ pub fn run(dir: &Path, format: Format, deny_warnings: bool, selection: &SelectAr
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let analysis = cjo_semantic::analyze(&ws);
-    let (mut diagnostics, build) = cjo_codegen::check(&ws, &analysis);
+    let (analysis, mut diagnostics, build) = {
+        let _phase = crate::progress::phase("checking");
+        let analysis = cjo_semantic::analyze(&ws);
+        let (diagnostics, build) = cjo_codegen::check(&ws, &analysis);
+        (analysis, diagnostics, build)
+    };
     if selection.is_given() || selection.state.is_some() {
         match only_selected(&ws, &analysis, build.as_ref(), selection, &mut diagnostics) {
             Ok(Some(left_out)) => eprintln!(
@@ -30,30 +34,33 @@ pub fn run(dir: &Path, format: Format, deny_warnings: bool, selection: &SelectAr
     let written = match format {
         Format::Json => {
             let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &render::json_value(&ws, &diagnostics))
-                .map_err(|e| e.io_error_kind().map_or_else(|| std::io::Error::other(e), std::io::Error::from))
-                .and_then(|()| writeln!(out))
+            let written = serde_json::to_writer_pretty(&mut out, &render::json_value(&ws, &diagnostics))
+                .map_err(crate::out::json_io)
+                .and_then(|()| writeln!(out));
+            crate::out::written(written)
         }
         Format::Human => {
+            // Standard error: a failure to write there has nowhere to be
+            // reported.
             let mut err = std::io::stderr().lock();
-            render::human(&mut err, &ws, &diagnostics, color).and_then(|()| {
+            let _ = render::human(&mut err, &ws, &diagnostics, color).and_then(|()| {
                 let files = ws.user_modules().count();
                 let name = &ws.config.project.name;
                 let summary = render::counts(errors, warnings);
                 if errors > 0 {
                     writeln!(err, "error: could not check `{name}`: {summary}")
+                } else if crate::progress::quiet() {
+                    Ok(())
                 } else {
                     writeln!(err, "checked `{name}` ({files} file{}): {summary}", if files == 1 { "" } else { "s" })
                 }
-            })
+            });
+            Ok(())
         }
     };
     super::keep_until_exit((ws, analysis, diagnostics));
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
-            return USAGE;
-        }
+    if let Err(code) = written {
+        return code;
     }
     if errors > 0 || (deny_warnings && warnings > 0) { PROBLEMS } else { OK }
 }

@@ -2,21 +2,36 @@
 //! sources.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use cjo_semantic::{Analysis, Relation, RelationKind};
 use serde_json::json;
 
 use super::select::SelectArgs;
-use super::{OK, PROBLEMS, USAGE};
+use super::{OK, PROBLEMS};
 use crate::Format;
 
-pub fn run(names: &[String], dir: &Path, format: Format, selection: &SelectArgs) -> u8 {
-    let ws = match super::load_project(dir) {
+/// `names` are models and sources, or a lone project folder when `dir`
+/// is not given (see [`lone_folder`]).
+pub fn run(mut names: Vec<String>, dir: Option<PathBuf>, format: Format, selection: &SelectArgs) -> u8 {
+    let dir = match dir {
+        Some(dir) => dir,
+        None => match lone_folder(&names) {
+            Some(dir) => {
+                names.clear();
+                dir
+            }
+            None => PathBuf::from("."),
+        },
+    };
+    let ws = match super::load_project(&dir) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    let analysis = cjo_semantic::analyze(&ws);
+    let analysis = {
+        let _phase = crate::progress::phase("checking");
+        cjo_semantic::analyze(&ws)
+    };
     let mut selected: Vec<&Relation> = Vec::new();
     let picked = match picked_relations(&ws, &analysis, selection) {
         Ok(p) => p,
@@ -25,7 +40,7 @@ pub fn run(names: &[String], dir: &Path, format: Format, selection: &SelectArgs)
     if let Some(keys) = &picked {
         selected.extend(keys.iter().filter_map(|k| analysis.relation(k)));
     }
-    for name in names {
+    for name in &names {
         match analysis.relation(name) {
             Some(r) => selected.push(r),
             None => {
@@ -46,7 +61,7 @@ pub fn run(names: &[String], dir: &Path, format: Format, selection: &SelectArgs)
     let written = match format {
         Format::Json => {
             let value: Vec<serde_json::Value> = selected.iter().map(|r| to_json(&analysis, r)).collect();
-            serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::other).and_then(|()| writeln!(out))
+            serde_json::to_writer_pretty(&mut out, &value).map_err(crate::out::json_io).and_then(|()| writeln!(out))
         }
         Format::Human => selected.iter().enumerate().try_for_each(|(i, r)| {
             if i > 0 {
@@ -55,19 +70,29 @@ pub fn run(names: &[String], dir: &Path, format: Format, selection: &SelectArgs)
             write!(out, "{}", cjo_semantic::describe(&analysis, r))
         }),
     };
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write: {e}");
-            return USAGE;
-        }
+    drop(out);
+    if let Err(code) = crate::out::written(written) {
+        return code;
     }
-    if errors > 0 {
+    if errors > 0 && !crate::progress::quiet() {
         eprintln!(
             "note: the project has {errors} error{}; `cjoc check` shows them",
             if errors == 1 { "" } else { "s" }
         );
     }
     OK
+}
+
+/// The project folder a lone argument names: an existing folder written
+/// as a path (a model's name never holds a `/` and is never `.` or `..`)
+/// or one holding a `cjo.toml`. Anything else is a model's or source's
+/// name, so `cjoc describe orders` still means the model when the current
+/// folder happens to hold an `orders/` folder of `.cjo` files.
+fn lone_folder(names: &[String]) -> Option<PathBuf> {
+    let [only] = names else { return None };
+    let path = Path::new(only);
+    let as_path = only.contains(std::path::MAIN_SEPARATOR) || only.contains('/') || only == "." || only == "..";
+    (path.is_dir() && (as_path || path.join(cjo_project::CONFIG_FILE).is_file())).then(|| path.to_path_buf())
 }
 
 fn to_json(analysis: &Analysis, r: &Relation) -> serde_json::Value {

@@ -38,7 +38,9 @@ pub fn run(paths: &[PathBuf], check: bool, color: bool) -> u8 {
         match cjo_fmt::format(&text) {
             Ok(formatted) if formatted == text => {}
             Ok(_) if check => {
-                println!("{}", path.display());
+                if let Err(code) = crate::out::print(format!("{}\n", path.display())) {
+                    return code;
+                }
                 changed += 1;
             }
             Ok(formatted) => {
@@ -107,10 +109,7 @@ fn stdin(color: bool) -> u8 {
         Err(e) => return usage(&format!("cannot read standard input: {e}")),
     };
     match cjo_fmt::format(&text) {
-        Ok(formatted) => match std::io::stdout().write_all(formatted.as_bytes()) {
-            Ok(()) => OK,
-            Err(e) => usage(&format!("cannot write standard output: {e}")),
-        },
+        Ok(formatted) => crate::out::print(formatted).map_or_else(|code| code, |()| OK),
         Err(diagnostics) => {
             report(stdin, &text, &diagnostics, color);
             PROBLEMS

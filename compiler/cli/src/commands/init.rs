@@ -46,9 +46,14 @@ pub fn run(dir: &Path, name: Option<&str>, target: &str) -> u8 {
             return USAGE;
         }
     }
-    println!("Created project `{name}` in {}", dir.display());
-    println!("Next: `cjoc check {}` then `cjoc build {}`", dir.display(), dir.display());
-    OK
+    if crate::progress::quiet() {
+        return OK;
+    }
+    let shown = dir.display();
+    let said = crate::out::print(format!(
+        "Created project `{name}` in {shown}\nNext: `cjoc check {shown}` then `cjoc build {shown}`\n"
+    ));
+    said.map_or_else(|code| code, |()| OK)
 }
 
 /// The folder's name, made into a valid project name.

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
 pub mod describe;
 pub mod diff;
 pub mod explain;
@@ -37,6 +38,7 @@ pub fn load_project(dir: &std::path::Path) -> Result<cjo_project::Workspace, u8>
         eprintln!("error: no cjo.toml in {} or any folder above it (create a project with `cjoc init`)", dir.display());
         return Err(USAGE);
     };
+    let _phase = crate::progress::phase("loading");
     cjo_project::load(&crate::os_fs::OsFs, &root).map_err(|e| {
         eprintln!("error: {e}");
         USAGE

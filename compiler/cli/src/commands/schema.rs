@@ -51,11 +51,16 @@ pub fn import(paths: &[PathBuf], color: bool) -> u8 {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let files = Files(files);
+    // The declarations, then (whether or not a reader took them all) the
+    // report on standard error, where a failure has nowhere to be told.
+    let printed = crate::out::print(text);
     let mut err = std::io::stderr().lock();
-    let written = std::io::stdout().lock().write_all(text.as_bytes()).and_then(|()| {
-        render::human(&mut err, &files, &diagnostics, color)?;
+    let _ = render::human(&mut err, &files, &diagnostics, color).and_then(|()| {
         for e in &format_errors {
             writeln!(err, "error: cjoc wrote a declaration it cannot read back ({}): {}", e.code, e.message)?;
+        }
+        if crate::progress::quiet() {
+            return Ok(());
         }
         let summary = render::counts(errors, warnings);
         let count = tables.len();
@@ -67,11 +72,9 @@ pub fn import(paths: &[PathBuf], color: bool) -> u8 {
             plural(paths.len())
         )
     });
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the output: {e}");
-            return USAGE;
-        }
+    drop(err);
+    if let Err(code) = printed {
+        return code;
     }
     if errors > 0 || !format_errors.is_empty() { PROBLEMS } else { OK }
 }

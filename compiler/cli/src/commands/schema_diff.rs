@@ -47,22 +47,24 @@ pub fn run(dir: &Path, format: Format, color: bool) -> u8 {
         .cloned()
         .collect();
     let errors: usize = diffs.iter().map(|d| d.columns.iter().filter(|c| c.difference.is_error()).count()).sum();
-    let mut err = std::io::stderr().lock();
-    let written = render::human(&mut err, &ws, &input_errors, color).and_then(|()| {
-        let mut out = std::io::stdout().lock();
-        match format {
-            Format::Json => serde_json::to_writer_pretty(&mut out, &to_json(&ws, &diffs))
-                .map_err(|e| e.io_error_kind().map_or_else(|| std::io::Error::other(e), std::io::Error::from))
-                .and_then(|()| writeln!(out)),
-            Format::Human => out.write_all(human(&ws, &diffs).as_bytes()),
-        }?;
-        writeln!(err, "{}", summary(&diffs, errors, input_errors.len()))
-    });
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
-            return USAGE;
+    // Standard error's failures have nowhere to be told; standard
+    // output's are told by `out::written`.
+    let _ = render::human(&mut std::io::stderr().lock(), &ws, &input_errors, color);
+    let printed = match format {
+        Format::Json => {
+            let mut out = std::io::stdout().lock();
+            let written = serde_json::to_writer_pretty(&mut out, &to_json(&ws, &diffs))
+                .map_err(crate::out::json_io)
+                .and_then(|()| writeln!(out));
+            crate::out::written(written)
         }
+        Format::Human => crate::out::print(human(&ws, &diffs)),
+    };
+    if let Err(code) = printed {
+        return code;
+    }
+    if !crate::progress::quiet() {
+        eprintln!("{}", summary(&diffs, errors, input_errors.len()));
     }
     if errors > 0 || !input_errors.is_empty() { PROBLEMS } else { OK }
 }

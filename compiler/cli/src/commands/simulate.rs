@@ -61,7 +61,7 @@ fn simulate(req: &Request, color: bool) -> Result<(), u8> {
         Some(out) => Some(OutWriter::new(out)?),
         None => None,
     };
-    let mut stdout = std::io::stdout().lock();
+    let _phase = crate::progress::phase("simulating");
     let mut timeline = Vec::new();
     for (n, &t) in ticks.iter().enumerate() {
         let n = n + 1;
@@ -97,7 +97,7 @@ fn simulate(req: &Request, color: bool) -> Result<(), u8> {
                 text.push_str(&journey_text(plan, state));
             }
             text.push('\n');
-            write_out(&mut stdout, &text)?;
+            crate::out::print(text)?;
         }
     }
     if let Some(mut w) = writer {
@@ -105,7 +105,7 @@ fn simulate(req: &Request, color: bool) -> Result<(), u8> {
             ticks.iter().enumerate().map(|(n, t)| format!("{},{}\n", n + 1, time::format_seconds(*t))).collect();
         w.file("ticks.csv", &format!("n,time\n{list}"))?;
         w.finish()?;
-        if req.customer.is_none() {
+        if req.customer.is_none() && !crate::progress::quiet() {
             let out = req.out.as_deref().unwrap_or(Path::new("."));
             eprintln!(
                 "simulated {} over {} → {}",
@@ -132,7 +132,7 @@ fn simulate(req: &Request, color: bool) -> Result<(), u8> {
             text.push_str(&line);
             text.push('\n');
         }
-        write_out(&mut stdout, &text)?;
+        crate::out::print(text)?;
     }
     Ok(())
 }
@@ -161,17 +161,6 @@ fn journey_text(plan: &Plan<'_>, state: &sim::JourneyState) -> String {
         text.push('\n');
     }
     text
-}
-
-fn write_out(out: &mut impl Write, text: &str) -> Result<(), u8> {
-    match out.write_all(text.as_bytes()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => {
-            eprintln!("error: cannot write: {e}");
-            Err(USAGE)
-        }
-    }
 }
 
 /// Prints the diagnostics; stops when one is an error.

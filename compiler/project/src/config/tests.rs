@@ -176,8 +176,8 @@ fn an_airflow_table_without_connections_uses_the_defaults() {
 }
 
 #[test]
-fn consistency_sample_accepts_numbers_and_percent_strings() {
-    for (value, expected) in [("50", 50.0), ("12.5", 12.5), ("\"50%\"", 50.0), ("\" 7 %\"", 7.0), ("100", 100.0)] {
+fn consistency_sample_accepts_percent_strings() {
+    for (value, expected) in [("\"50%\"", 50.0), ("\"12.5%\"", 12.5), ("\" 7 %\"", 7.0), ("\"100%\"", 100.0)] {
         let config = clean(&format!("{HEADER}[journeys]\nconsistency_sample = {value}\n"));
         assert_eq!(config.journeys.consistency_sample, expected, "{value}");
     }
@@ -322,7 +322,7 @@ fn a_value_of_the_wrong_type_names_the_expected_type() {
         (
             "[project]\nname = \"a\"\n[journeys]\nconsistency_sample = 1979-05-27\n",
             "1979-05-27",
-            "`journeys.consistency_sample` must be a number or a string like \"10%\", found a datetime",
+            "`journeys.consistency_sample` must be a string like \"10%\", found a datetime",
         ),
         (
             "[project]\nname = \"a\"\n[catalog]\npaths = \"schemas/*.json\"\n",
@@ -414,35 +414,64 @@ fn journey_numbers_must_be_in_range() {
             "`journeys.max_stages` must be between 1 and 64, found 99999999999999999999",
         ),
         (
-            "consistency_sample = 0",
-            "0",
-            "`journeys.consistency_sample` must be a percentage greater than 0 and at most 100, found 0",
+            "consistency_sample = \"0%\"",
+            "\"0%\"",
+            "`journeys.consistency_sample` must be a percentage greater than 0% and at most 100%, found \"0%\"",
         ),
         (
-            "consistency_sample = 150.5",
-            "150.5",
-            "`journeys.consistency_sample` must be a percentage greater than 0 and at most 100, found 150.5",
+            "consistency_sample = \"150.5%\"",
+            "\"150.5%\"",
+            "`journeys.consistency_sample` must be a percentage greater than 0% and at most 100%, found \"150.5%\"",
         ),
         (
-            "consistency_sample = nan",
-            "nan",
-            "`journeys.consistency_sample` must be a percentage greater than 0 and at most 100, found nan",
+            "consistency_sample = \"nan%\"",
+            "\"nan%\"",
+            "`journeys.consistency_sample` must be a percentage greater than 0% and at most 100%, found \"nan%\"",
         ),
         (
             "consistency_sample = \"abc%\"",
             "\"abc%\"",
-            "`journeys.consistency_sample` must be a percentage greater than 0 and at most 100, found \"abc%\"",
+            "`journeys.consistency_sample` must be a percentage greater than 0% and at most 100%, found \"abc%\"",
         ),
         (
             "consistency_sample = \"50\"",
             "\"50\"",
-            "`journeys.consistency_sample` must be a percentage such as 10 or \"10%\", found `50`",
+            "`journeys.consistency_sample` must be a percentage written with `%`, such as \"10%\", found `50`",
+        ),
+        (
+            "consistency_sample = 0.2",
+            "0.2",
+            "`journeys.consistency_sample` must be a percentage written with `%`, such as \"10%\", found the bare number 0.2",
+        ),
+        (
+            "consistency_sample = 50",
+            "50",
+            "`journeys.consistency_sample` must be a percentage written with `%`, such as \"10%\", found the bare number 50",
         ),
     ];
     for (line, at, message) in cases {
         let f = one(&format!("[journeys]\n{line}\n"));
         assert_eq!((f.code, f.at.as_str(), f.message.as_str()), (CONFIG_INVALID_VALUE, at, message));
     }
+}
+
+#[test]
+fn a_bare_number_for_a_percentage_shows_both_readings() {
+    let (_, found) = parse(&format!("{HEADER}[journeys]\nconsistency_sample = 0.2\n"));
+    let help: Vec<_> = found.iter().map(|f| f.help.as_deref()).collect();
+    assert_eq!(
+        help,
+        [Some("write `consistency_sample = \"0.2%\"` for 0.2 percent, or `\"20%\"` if 0.2 is a fraction of the rows")]
+    );
+    let (_, found) = parse(&format!("{HEADER}[journeys]\nconsistency_sample = 50\n"));
+    let help: Vec<_> = found.iter().map(|f| f.help.as_deref()).collect();
+    assert_eq!(help, [Some("write `consistency_sample = \"50%\"` for 50 percent")]);
+    let (_, found) = parse(&format!("{HEADER}[journeys]\nconsistency_sample = 0\n"));
+    let help: Vec<_> = found.iter().map(|f| f.help.as_deref()).collect();
+    assert_eq!(
+        help,
+        [Some("write a percentage above 0% and at most 100% as a string, e.g. `consistency_sample = \"10%\"`")]
+    );
 }
 
 // E0114

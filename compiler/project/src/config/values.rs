@@ -190,40 +190,66 @@ pub(super) fn max_stages(r: &mut Reader<'_>, value: &Value<'_>) -> Option<u32> {
     }
 }
 
-/// `consistency_sample`: a number of percent, or a string like `"50%"`.
+/// `consistency_sample`: a string like `"50%"`. A bare number is an error
+/// (E0112) rather than a unit guessed for it: `0.2` read as percent is a
+/// fiftieth of the sample that whoever wrote it, thinking of a fraction,
+/// meant, and nothing would ever say so. The help shows both readings.
 pub(super) fn percentage(r: &mut Reader<'_>, value: &Value<'_>) -> Option<f64> {
     const KEY: &str = "journeys.consistency_sample";
-    let p = match value.get_ref() {
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
-        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
-        DeValue::String(s) => match s.trim().strip_suffix('%') {
-            Some(number) => number.trim().parse::<f64>().ok().filter(|p| p.is_finite()),
-            None => {
-                r.invalid(
-                    value,
-                    format!("`{KEY}` must be a percentage such as 10 or \"10%\", found `{s}`"),
-                    "missing `%`",
-                    Some(format!("write `{KEY} = {}` or `\"{}%\"`", s.trim(), s.trim())),
-                );
-                return None;
-            }
-        },
+    let text = match value.get_ref() {
+        DeValue::Integer(_) | DeValue::Float(_) => {
+            let raw = r.raw(value).trim().to_owned();
+            r.invalid(
+                value,
+                format!("`{KEY}` must be a percentage written with `%`, such as \"10%\", found the bare number {raw}"),
+                "a number without a unit",
+                Some(both_readings(&raw)),
+            );
+            return None;
+        }
+        DeValue::String(s) => s.trim().to_owned(),
         _ => {
-            r.wrong_type(KEY, value, "a number or a string like \"10%\"");
+            r.wrong_type(KEY, value, "a string like \"10%\"");
             return None;
         }
     };
-    match p {
+    let Some(number) = text.strip_suffix('%') else {
+        r.invalid(
+            value,
+            format!("`{KEY}` must be a percentage written with `%`, such as \"10%\", found `{text}`"),
+            "missing `%`",
+            Some(both_readings(&text)),
+        );
+        return None;
+    };
+    match number.trim().parse::<f64>().ok().filter(|p| p.is_finite()) {
         Some(p) if p > 0.0 && p <= 100.0 => Some(p),
         _ => {
             r.invalid(
                 value,
-                format!("`{KEY}` must be a percentage greater than 0 and at most 100, found {}", r.raw(value)),
-                "not a percentage between 0 and 100",
+                format!("`{KEY}` must be a percentage greater than 0% and at most 100%, found {}", r.raw(value)),
+                "not a percentage between 0% and 100%",
                 None,
             );
             None
         }
+    }
+}
+
+/// The help for a percentage written without `%`: `number` as percent and,
+/// when it is a fraction of one, as that fraction; a number that is
+/// neither gets the allowed range instead.
+fn both_readings(number: &str) -> String {
+    let percent = format!("write `consistency_sample = \"{number}%\"` for {number} percent");
+    match number.parse::<f64>() {
+        Ok(f) if f > 0.0 && f <= 1.0 => {
+            // Rounded to what a person writes: 0.2 is 20%, not 20.000000000000004%.
+            let scaled = format!("{:.6}", f * 100.0);
+            let scaled = scaled.trim_end_matches('0').trim_end_matches('.');
+            format!("{percent}, or `\"{scaled}%\"` if {number} is a fraction of the rows")
+        }
+        Ok(f) if f > 1.0 && f <= 100.0 => percent,
+        _ => "write a percentage above 0% and at most 100% as a string, e.g. `consistency_sample = \"10%\"`".to_owned(),
     }
 }
 
