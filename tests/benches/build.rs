@@ -18,7 +18,6 @@
 // Test code: failing loudly is its job.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::Path;
 

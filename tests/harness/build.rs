@@ -90,8 +90,11 @@ struct Built {
 
 fn build_with(ws: &Workspace, values: BTreeMap<String, String>) -> Built {
     let analysis = cjo_semantic::analyze(ws);
-    let options =
-        cjo_codegen::Options { targets: Some(vec![Dialect::BigQuery, Dialect::Redshift, Dialect::Trino]), values };
+    let options = cjo_codegen::Options {
+        targets: Some(vec![Dialect::BigQuery, Dialect::Redshift, Dialect::Trino]),
+        values,
+        ..Default::default()
+    };
     let build = cjo_codegen::build(ws, &analysis, &options);
     let files = cjo_codegen::output::files(ws, &analysis, &build, run());
     Built { build, files }

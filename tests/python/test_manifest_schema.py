@@ -1,6 +1,6 @@
 """Every manifest.json a build wrote is valid against the checked-in JSON
 Schema (schemas/manifest.v1.schema.json), and says true things about the
-files beside it.
+files beside it (in a selected build, about the selected tasks).
 
     python tests/python/test_manifest_schema.py BUILD_DIR...
 
@@ -35,6 +35,13 @@ def facts(build: Path, m: dict) -> list[str]:
                 problems.append(f"{nid}: depends on {dep}, which is not a node")
     position = {t: i for i, t in enumerate(m["order"])}
     tasks = {nid for nid, n in nodes.items() if n["kind"] != "source"}
+    if m.get("selection") is not None:
+        # A selected build lists every node, but orders and writes only
+        # the picked tasks.
+        tasks &= set(m["selection"]["nodes"])
+        for nid, node in nodes.items():
+            if nid not in m["selection"]["nodes"] and node.get("sql"):
+                problems.append(f"{nid}: not selected, yet has SQL files")
     if set(position) != tasks:
         problems.append(f"order lists {len(position)} tasks, the nodes have {len(tasks)}")
     for nid in tasks:

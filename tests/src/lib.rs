@@ -9,7 +9,6 @@
 pub mod corpus;
 pub mod generate;
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -92,7 +91,7 @@ pub fn lowered(mut ws: Workspace, targets: Option<Vec<Dialect>>) -> Workspace {
     let analysis = cjo_semantic::analyze(&ws);
     let mut all = cjo_semantic::all_diagnostics(&ws, &analysis);
     if !all.iter().any(Diagnostic::is_error) {
-        let build = cjo_codegen::build(&ws, &analysis, &Options { targets, values: BTreeMap::new() });
+        let build = cjo_codegen::build(&ws, &analysis, &Options { targets, ..Options::default() });
         all.extend(build.diagnostics);
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }

@@ -141,10 +141,50 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options) -> Build {
     }
     let mut diagnostics = lowering.out.into_inner();
     diagnostics.extend(problems);
+    diagnostics.extend(unscheduled(ws, specs, &dag, &pipelines));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.code == b.code && a.span() == b.span() && a.message == b.message);
     let journeys = lowering.journey_tables.into_inner();
     Build { dag, dialects, tables, locations: lowering.locations, journeys, pipelines, diagnostics }
+}
+
+/// In a project with pipelines, the models and journeys none of them
+/// runs: they would never be built (W0008). A project without pipelines
+/// is run by other means, and says nothing.
+fn unscheduled(
+    ws: &Workspace,
+    specs: &BTreeMap<String, Model>,
+    dag: &Dag,
+    pipelines: &[pipeline::Pipeline],
+) -> Vec<Diagnostic> {
+    if pipelines.is_empty() {
+        return Vec::new();
+    }
+    let idle = |id: &str| dag.tasks.get(id).is_some_and(|t| t.pipelines.is_empty());
+    let names: Vec<&str> = pipelines.iter().map(|p| p.name.as_str()).collect();
+    let warn = |what: &str, name: &str, span: Span| {
+        Diagnostic::warning(codes::NOT_SCHEDULED, span, format!("no pipeline runs {what} `{name}`: it is never built"))
+            .with_label("in no pipeline's `run`")
+            .with_help(format!(
+                "add `{name}` to the `run` of a pipeline ({}), or to a pipeline's `run` that reads it",
+                names.join(", ")
+            ))
+    };
+    let mut out: Vec<Diagnostic> = specs
+        .values()
+        .filter(|m| idle(&format!("model.{}", m.name)))
+        .map(|m| warn("model", &m.name, m.span()))
+        .collect();
+    for module in ws.user_modules() {
+        for item in &module.ast.items {
+            if let ast::Item::Journey(j) = item {
+                if idle(&format!("journey.{}", j.name.text)) {
+                    out.push(warn("journey", &j.name.text, Span::new(module.file, j.name.range)));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Models and journeys run after the checks of the sources they read (as

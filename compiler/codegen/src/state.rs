@@ -144,7 +144,7 @@ pub fn compare(previous: &Value, current: &Value) -> Vec<Change> {
             (None, Some(_)) => Some(simple(id, Kind::New)),
             (Some(_), None) => {
                 let mut c = simple(id, Kind::Removed);
-                c.readers = readers.of(id, None).into_iter().filter(|r| after.contains_key(r.id.as_str())).collect();
+                c.readers = readers.of(id, None);
                 Some(c)
             }
             (Some(b), Some(a)) => changed(id, b, a, &readers),
@@ -234,6 +234,8 @@ fn changed(id: &str, before: &Value, after: &Value, readers: &Readers) -> Option
 struct Readers {
     /// Lowercase relation name → (reader id, column as written).
     by_relation: BTreeMap<String, BTreeSet<(String, String)>>,
+    /// The nodes of the later build: only they are named as readers.
+    current: BTreeSet<String>,
 }
 
 impl Readers {
@@ -249,7 +251,7 @@ impl Readers {
                 }
             }
         }
-        Readers { by_relation }
+        Readers { by_relation, current: after.keys().map(|k| (*k).to_string()).collect() }
     }
 
     /// The readers of node `id`'s `columns` (every column when `None`).
@@ -258,7 +260,7 @@ impl Readers {
         let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (reader, col) in self.by_relation.get(&relation).into_iter().flatten() {
             let wanted = columns.is_none_or(|cs| cs.iter().any(|c| c.eq_ignore_ascii_case(col)));
-            if reader != id && wanted {
+            if reader != id && wanted && self.current.contains(reader) {
                 found.entry(reader.clone()).or_default().insert(col.clone());
             }
         }

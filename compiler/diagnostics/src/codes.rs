@@ -257,6 +257,8 @@ codes! {
     UNTYPED_COLUMN = "W0006" "untyped-column";
     /// A file `cjoc fmt` leaves as it is because formatting would change its meaning.
     FORMAT_CHANGES_MEANING = "W0007" "format-changes-meaning";
+    /// A model or journey that no pipeline runs, in a project that has pipelines.
+    NOT_SCHEDULED = "W0008" "not-scheduled";
 }
 
 /// Finds a code by its id, case-insensitively (`e0001` works).

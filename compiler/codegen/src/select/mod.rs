@@ -115,7 +115,10 @@ fn atom_nodes(graph: &Graph, atom: &Atom, state: Option<&StateSets>) -> Result<B
     if let Some(depth) = atom.parents {
         out.extend(graph.ancestors(&base, depth));
     }
-    if let Some(depth) = atom.children {
+    // `state:impacted` already follows the change downstream, column by
+    // column: its `+` adds nothing (that is what narrows `state:modified+`).
+    let impacted = atom.method == Method::State && atom.value == "impacted";
+    if let (Some(depth), false) = (atom.children, impacted) {
         out.extend(graph.descendants(&base, depth));
     }
     Ok(out)

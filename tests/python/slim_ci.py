@@ -1,0 +1,56 @@
+"""Slim CI end to end, for the steps of .ci/run that read real output.
+
+Copies the example named in tests/data/slim_ci/changes.json, builds it for
+production, applies the pull request's edits and CI's own catalog, then
+builds `state:modified+` with `--defer` from production's manifest. Writes
+OUT/prod, OUT/ci and OUT/project, so that the next steps parse every
+emitted statement with sqlglot, validate the manifest against its schema
+and load the CI DAGs in real Airflow. The selection itself is checked in
+compiler/cli/tests/state.rs.
+
+Usage: CJOC=path/to/cjoc python tests/python/slim_ci.py OUT
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> None:
+    subprocess.run([os.environ.get("CJOC", "cjoc"), *args], check=True, stdout=subprocess.DEVNULL)
+
+
+def apply(project: Path, edits: list) -> None:
+    for e in edits:
+        path = project / e["file"]
+        text = path.read_text()
+        if e["old"] not in text:
+            sys.exit(f"{path} has no {e['old']!r}")
+        path.write_text(text.replace(e["old"], e["new"], 1))
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    changes = json.loads((ROOT / "tests/data/slim_ci/changes.json").read_text())
+    shutil.rmtree(out, ignore_errors=True)
+    project = out / "project"
+    shutil.copytree(ROOT / "examples" / changes["example"], project)
+    run("build", str(project), "--out", str(out / "prod"), "--run-date", "2026-11-20")
+    apply(project, changes["edits"])
+    apply(project, changes["ci"])
+    run("build", str(project), "--out", str(out / "ci"), "--run-date", "2026-11-20",
+        "--select", "state:modified+", "--defer", "--state", str(out / "prod"))
+    manifest = json.loads((out / "ci" / "manifest.json").read_text())
+    picked = manifest["selection"]["nodes"]
+    if not picked or not manifest["selection"]["deferred"]:
+        sys.exit(f"the slim CI build picked {picked} and deferred {manifest['selection']['deferred']}")
+    print(f"slim CI: {len(picked)} nodes built, {len(manifest['selection']['deferred'])} models read from production")
+
+
+if __name__ == "__main__":
+    main()
