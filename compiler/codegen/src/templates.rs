@@ -50,7 +50,15 @@ impl Template {
                     let parts: Vec<String> = args.iter().skip(i).map(arg).collect();
                     out.push_str(&parts.join(sep));
                 }
-                Some(i) => out.push_str(&args.get(i).map(arg).unwrap_or_default()),
+                Some(i) => match args.get(i) {
+                    Some(a) => out.push_str(&arg(a)),
+                    // Only the last argument may be left out, and only of
+                    // the functions that say what it then is.
+                    None if i + 1 == self.params.len() && i == args.len() => {
+                        out.push_str(cjo_semantic::omitted_last(&self.name).unwrap_or_default());
+                    }
+                    None => {}
+                },
                 None => {
                     out.push('{');
                     out.push_str(inner);
@@ -119,6 +127,13 @@ mod tests {
 
     fn a(s: &str, atomic: bool) -> (String, bool) {
         (s.into(), atomic)
+    }
+
+    #[test]
+    fn a_left_out_last_argument_takes_its_stated_value() {
+        let mut round = t(&["x", "digits"], false, "ROUND({x}, {digits})");
+        round.name = "round".into();
+        assert_eq!(round.expand(Dialect::Trino, &[a("x", true)]).unwrap(), "ROUND(x, 0)");
     }
 
     #[test]

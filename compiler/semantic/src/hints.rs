@@ -26,6 +26,10 @@ pub enum Hint {
     /// `t + interval …` or `t - interval …`, where `t` has this type (date
     /// or timestamp): each warehouse adds intervals to dates its own way.
     TemporalArithmetic(Ty),
+    /// `date + int`, `int + date` or `date - int`: a number of days added
+    /// to (or taken from) a date, a date. BigQuery and Trino spell it with
+    /// a function; the side the date is on is said.
+    DateDays(crate::ops::DateSide),
     /// A cast between date and timestamp, from this type. cjo's
     /// timestamps are instants read in UTC (as BigQuery does); Trino and
     /// Redshift would use the session's time zone.
