@@ -307,9 +307,12 @@ pub fn call_declared(sig: &Signature, args: &[Ty]) -> Result<Ty, CallError> {
 }
 
 /// Declared functions whose last argument may be left out, and the SQL
-/// literal it then stands for: `round(x)` is `round(x, 0)`, as each
-/// warehouse's one-argument `ROUND` is.
-const OMITTABLE_LAST: &[(&str, &str)] = &[("round", "0")];
+/// it then stands for, a template over the other parameters: `round(x)` is
+/// `round(x, 0)`, as each warehouse's one-argument `ROUND` is, and
+/// `substr(s, start)` takes the rest of the string, no longer than `s`
+/// (each warehouse's two-argument form does, for the start >= 1 the
+/// function asks for; Redshift's is for binary strings only).
+const OMITTABLE_LAST: &[(&str, &str)] = &[("round", "0"), ("substr", "LENGTH({s})")];
 
 /// The SQL of `name`'s last argument when a call leaves it out, if it may.
 pub fn omitted_last(name: &str) -> Option<&'static str> {
