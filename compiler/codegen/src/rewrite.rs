@@ -776,6 +776,9 @@ impl VisitorMut for Rewriter<'_, '_> {
                 self.requote(alias);
             }
         }
+        if self.cx.dialect == Dialect::Trino {
+            group_names::expand(s, self.cx.hints);
+        }
         match self.cx.dialect {
             Dialect::Trino if s.qualify.is_some() => self.unqualify(s),
             // BigQuery wants a `where`, `group by` or `having` beside `qualify`.
@@ -936,6 +939,7 @@ impl VisitorMut for Rewriter<'_, '_> {
 mod aliases;
 mod column_lists;
 mod days;
+mod group_names;
 mod joins;
 mod nulls;
 mod numeric;

@@ -30,6 +30,10 @@ pub enum Hint {
     /// to (or taken from) a date, a date. BigQuery and Trino spell it with
     /// a function; the side the date is on is said.
     DateDays(crate::ops::DateSide),
+    /// A bare `group by` name standing for the output column at this
+    /// position of the select list: Trino resolves `group by` names among
+    /// the input columns only, so it needs the output column's expression.
+    GroupByOutput(usize),
     /// A cast between date and timestamp, from this type. cjo's
     /// timestamps are instants read in UTC (as BigQuery does); Trino and
     /// Redshift would use the session's time zone.

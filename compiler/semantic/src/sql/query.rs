@@ -641,8 +641,9 @@ impl<'a> Cx<'a, '_> {
     /// for, if it stands for one. The warehouses agree when only an output
     /// column has the name; when an input column has it too, BigQuery takes
     /// the output column and Redshift the input one (Trino never looks at
-    /// output names), so a portable body that means two different things
-    /// by it is reported (E0303).
+    /// output names: cjo writes the output column's expression there), so
+    /// a portable body that means two different things by it is reported
+    /// (E0303).
     fn group_alias<'e>(
         &mut self,
         ident: &sqlparser::ast::Ident,
@@ -654,6 +655,7 @@ impl<'a> Cx<'a, '_> {
         let i = items.iter().position(|it| it.named && it.col.name.eq_ignore_ascii_case(&ident.value))?;
         let target = exprs.get(i).copied().flatten()?;
         if matches!(scope.lookup(None, &ident.value), Lookup::Missing) {
+            self.hints.record(e, crate::hints::Hint::GroupByOutput(i));
             return Some(target);
         }
         if group::key(target, scope) == group::key(e, scope) {
