@@ -386,6 +386,15 @@ impl Rewriter<'_, '_> {
                 );
                 None
             }
+            ("corr" | "covar_samp" | "covar_pop", Dialect::Redshift) => {
+                let span = sqlparser::ast::Spanned::span(&f.name);
+                self.unsupported(
+                    span,
+                    format!("`{name}`"),
+                    "Redshift has no correlation or covariance aggregate: compute it in a `sql bigquery { }` or `sql trino { }` body, or from sums in a `sql redshift { }` body",
+                );
+                None
+            }
             _ => None,
         };
         if let Some(new) = renamed {
@@ -767,6 +776,9 @@ impl VisitorMut for Rewriter<'_, '_> {
                 self.requote(alias);
             }
         }
+        if self.cx.dialect == Dialect::Trino {
+            group_names::expand(s, self.cx.hints);
+        }
         match self.cx.dialect {
             Dialect::Trino if s.qualify.is_some() => self.unqualify(s),
             // BigQuery wants a `where`, `group by` or `having` beside `qualify`.
@@ -909,6 +921,7 @@ impl VisitorMut for Rewriter<'_, '_> {
             Some(Hint::TemporalArithmetic(ty)) => self.temporal_arithmetic(e, &ty),
             Some(Hint::StringAsTemporal(ty)) => Self::string_as_temporal(e, &ty, dialect),
             Some(Hint::TemporalCast(from)) => utc_cast(e, &from, dialect),
+            Some(Hint::DateDays(side)) => days::apply(e, side, dialect),
             _ => {}
         }
         ControlFlow::Continue(())
@@ -925,6 +938,8 @@ impl VisitorMut for Rewriter<'_, '_> {
 
 mod aliases;
 mod column_lists;
+mod days;
+mod group_names;
 mod joins;
 mod nulls;
 mod numeric;

@@ -50,7 +50,25 @@ impl Template {
                     let parts: Vec<String> = args.iter().skip(i).map(arg).collect();
                     out.push_str(&parts.join(sep));
                 }
-                Some(i) => out.push_str(&args.get(i).map(arg).unwrap_or_default()),
+                Some(i) => match args.get(i) {
+                    Some(a) => out.push_str(&arg(a)),
+                    // Only the last argument may be left out, and only of
+                    // the functions that say what it then is.
+                    None if i + 1 == self.params.len() && i == args.len() => {
+                        let stated = cjo_semantic::omitted_last(&self.name).unwrap_or_default();
+                        // The stated SQL is a template over the other
+                        // parameters; nameless, so it cannot leave one out.
+                        let template = Template {
+                            name: String::new(),
+                            params: self.params.clone(),
+                            variadic: false,
+                            by_dialect: BTreeMap::new(),
+                            default: Some(stated.to_string()),
+                        };
+                        out.push_str(&template.expand(dialect, args).unwrap_or_default());
+                    }
+                    None => {}
+                },
                 None => {
                     out.push('{');
                     out.push_str(inner);
@@ -119,6 +137,19 @@ mod tests {
 
     fn a(s: &str, atomic: bool) -> (String, bool) {
         (s.into(), atomic)
+    }
+
+    #[test]
+    fn a_left_out_last_argument_takes_its_stated_value() {
+        let mut round = t(&["x", "digits"], false, "ROUND({x}, {digits})");
+        round.name = "round".into();
+        assert_eq!(round.expand(Dialect::Trino, &[a("x", true)]).unwrap(), "ROUND(x, 0)");
+        let mut substr = t(&["s", "start", "len"], false, "substr({s}, {start}, {len})");
+        substr.name = "substr".into();
+        assert_eq!(
+            substr.expand(Dialect::Trino, &[a("a || b", false), a("2", true)]).unwrap(),
+            "substr((a || b), 2, LENGTH((a || b)))"
+        );
     }
 
     #[test]

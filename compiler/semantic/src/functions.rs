@@ -122,6 +122,9 @@ const BUILTINS: &[(&str, FnKind)] = &[
     ("variance", FnKind::Aggregate),
     ("var_samp", FnKind::Aggregate),
     ("var_pop", FnKind::Aggregate),
+    ("corr", FnKind::Aggregate),
+    ("covar_samp", FnKind::Aggregate),
+    ("covar_pop", FnKind::Aggregate),
     ("bool_and", FnKind::Aggregate),
     // `grouping(k)`: 1 on the rows `rollup`, `cube` or `grouping sets`
     // add, where the key `k` is rolled up, else 0. Computed with the
@@ -173,7 +176,12 @@ const MAY_GIVE_NULL: &[&str] = &[
     "array_contains",
     "nth_value",
     "stddev",
+    "stddev_samp",
     "variance",
+    "var_samp",
+    // Of one row, or of values that do not vary.
+    "corr",
+    "covar_samp",
 ];
 
 /// Whether a call of `name` is never null.
@@ -233,6 +241,11 @@ pub fn call_builtin(name: &str, args: &[Ty]) -> Option<Result<Ty, CallError>> {
         "stddev" | "stddev_samp" | "stddev_pop" | "variance" | "var_samp" | "var_pop" => {
             arity(1, 1, "one argument").and_then(|()| want(0, numeric, "a number")).map(|()| Ty::Float)
         }
+        // BigQuery and Trino spell these alike; Redshift has none (E0600).
+        "corr" | "covar_samp" | "covar_pop" => arity(2, 2, "two arguments (y, x)")
+            .and_then(|()| want(0, numeric, "a number"))
+            .and_then(|()| want(1, args.get(1).is_some_and(|t| t.is_numeric() || t.is_open()), "a number"))
+            .map(|()| Ty::Float),
         "min" | "max" => arity(1, 1, "one argument")
             .and_then(|()| want(0, first.is_orderable(), "a value that can be ordered"))
             .map(|()| first),
@@ -293,8 +306,35 @@ pub fn call_declared(sig: &Signature, args: &[Ty]) -> Result<Ty, CallError> {
     Ok(ty)
 }
 
+/// Declared functions whose last argument may be left out, and the SQL
+/// it then stands for, a template over the other parameters: `round(x)` is
+/// `round(x, 0)`, as each warehouse's one-argument `ROUND` is, and
+/// `substr(s, start)` takes the rest of the string, no longer than `s`
+/// (each warehouse's two-argument form does, for the start >= 1 the
+/// function asks for; Redshift's is for binary strings only).
+const OMITTABLE_LAST: &[(&str, &str)] = &[("round", "0"), ("substr", "LENGTH({s})")];
+
+/// The SQL of `name`'s last argument when a call leaves it out, if it may.
+pub fn omitted_last(name: &str) -> Option<&'static str> {
+    OMITTABLE_LAST.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, sql)| *sql)
+}
+
 /// [`call_declared`] by the signature alone.
 fn call_declared_as_written(sig: &Signature, args: &[Ty]) -> Result<Ty, CallError> {
+    if !sig.variadic
+        && args.len() + 1 == sig.params.len()
+        && omitted_last(&sig.name).is_some()
+        && let Some((_, last)) = sig.params.last()
+    {
+        let mut all = args.to_vec();
+        all.push(last.clone());
+        return call_declared_as_written_in_full(sig, &all);
+    }
+    call_declared_as_written_in_full(sig, args)
+}
+
+/// [`call_declared_as_written`] with every argument given.
+fn call_declared_as_written_in_full(sig: &Signature, args: &[Ty]) -> Result<Ty, CallError> {
     let fixed = if sig.variadic { sig.params.len().saturating_sub(1) } else { sig.params.len() };
     let arity_ok = if sig.variadic { args.len() > fixed } else { args.len() == fixed };
     if !arity_ok {
@@ -413,6 +453,8 @@ mod tests {
         assert_eq!(call_declared(&round, &[dec.clone(), Ty::Int]), Ok(dec.clone()));
         assert_eq!(call_declared(&round, &[Ty::Int, Ty::Int]), Ok(Ty::Int));
         assert!(matches!(call_declared(&round, &[Ty::String, Ty::Int]), Err(CallError::Argument { index: 0, .. })));
+        assert_eq!(call_declared(&round, std::slice::from_ref(&dec)), Ok(dec.clone()));
+        assert!(matches!(call_declared(&round, &[]), Err(CallError::Arity { .. })));
         let mut divide = sig(vec![Ty::Float, Ty::Float], false, Ty::Float);
         divide.name = "safe_divide".into();
         assert_eq!(call_declared(&divide, &[dec.clone(), Ty::Int]), Ok(QUOTIENT));
@@ -425,6 +467,9 @@ mod tests {
         assert_eq!(call_builtin("SUM", &[Ty::Int]), Some(Ok(Ty::Int)));
         assert_eq!(call_builtin("avg", &[Ty::Int]), Some(Ok(Ty::Float)));
         assert!(matches!(call_builtin("sum", &[Ty::String]), Some(Err(_))));
+        assert_eq!(call_builtin("corr", &[Ty::Int, Ty::Float]), Some(Ok(Ty::Float)));
+        assert!(matches!(call_builtin("covar_pop", &[Ty::Int]), Some(Err(CallError::Arity { .. }))));
+        assert!(matches!(call_builtin("covar_samp", &[Ty::Int, Ty::String]), Some(Err(_))));
         assert_eq!(call_builtin("nope", &[]), None);
     }
 }

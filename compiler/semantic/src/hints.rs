@@ -26,6 +26,14 @@ pub enum Hint {
     /// `t + interval …` or `t - interval …`, where `t` has this type (date
     /// or timestamp): each warehouse adds intervals to dates its own way.
     TemporalArithmetic(Ty),
+    /// `date + int`, `int + date` or `date - int`: a number of days added
+    /// to (or taken from) a date, a date. BigQuery and Trino spell it with
+    /// a function; the side the date is on is said.
+    DateDays(crate::ops::DateSide),
+    /// A bare `group by` name standing for the output column at this
+    /// position of the select list: Trino resolves `group by` names among
+    /// the input columns only, so it needs the output column's expression.
+    GroupByOutput(usize),
     /// A cast between date and timestamp, from this type. cjo's
     /// timestamps are instants read in UTC (as BigQuery does); Trino and
     /// Redshift would use the session's time zone.

@@ -42,8 +42,9 @@ use cjo_project::Workspace;
 use cjo_syntax::ast;
 
 pub use describe::describe;
-pub use functions::Signature;
+pub use functions::{Signature, omitted_last};
 pub use hints::{Hint, Hints};
+pub use ops::DateSide;
 pub use program::{Materialized, Model, ModelParam, Strategy};
 pub use schema::{ColumnRef, OutputColumn, Relation, RelationKind};
 pub use schema_diff::{SourceDiff, schema_diff};

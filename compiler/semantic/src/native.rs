@@ -116,6 +116,10 @@ impl Native {
         self.kind = FnKind::Aggregate;
         self
     }
+    const fn window(mut self) -> Self {
+        self.kind = FnKind::Window;
+        self
+    }
     const fn never_null(mut self) -> Self {
         self.null = Null::Never;
         self
@@ -190,6 +194,14 @@ const BIGQUERY: &[Native] = &[
     f("logical_or", &[Bool], R::Is(S::Bool)).agg(),
     f("string_agg", &[Str, Str], R::Is(S::Str)).opt(1).agg(),
     f("approx_count_distinct", &[Any], R::Is(S::Int)).agg().never_null(),
+    f("approx_quantiles", &[Any, Int], R::With(array_of_first)).agg(),
+    f("max_by", &[Any, Any], R::Same(0)).agg(),
+    f("min_by", &[Any, Any], R::Same(0)).agg(),
+    // Window functions only (`OVER (PARTITION BY …)`): the continuous
+    // percentile of an INT64 or a FLOAT64 is a FLOAT64, the discrete one a
+    // value of the column.
+    f("percentile_cont", &[Num, Num], R::With(percentile_bigquery)).window(),
+    f("percentile_disc", &[Any, Num], R::Same(0)).window(),
     f("format", &[Str, Any], R::Is(S::Str)).opt(1).variadic(),
     f("split", &[Str, Str], R::ArrayOf(S::Str)).opt(1),
     f("regexp_extract", &[Str, Str], R::Is(S::Str)).may_be_null(),
@@ -226,6 +238,11 @@ const REDSHIFT: &[Native] = &[
     f("nvl", &[Any, Any], R::Common(0)).variadic().null_when_all(),
     f("nvl2", &[Any, Any, Any], R::Common(1)),
     f("listagg", &[Str, Str], R::Is(S::Str)).opt(1).agg(),
+    // `PERCENTILE_DISC(p) WITHIN GROUP (ORDER BY k)`: a value of `k`, the
+    // key typed as a last argument (see [`WITHIN_GROUP_KEY`]).
+    f("percentile_disc", &[Num, Any], R::Same(1)).agg(),
+    f("percentile_cont", &[Num, Temporal], R::Same(1)).agg(),
+    f("percentile_cont", &[Num, Num], R::With(percentile_redshift)).agg(),
     f("len", &[Str], R::Is(S::Int)),
     f("charindex", &[Str, Str], R::Is(S::Int)),
     f("strtol", &[Str, Int], R::Is(S::Int)),
@@ -254,6 +271,9 @@ const TRINO: &[Native] = &[
     f("quarter", &[Temporal], R::Is(S::Int)),
     f("count_if", &[Bool], R::Is(S::Int)).agg().never_null(),
     f("approx_distinct", &[Any], R::Is(S::Int)).agg().never_null(),
+    f("approx_percentile", &[Num, Num], R::Same(0)).agg(),
+    f("max_by", &[Any, Any], R::Same(0)).agg(),
+    f("min_by", &[Any, Any], R::Same(0)).agg(),
     f("arbitrary", &[Any], R::Same(0)).agg(),
     f("cardinality", &[Array], R::Is(S::Int)),
     f("json_extract_scalar", &[Any, Str], R::Is(S::Str)).may_be_null(),
@@ -265,6 +285,16 @@ const TRINO: &[Native] = &[
     // The average of a decimal(p, s) is a decimal(p, s).
     f("avg", &[Num], R::With(average_trino)).agg(),
 ];
+
+/// Functions whose `within group (order by k)` key is typed as one more
+/// argument after the written ones: a percentile is a value of the key.
+const WITHIN_GROUP_KEY: &[&str] = &["percentile_cont", "percentile_disc"];
+
+/// Whether `name`'s `within group (order by k)` key is typed as its last
+/// argument.
+pub(crate) fn within_group_key(name: &str) -> bool {
+    WITHIN_GROUP_KEY.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
 
 fn table(dialect: Dialect) -> &'static [Native] {
     match dialect {
@@ -394,6 +424,30 @@ fn array_of_common(types: &[Ty]) -> Ty {
     Ty::Array(Box::new(common(types.get(..2).unwrap_or_default())))
 }
 
+fn array_of_first(types: &[Ty]) -> Ty {
+    Ty::Array(Box::new(types.first().cloned().unwrap_or(Ty::Unknown)))
+}
+
+/// BigQuery's `PERCENTILE_CONT(x, p)`: a NUMERIC for a NUMERIC, else a
+/// FLOAT64.
+fn percentile_bigquery(types: &[Ty]) -> Ty {
+    match types.first() {
+        Some(t @ Ty::Decimal { .. }) => t.clone(),
+        Some(t) if t.is_open() => Ty::Unknown,
+        _ => Ty::Float,
+    }
+}
+
+/// Redshift's `PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY k)`: a float for
+/// a float key; a DECIMAL for an int or a decimal, whose scale its
+/// reference does not give, so cjo leaves it untyped.
+fn percentile_redshift(types: &[Ty]) -> Ty {
+    match types.get(1) {
+        Some(Ty::Float) => Ty::Float,
+        _ => Ty::Unknown,
+    }
+}
+
 fn quotient_bigquery(types: &[Ty]) -> Ty {
     match types {
         [a, b] => quotient(Dialect::BigQuery, a, b),
@@ -481,6 +535,21 @@ mod tests {
         // A date part where a value belongs: no overload fits.
         assert!(matches!(call(b, "date_trunc", &[part(), value(Ty::Date)]), Some(Err(_))));
         assert_eq!(call(b, "st_geogpoint", &[]), None);
+    }
+
+    #[test]
+    fn percentiles_and_extremes_by_another_column() {
+        let (b, r, t) = (Dialect::BigQuery, Dialect::Redshift, Dialect::Trino);
+        assert_eq!(ty(b, "percentile_cont", &[value(Ty::Int), value(Ty::Float)]), Some(Ty::Float));
+        assert_eq!(ty(b, "percentile_disc", &[value(Ty::String), value(Ty::Float)]), Some(Ty::String));
+        assert_eq!(kind(b, "percentile_cont"), Some(FnKind::Window));
+        assert_eq!(ty(b, "max_by", &[value(Ty::String), value(Ty::Date)]), Some(Ty::String));
+        assert_eq!(ty(b, "approx_quantiles", &[value(Ty::Int), value(Ty::Int)]), Some(Ty::Array(Box::new(Ty::Int))));
+        assert_eq!(ty(r, "percentile_disc", &[value(Ty::Float), value(Ty::Date)]), Some(Ty::Date));
+        assert_eq!(ty(r, "percentile_cont", &[value(Ty::Float), value(Ty::Float)]), Some(Ty::Float));
+        assert_eq!(ty(r, "percentile_cont", &[value(Ty::Float), value(Ty::Int)]), Some(Ty::Unknown));
+        assert_eq!(ty(t, "min_by", &[value(Ty::Int), value(Ty::Timestamp)]), Some(Ty::Int));
+        assert!(within_group_key("PERCENTILE_CONT"));
     }
 
     #[test]

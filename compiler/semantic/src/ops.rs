@@ -165,6 +165,26 @@ pub(crate) fn binary(op: Op, l: &Ty, r: &Ty, l_lit: Lit, r_lit: Lit) -> Result<T
     }
 }
 
+/// Where the date is in `date + int`, `int + date` or `date - int`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateSide {
+    Left,
+    Right,
+}
+
+/// Whether `l op r` adds days to a date (`date + int`, `int + date`) or
+/// takes them from one (`date - int`), and on which side the date is. Not
+/// an operator of `.cjo` criteria, which add durations (`+ 1 day`): only SQL
+/// bodies accept it, as the warehouses that have it do (a date).
+pub fn date_days(op: Op, l: &Ty, r: &Ty) -> Option<DateSide> {
+    let days = |t: &Ty| *t == Ty::Int;
+    match (op, l, r) {
+        (Op::Add | Op::Sub, Ty::Date, n) if days(n) => Some(DateSide::Left),
+        (Op::Add, n, Ty::Date) if days(n) => Some(DateSide::Right),
+        _ => None,
+    }
+}
+
 fn comparison_help(l: &Ty, r: &Ty) -> String {
     match (l, r) {
         (Ty::Date, Ty::Timestamp) | (Ty::Timestamp, Ty::Date) => {
@@ -197,6 +217,12 @@ mod tests {
     fn dates_take_intervals_not_numbers() {
         assert_eq!(binary(Op::Sub, &Ty::Date, &Ty::Interval, Lit::None, Lit::None).ok(), Some(Ty::Date));
         assert!(binary(Op::Add, &Ty::Date, &Ty::Int, Lit::None, Lit::None).is_err());
+        assert_eq!(date_days(Op::Add, &Ty::Date, &Ty::Int), Some(DateSide::Left));
+        assert_eq!(date_days(Op::Add, &Ty::Int, &Ty::Date), Some(DateSide::Right));
+        assert_eq!(date_days(Op::Sub, &Ty::Date, &Ty::Int), Some(DateSide::Left));
+        assert_eq!(date_days(Op::Sub, &Ty::Int, &Ty::Date), None);
+        assert_eq!(date_days(Op::Add, &Ty::Timestamp, &Ty::Int), None);
+        assert_eq!(date_days(Op::Add, &Ty::Date, &Ty::Float), None);
         assert!(binary(Op::Sub, &Ty::Date, &Ty::Date, Lit::None, Lit::None).is_err());
     }
 

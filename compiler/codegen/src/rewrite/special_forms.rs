@@ -7,6 +7,7 @@
 //! |---|---|---|---|
 //! | `substring(s from i for n)` | `SUBSTR(s, i, n)` | as written | as written |
 //! | `substring(s, i[, n])` | as written | `SUBSTRING(s FROM i [FOR n])` (its comma form is for 3 arguments) | as written |
+//! | `substr(s, i)` | as written | `SUBSTRING(s FROM i)` | as written |
 //! | `position(a in b)` | `STRPOS(b, a)` | as written | as written |
 //! | `trim([both] c from s)`, `trim(s, c)` | `TRIM(s, c)` | `TRIM(BOTH c FROM s)` | as written |
 //! | `trim(leading`/`trailing c from s)` | `LTRIM(s, c)`/`RTRIM(s, c)` | as written | as written |
@@ -77,8 +78,13 @@ fn substring(e: &mut Expr, dialect: Dialect) {
             *shorthand = true;
         }
         // Redshift's comma form is documented with three arguments only
-        // (two are for binary strings): the standard form says both.
-        Redshift if *special && !*shorthand => *special = false,
+        // (two are for binary strings): the standard form says both. Its
+        // `SUBSTR` is the same function, so two arguments get the standard
+        // form too.
+        Redshift if *special && (!*shorthand || substring_for.is_none()) => {
+            *special = false;
+            *shorthand = false;
+        }
         _ => {}
     }
 }

@@ -95,6 +95,15 @@ impl Cx<'_, '_> {
                 }
             }
         }
+        // `within group (order by k)`: the key is checked like any
+        // expression, and typed as a last argument where it gives the
+        // result its type (a percentile is a value of the key).
+        for o in &f.within_group {
+            let key = self.expr(&o.expr, scope, &inner);
+            if native::within_group_key(&name) {
+                args.push((key, Some(&o.expr)));
+            }
+        }
         if let Some(filter) = &f.filter {
             let fv = self.expr(filter, scope, &Mode::clause("filter"));
             self.want_bool(&fv, filter, "`filter (where …)`");

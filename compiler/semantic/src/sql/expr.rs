@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use cjo_diagnostics::{self as codes, Diagnostic, Span, did_you_mean};
+use cjo_project::Dialect;
 use sqlparser::ast::{AccessExpr, BinaryOperator, CastKind, DateTimeField, Expr, Ident, Spanned, UnaryOperator, Value};
 
 use super::query::Cx;
@@ -451,7 +452,7 @@ impl Cx<'_, '_> {
                         n.split_once('.').map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count());
                     // BigQuery reads `2.5` as a FLOAT64 (a portable body's
                     // decimals are written `NUMERIC '2.5'` for it).
-                    if n.contains(['e', 'E']) || self.dialect == Some(cjo_project::Dialect::BigQuery) {
+                    if n.contains(['e', 'E']) || self.dialect == Some(Dialect::BigQuery) {
                         Ty::Float
                     } else {
                         Ty::Decimal {
@@ -577,7 +578,7 @@ impl Cx<'_, '_> {
                     }
                 }
                 // BigQuery: a table's name as a value is a struct of its row.
-                if let (None, Some(cjo_project::Dialect::BigQuery), Some((_, rel))) =
+                if let (None, Some(Dialect::BigQuery), Some((_, rel))) =
                     (qualifier, self.dialect, scope.rel(&column.value))
                 {
                     let fields = rel.columns.iter().map(|c| (c.name.clone(), c.ty.clone())).collect();
@@ -709,6 +710,13 @@ impl Cx<'_, '_> {
         let typed = match (op, self.dialect) {
             // A warehouse's own `/` where its body is sent as written.
             (Op::Div, Some(d)) if l.ty.is_numeric() && r.ty.is_numeric() => Ok(native::quotient(d, &l.ty, &r.ty)),
+            // Days added to a date: portable SQL rewrites it for each
+            // warehouse; BigQuery and Redshift have it, Trino does not.
+            (Op::Add | Op::Sub, None | Some(Dialect::BigQuery | Dialect::Redshift))
+                if ops::date_days(op, &l.ty, &r.ty).is_some() =>
+            {
+                Ok(Ty::Date)
+            }
             _ => ops::binary(op, &l.ty, &r.ty, l.lit, r.lit),
         };
         match typed {
@@ -748,6 +756,7 @@ impl Cx<'_, '_> {
                 Some(Hint::TemporalArithmetic(l.ty.clone()))
             }
             Op::Add if l.ty == Ty::Interval && r.ty.is_temporal() => Some(Hint::TemporalArithmetic(r.ty.clone())),
+            Op::Add | Op::Sub => ops::date_days(op, &l.ty, &r.ty).map(Hint::DateDays),
             Op::Equality(_) | Op::Ordering(_) => string_as_temporal([l, r]),
             _ => None,
         };

@@ -625,22 +625,61 @@ impl<'a> Cx<'a, '_> {
                 continue;
             }
             // `group by day`: an output name, unless a column has it.
-            if let Expr::Identifier(ident) = e {
-                if matches!(scope.lookup(None, &ident.value), Lookup::Missing) {
-                    if let Some(i) =
-                        items.iter().position(|it| it.named && it.col.name.eq_ignore_ascii_case(&ident.value))
-                    {
-                        if let Some(target) = exprs.get(i).copied().flatten() {
-                            keys.push(group::key(target, scope));
-                            continue;
-                        }
-                    }
-                }
+            if let Expr::Identifier(ident) = e
+                && let Some(target) = self.group_alias(ident, e, scope, items, exprs)
+            {
+                keys.push(group::key(target, scope));
+                continue;
             }
             self.expr(e, scope, &Mode::clause("group by"));
             keys.push(group::key(e, scope));
         }
         keys
+    }
+
+    /// The expression of the output column a bare `group by` name stands
+    /// for, if it stands for one. The warehouses agree when only an output
+    /// column has the name; when an input column has it too, BigQuery takes
+    /// the output column and Redshift the input one (Trino never looks at
+    /// output names: cjo writes the output column's expression there), so
+    /// a portable body that means two different things by it is reported
+    /// (E0303).
+    fn group_alias<'e>(
+        &mut self,
+        ident: &sqlparser::ast::Ident,
+        e: &Expr,
+        scope: &Scope<'_>,
+        items: &[Item],
+        exprs: &[Option<&'e Expr>],
+    ) -> Option<&'e Expr> {
+        let i = items.iter().position(|it| it.named && it.col.name.eq_ignore_ascii_case(&ident.value))?;
+        let target = exprs.get(i).copied().flatten()?;
+        if matches!(scope.lookup(None, &ident.value), Lookup::Missing) {
+            self.hints.record(e, crate::hints::Hint::GroupByOutput(i));
+            return Some(target);
+        }
+        if group::key(target, scope) == group::key(e, scope) {
+            return None; // `select day … group by day`: the same column
+        }
+        match self.dialect {
+            Some(cjo_project::Dialect::BigQuery) => Some(target),
+            Some(_) => None,
+            None => {
+                self.error(
+                    Diagnostic::error(
+                        codes::AMBIGUOUS_COLUMN,
+                        self.ident_span(ident),
+                        format!("`group by {}` is ambiguous: an output column and an input column have that name", ident.value),
+                    )
+                    .with_label("names both")
+                    .with_secondary(self.expr_span(target), "the output column")
+                    .with_help(format!(
+                        "BigQuery groups by the output column, Redshift by the input column: write the expression (`group by {target}`) or the qualified input column, or rename the output column"
+                    )),
+                );
+                None
+            }
+        }
     }
 
     /// Checks `group by 3` / `order by 3` against the number of items and
