@@ -102,6 +102,8 @@ enum Command {
         /// Write ticks.csv and <journey>/<nnnn>/{state,activations}.csv here.
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        env: EnvArgs,
     },
     /// Parses and checks a project; exits 1 when it has errors.
     Check {
@@ -113,6 +115,8 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        #[command(flatten)]
+        env: EnvArgs,
     },
     /// Prints the inferred columns of models (and sources): type,
     /// nullability, doc and the upstream columns each is computed from.
@@ -125,6 +129,8 @@ enum Command {
         dir: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        env: EnvArgs,
     },
     /// Formats `.cjo` files in place (or checks that they are formatted).
     Fmt {
@@ -184,6 +190,31 @@ struct LoweringArgs {
     /// A value for a model's `param`, as `name=value` (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
+    #[command(flatten)]
+    env: EnvArgs,
+}
+
+/// The environment of `cjo.toml` a command reads the project for.
+#[derive(Debug, clap::Args)]
+struct EnvArgs {
+    /// Build for the `[environments.NAME]` of cjo.toml (default: its
+    /// `project.default_environment`, if any): its warehouse names,
+    /// connections and schedules. `${env:VAR}` in cjo.toml reads this
+    /// process's environment variables.
+    #[arg(long, value_name = "NAME")]
+    env: Option<String>,
+}
+
+impl Command {
+    /// The `--env` of the commands that take one.
+    fn environment(&self) -> Option<&str> {
+        let env = match self {
+            Command::Build { lowering, .. } | Command::Graph { lowering, .. } => &lowering.env,
+            Command::Simulate { env, .. } | Command::Check { env, .. } | Command::Describe { env, .. } => env,
+            _ => return None,
+        };
+        env.env.as_deref()
+    }
 }
 
 impl LoweringArgs {
@@ -249,17 +280,18 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     let color = render::use_color(cli.color);
     render::set_limit(cli.error_limit);
+    commands::set_environment(cli.command.environment());
     let code = match cli.command {
         Command::Build { dir, out, lowering } => commands::build::build(&lowering.request(dir), out.as_deref(), color),
         Command::Graph { dir, format, journey, lowering } => {
             commands::build::graph(&lowering.request(dir), format, journey.as_deref(), color)
         }
-        Command::Simulate { dir, data, from, to, every, journeys, customer, out } => commands::simulate::run(
+        Command::Simulate { dir, data, from, to, every, journeys, customer, out, .. } => commands::simulate::run(
             &commands::simulate::Request { dir, data, from, to, every, journeys, customer, out },
             color,
         ),
-        Command::Check { dir, format, deny_warnings } => commands::check::run(&dir, format, deny_warnings, color),
-        Command::Describe { names, dir, format } => commands::describe::run(&names, &dir, format),
+        Command::Check { dir, format, deny_warnings, .. } => commands::check::run(&dir, format, deny_warnings, color),
+        Command::Describe { names, dir, format, .. } => commands::describe::run(&names, &dir, format),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),
         Command::Init { dir, name, target } => commands::init::run(&dir, name.as_deref(), &target),
         Command::Schema { command: SchemaCommand::Import { files } } => commands::schema::import(&files, color),
