@@ -52,6 +52,7 @@ impl Snapshot {
         fs: &Overlay,
         versions: BTreeMap<PathBuf, i32>,
         limits: Limits,
+        config: &cjo_project::ConfigContext,
         caches: &mut Caches,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Option<Snapshot>, String> {
@@ -61,7 +62,7 @@ impl Snapshot {
             fs.open.insert(root.join(CONFIG_FILE), DETACHED_CONFIG.to_string());
             cjo_project::load_incremental(&fs, root, limits.folder(), &mut caches.parses, cancelled)
         } else {
-            cjo_project::load_incremental(fs, root, limits, &mut caches.parses, cancelled)
+            cjo_project::load_incremental_in(fs, root, limits, config, &mut caches.parses, cancelled)
         }
         .map_err(|e| e.to_string())?;
         if cancelled() {

@@ -112,8 +112,15 @@ impl Server {
     }
 
     fn read_settings(&self, options: Option<&Value>) {
-        let Some(options) = options else { return };
         let mut settings = self.state.settings.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // `${env:NAME}` in cjo.toml reads the server's environment, as
+        // `cjoc` does on the command line (only Unicode names and values).
+        settings.config.variables =
+            std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect();
+        let Some(options) = options else { return };
+        if let Some(name) = options.get("environment").and_then(Value::as_str) {
+            settings.config.environment = (!name.is_empty()).then(|| name.to_owned());
+        }
         if let Some(ms) = options.get("debounceMs").and_then(Value::as_u64) {
             settings.debounce = Duration::from_millis(ms.min(10_000));
         }

@@ -37,6 +37,9 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// How much of the disk loading one project may read (E0104 past it).
     pub limits: cjo_project::Limits,
+    /// The environment of `cjo.toml` to check (`environment`), and the
+    /// server process's variables for its `${env:…}` references.
+    pub config: cjo_project::ConfigContext,
 }
 
 impl Default for Settings {
@@ -46,6 +49,7 @@ impl Default for Settings {
             docs_url: None,
             request_timeout: Duration::from_secs(60),
             limits: cjo_project::Limits::EDITOR,
+            config: cjo_project::ConfigContext::default(),
         }
     }
 }
@@ -279,7 +283,10 @@ impl State {
             project.running = Some(cancel.clone());
             (fs, versions, cancel, project.caches.clone())
         };
-        let limits = self.settings().limits;
+        let (limits, config) = {
+            let settings = self.settings();
+            (settings.limits, settings.config)
+        };
         let (state, client) = (self.clone(), client.clone());
         tokio::spawn(async move {
             let r = root.clone();
@@ -287,7 +294,7 @@ impl State {
             // A panic in the compiler ends this blocking task only.
             let result = tokio::task::spawn_blocking(move || {
                 let mut caches = caches.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                Snapshot::load(&r, &fs, versions, limits, &mut caches, &|| flag.load(Ordering::Relaxed))
+                Snapshot::load(&r, &fs, versions, limits, &config, &mut caches, &|| flag.load(Ordering::Relaxed))
             })
             .await;
             state.finish(&client, root, result).await;

@@ -138,3 +138,25 @@ async fn special_files_are_reported_not_read() {
     assert!(refused["message"].as_str().unwrap().starts_with("E0103: "), "{refused}");
     assert!(Path::new(&fifo).exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_environment_setting_chooses_the_environment_checked() {
+    let project = Project::shop("environment");
+    let config_path = project.root.join("cjo.toml");
+    let mut config = std::fs::read_to_string(&config_path).unwrap();
+    config.push_str("\n[environments.dev.targets.trino]\nschema = \"shop_dev\"\n");
+    std::fs::write(&config_path, config).unwrap();
+    let models = project.uri("models.cjo");
+    let config = project.uri("cjo.toml");
+
+    let mut client = Client::start_with(json!({ "debounceMs": 0, "environment": "dve" })).await;
+    client.open(&models, common::MODELS, 1).await;
+    let (_, diagnostics) = client.diagnostics(&config).await;
+    assert_eq!(codes(&diagnostics), ["E0123"]);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.contains("`dve`") && message.contains("did you mean `dev`?"), "{message}");
+
+    let mut client = Client::start_with(json!({ "debounceMs": 0, "environment": "dev" })).await;
+    client.open(&models, common::MODELS, 1).await;
+    assert_eq!(client.diagnostics(&config).await, (None, Vec::new()));
+}

@@ -125,6 +125,8 @@ enum Command {
         journey: Option<String>,
         #[command(flatten)]
         selection: commands::select::SelectArgs,
+        #[command(flatten)]
+        env: EnvArgs,
     },
     /// Runs the journeys over CSV rows with the reference simulator, tick
     /// by tick: prints each tick's state tables, a customer's timeline
@@ -156,6 +158,8 @@ enum Command {
         /// Write ticks.csv and <journey>/<nnnn>/{state,activations}.csv here.
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        env: EnvArgs,
     },
     /// Parses and checks a project; exits 1 when it has errors.
     Check {
@@ -171,6 +175,8 @@ enum Command {
         /// what they read.
         #[command(flatten)]
         selection: commands::select::SelectArgs,
+        #[command(flatten)]
+        env: EnvArgs,
     },
     /// Lists the project's nodes (sources, models, checks, journeys), or
     /// those `--select` picks, one per line.
@@ -188,6 +194,8 @@ enum Command {
         /// what they read.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        env: EnvArgs,
     },
     /// Lists what changed since an earlier build (`--state`), node by
     /// node: breaking (a column read downstream removed or retyped, with
@@ -206,6 +214,8 @@ enum Command {
         /// Exit 1 when a change is breaking (to block a pull request).
         #[arg(long)]
         fail_on_breaking: bool,
+        #[command(flatten)]
+        env: EnvArgs,
     },
     /// Prints the inferred columns of models (and sources): type,
     /// nullability, doc and the upstream columns each is computed from.
@@ -229,6 +239,8 @@ enum Command {
         format: DescribeFormat,
         #[command(flatten)]
         selection: commands::select::SelectArgs,
+        #[command(flatten)]
+        env: EnvArgs,
     },
     /// Formats `.cjo` files in place (or checks that they are formatted).
     Fmt {
@@ -305,6 +317,36 @@ struct LoweringArgs {
     /// A value for a model's `param`, as `name=value` (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
+    #[command(flatten)]
+    env: EnvArgs,
+}
+
+/// The environment of `cjo.toml` a command reads the project for.
+#[derive(Debug, clap::Args)]
+struct EnvArgs {
+    /// Build for the `[environments.NAME]` of cjo.toml (default: its
+    /// `project.default_environment`, if any): its warehouse names,
+    /// connections and schedules. `${env:VAR}` in cjo.toml reads this
+    /// process's environment variables.
+    #[arg(long, value_name = "NAME")]
+    env: Option<String>,
+}
+
+impl Command {
+    /// The `--env` of the commands that take one.
+    fn environment(&self) -> Option<&str> {
+        let env = match self {
+            Command::Build { lowering, .. } => &lowering.env,
+            Command::Graph { env, .. }
+            | Command::Simulate { env, .. }
+            | Command::Check { env, .. }
+            | Command::Describe { env, .. }
+            | Command::Ls { env, .. }
+            | Command::Diff { env, .. } => env,
+            _ => return None,
+        };
+        env.env.as_deref()
+    }
 }
 
 impl LoweringArgs {
@@ -378,6 +420,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     let color = render::use_color(cli.color);
     render::set_limit(cli.error_limit);
+    commands::set_environment(cli.command.environment());
     progress::set_level(match (cli.quiet, cli.verbose) {
         (true, _) => progress::Level::Quiet,
         (false, true) => progress::Level::Verbose,
@@ -390,22 +433,22 @@ fn run(cli: Cli) -> ExitCode {
         Command::Build { dir, out, targets, lowering, selection, defer } => {
             commands::build::build(&lowering.request(dir, targets, selection, defer), out.as_deref(), color)
         }
-        Command::Graph { dir, format, journey, selection } => {
+        Command::Graph { dir, format, journey, selection, .. } => {
             let request = commands::build::Request { dir, selection, ..commands::build::Request::default() };
             commands::build::graph(&request, format, journey.as_deref(), color)
         }
-        Command::Simulate { dir, data, from, to, every, journeys, customer, out } => commands::simulate::run(
+        Command::Simulate { dir, data, from, to, every, journeys, customer, out, .. } => commands::simulate::run(
             &commands::simulate::Request { dir, data, from, to, every, journeys, customer, out },
             color,
         ),
-        Command::Check { dir, format, deny_warnings, selection } => {
+        Command::Check { dir, format, deny_warnings, selection, .. } => {
             commands::check::run(&dir, format, deny_warnings, &selection, color)
         }
-        Command::Ls { dir, selection, output, format } => commands::ls::run(&dir, &selection, output, format),
-        Command::Diff { dir, state, format, fail_on_breaking } => {
+        Command::Ls { dir, selection, output, format, .. } => commands::ls::run(&dir, &selection, output, format),
+        Command::Diff { dir, state, format, fail_on_breaking, .. } => {
             commands::diff::run(&dir, &state, format, fail_on_breaking, color)
         }
-        Command::Describe { names, dir, format, selection } => {
+        Command::Describe { names, dir, format, selection, .. } => {
             commands::describe::run(names, dir, format.into(), &selection)
         }
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, color),

@@ -185,6 +185,7 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
             "default_target": ws.config.project.default_target.to_string(),
             "timezone": ws.config.project.timezone,
         },
+        "environment": ws.config.environment_name(),
         "run": run.map(|r| json!({
             "run_start": r.start.rfc3339(),
             "run_end": r.end.rfc3339(),

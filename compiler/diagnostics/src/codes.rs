@@ -136,6 +136,13 @@ codes! {
     SOURCE_COLUMN_TYPE = "E0121" "source-column-type";
     /// A source declares `not null` a column the catalog says may be null.
     SOURCE_COLUMN_NULLABLE = "E0122" "source-column-nullable";
+    /// `--env`, the editor's setting or `project.default_environment` names
+    /// an environment that `cjo.toml` does not declare.
+    CONFIG_UNKNOWN_ENVIRONMENT = "E0123" "config-unknown-environment";
+    /// `${env:NAME}` names a variable that is not set, and gives no default.
+    CONFIG_UNSET_VARIABLE = "E0124" "config-unset-variable";
+    /// A `${…}` in a `cjo.toml` string that is not `${env:NAME[:-default]}`.
+    CONFIG_MALFORMED_REFERENCE = "E0125" "config-malformed-reference";
 
     // The shape of declarations.
     UNKNOWN_SETTING = "E0200" "unknown-setting";

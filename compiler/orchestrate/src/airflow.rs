@@ -32,7 +32,7 @@ pub fn dag_file(cx: &Context<'_>, p: &Pipeline) -> String {
     let mut f = String::new();
     header(&mut f, cx, p);
     imports(&mut f, cx, p, &steps);
-    interval_functions(&mut f, p);
+    interval_functions(&mut f, p, cx.schedules());
     upstream_functions(&mut f, cx, p);
     if !p.feeds.is_empty() {
         f.push_str(
@@ -104,8 +104,21 @@ fn imports(f: &mut String, cx: &Context<'_>, p: &Pipeline, steps: &[Step<'_>]) {
 }
 
 /// `cjo_run_start`, `cjo_run_end`, `cjo_run_date`: the run interval cjo's
-/// SQL covers, from Airflow's data interval.
-fn interval_functions(f: &mut String, p: &Pipeline) {
+/// SQL covers, from Airflow's data interval. A DAG without its schedule
+/// (`scheduled` false) is only triggered by hand, and Airflow gives such a
+/// run an empty interval at its logical date: it covers instead the
+/// interval the schedule would have covered at that date.
+fn interval_functions(f: &mut String, p: &Pipeline, scheduled: bool) {
+    let (start, end) = if scheduled {
+        ("data_interval_start", "data_interval_end")
+    } else {
+        let _ = write!(
+            f,
+            "\n# This environment schedules nothing (`schedules = false` in cjo.toml): the\n# DAG runs only when triggered, and a triggered run covers the interval\n# the pipeline's schedule would have covered at its logical date.\n_SCHEDULE = {}\n\n\ndef _manual(t):\n    return _SCHEDULE.infer_manual_data_interval(run_after=_instant(t))\n\n",
+            timetable(p, "TIMEZONE")
+        );
+        ("_manual(data_interval_start).start", "_manual(data_interval_end).end")
+    };
     let align = if p.schedule.covers_whole_days() {
         "    # `daily at HH:MM` runs at that time for the calendar day before: the\n    # data interval's ends, moved back to their midnight.\n    return t.in_timezone(TIMEZONE).start_of(\"day\")\n"
     } else {
@@ -130,17 +143,17 @@ def _utc_text(t):
 
 def cjo_run_start(data_interval_start, lookback_seconds=0):
     """`$run_start`: the start of the interval, moved back by a lookback."""
-    return _utc_text(_align(data_interval_start).subtract(seconds=lookback_seconds))
+    return _utc_text(_align({start}).subtract(seconds=lookback_seconds))
 
 
 def cjo_run_end(data_interval_end):
     """`$run_end`: the end of the interval (excluded)."""
-    return _utc_text(_align(data_interval_end))
+    return _utc_text(_align({end}))
 
 
 def cjo_run_date(data_interval_start):
     """`$run_date`: the UTC date of the interval's start."""
-    return _align(data_interval_start).in_timezone("UTC").strftime("%Y-%m-%d")
+    return _align({start}).in_timezone("UTC").strftime("%Y-%m-%d")
 
 "#
     );
@@ -221,7 +234,7 @@ fn dag(f: &mut String, cx: &Context<'_>, p: &Pipeline, steps: &[Step<'_>]) {
         "\nwith DAG(\n    dag_id={id},\n    description={desc},\n    schedule={schedule},\n    start_date=pendulum.datetime({y}, {m}, {d}, tz=TIMEZONE),\n    catchup={catchup},\n    # Runs build on each other's tables (incremental models, journey\n    # ticks): one at a time, in order.\n    max_active_runs=1,\n",
         id = python(&p.name),
         desc = python(p.doc.as_deref().and_then(|d| d.lines().next()).unwrap_or(&format!("cjo pipeline {}", p.name))),
-        schedule = timetable(p, "TIMEZONE"),
+        schedule = if cx.schedules() { timetable(p, "TIMEZONE") } else { "None".to_owned() },
         catchup = if p.catchup { "True" } else { "False" },
     );
     if let Some(sla) = p.sla_seconds {

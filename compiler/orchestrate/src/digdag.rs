@@ -27,7 +27,13 @@ pub fn workflow(cx: &Context<'_>, p: &Pipeline) -> (String, BTreeMap<String, Str
     let mut sql = BTreeMap::new();
     header(&mut f, cx, p);
     let _ = writeln!(f, "timezone: {}\n", yaml(&p.timezone));
-    schedule(&mut f, p);
+    if cx.schedules() {
+        schedule(&mut f, p);
+    } else {
+        f.push_str(
+            "# This environment schedules nothing (`schedules = false` in cjo.toml):\n# start a session by hand, e.g. `digdag start <project> <workflow> --session <time>`.\n\n",
+        );
+    }
     if let Some(sla) = p.sla_seconds {
         let _ = writeln!(
             f,

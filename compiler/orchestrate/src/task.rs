@@ -43,6 +43,12 @@ impl<'a> Context<'a> {
         Some(Step { task, dialect: *dialect, statements: &sql.statements, run })
     }
 
+    /// Whether the files carry their pipelines' schedules (see
+    /// [`cjo_project::Config::schedules`]).
+    pub fn schedules(&self) -> bool {
+        self.ws.config.schedules()
+    }
+
     pub fn project(&self) -> &str {
         &self.ws.config.project.name
     }

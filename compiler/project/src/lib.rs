@@ -15,12 +15,14 @@ pub mod workspace;
 pub use cache::ParseCache;
 pub use catalog::Catalog;
 pub use config::{
-    AirflowConfig, BigQueryTarget, CatalogConfig, Config, DigdagConfig, JourneyDefaults, Orchestrators, ProjectConfig,
-    RedshiftTarget, Targets, TrinoTarget, parse_config,
+    ActiveEnvironment, AirflowConfig, BigQueryTarget, CatalogConfig, Config, ConfigContext, DigdagConfig,
+    EnvironmentConfig, JourneyDefaults, Orchestrators, ProjectConfig, RedshiftTarget, Targets, TrinoTarget, Variables,
+    parse_config, parse_config_in,
 };
 pub use dialect::Dialect;
 pub use fs::{DirEntry, FileSystem, MemoryFs, ReadError, Special};
 pub use limits::{Limits, MAX_FILE_SIZE};
 pub use workspace::{
-    CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, discover, load, load_incremental, load_with,
+    CONFIG_FILE, FileKind, LoadError, Module, SourceFile, Workspace, discover, load, load_in, load_incremental,
+    load_incremental_in, load_with,
 };

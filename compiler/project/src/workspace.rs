@@ -12,7 +12,7 @@ use cjo_syntax::ast;
 
 use crate::cache::{ParseCache, Parsed};
 use crate::catalog::{self, Catalog};
-use crate::config::{Config, parse_config};
+use crate::config::{Config, ConfigContext, parse_config_in};
 use crate::fs::{FileSystem, ReadError};
 pub use crate::limits::MAX_FILE_SIZE;
 use crate::limits::{Budget, Limits};
@@ -113,7 +113,18 @@ pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<Workspace, LoadError> {
 /// Loads the project whose `cjo.toml` is in `root`, reading no more than
 /// `limits` allow (E0104 when it would).
 pub fn load_with(fs: &dyn FileSystem, root: &Path, limits: Limits) -> Result<Workspace, LoadError> {
-    load_cached(fs, root, limits, None, &|| false)
+    load_cached(fs, root, limits, &ConfigContext::default(), None, &|| false)
+}
+
+/// [`load_with`] for the environment of `context`, with its variables for
+/// the `${env:…}` references of `cjo.toml`.
+pub fn load_in(
+    fs: &dyn FileSystem,
+    root: &Path,
+    limits: Limits,
+    context: &ConfigContext,
+) -> Result<Workspace, LoadError> {
+    load_cached(fs, root, limits, context, None, &|| false)
 }
 
 /// [`load_with`] for a caller that loads the same project again and
@@ -128,13 +139,26 @@ pub fn load_incremental(
     cache: &mut ParseCache,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<Workspace, LoadError> {
-    load_cached(fs, root, limits, Some(cache), cancelled)
+    load_cached(fs, root, limits, &ConfigContext::default(), Some(cache), cancelled)
+}
+
+/// [`load_incremental`] for the environment of `context` (see [`load_in`]).
+pub fn load_incremental_in(
+    fs: &dyn FileSystem,
+    root: &Path,
+    limits: Limits,
+    context: &ConfigContext,
+    cache: &mut ParseCache,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Workspace, LoadError> {
+    load_cached(fs, root, limits, context, Some(cache), cancelled)
 }
 
 fn load_cached(
     fs: &dyn FileSystem,
     root: &Path,
     limits: Limits,
+    context: &ConfigContext,
     cache: Option<&mut ParseCache>,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<Workspace, LoadError> {
@@ -143,7 +167,7 @@ fn load_cached(
     let (config, config_diags) = match fs.read(&config_path, MAX_FILE_SIZE) {
         Ok(bytes) => {
             let id = loader.add(config_path, FileKind::Config, bytes);
-            parse_config(id, loader.text(id))
+            parse_config_in(id, loader.text(id), context)
         }
         Err(e) if e.is_not_found() => return Err(LoadError::NoConfig(root.to_path_buf())),
         Err(ReadError::Io(e)) => return Err(LoadError::Unreadable(config_path, e)),

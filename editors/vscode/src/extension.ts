@@ -20,7 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('cjo.restartServer', () => server?.restart()),
     vscode.commands.registerCommand('cjo.showServerOutput', () => server?.output.show(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('cjo.server')) {
+      if (e.affectsConfiguration('cjo.server') || e.affectsConfiguration('cjo.environment')) {
         void server?.restart();
       }
     }),
@@ -78,6 +78,8 @@ class Server implements vscode.Disposable {
       },
       outputChannel: this.output,
       traceOutputChannel: this.traceOutput,
+      // The `[environments.NAME]` of cjo.toml to check, as `cjoc --env`.
+      initializationOptions: { environment: config.get<string | null>('environment') ?? '' },
     };
     // The id `cjo` makes the client read the `cjo.trace.server` setting.
     const client = new LanguageClient('cjo', 'cjo Language Server', serverOptions, clientOptions);

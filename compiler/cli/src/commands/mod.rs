@@ -31,15 +31,37 @@ pub fn keep_until_exit<T>(value: T) {
     std::mem::forget(value);
 }
 
+/// The `--env` of this run, set once before the command runs.
+static ENVIRONMENT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Sets the environment [`load_project`] reads `cjo.toml` for (`--env`).
+pub fn set_environment(name: Option<&str>) {
+    let _ = ENVIRONMENT.set(name.map(str::to_owned));
+}
+
+/// What `cjo.toml` is read with: the `--env` asked for, and this process's
+/// environment variables for `${env:NAME}` (those whose name and value are
+/// Unicode; another is as good as unset).
+fn config_context() -> cjo_project::ConfigContext {
+    cjo_project::ConfigContext {
+        environment: ENVIRONMENT.get().cloned().flatten(),
+        variables: std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect(),
+    }
+}
+
 /// Loads the project around `dir` (its folder or any above it), printing
-/// why it cannot be loaded and returning [`USAGE`] then.
+/// why it cannot be loaded and returning [`USAGE`] then. `cjo.toml` is read
+/// for the environment of [`set_environment`].
 pub fn load_project(dir: &std::path::Path) -> Result<cjo_project::Workspace, u8> {
     let Some(root) = crate::os_fs::find_project_root(dir) else {
         eprintln!("error: no cjo.toml in {} or any folder above it (create a project with `cjoc init`)", dir.display());
         return Err(USAGE);
     };
     let _phase = crate::progress::phase("loading");
-    cjo_project::load(&crate::os_fs::OsFs, &root).map_err(|e| {
+    let limits = cjo_project::Limits::UNBOUNDED;
+    cjo_project::load_in(&crate::os_fs::OsFs, &root, limits, &config_context()).map_err(|e| {
         eprintln!("error: {e}");
         USAGE
     })

@@ -9,11 +9,15 @@
 //! The TOML is read with `toml`'s span-preserving `DeTable` (no serde), so
 //! every key and value keeps its byte range.
 
+mod environments;
+mod interpolate;
 mod reader;
 mod schema;
 #[cfg(test)]
 mod tests;
 mod values;
+
+pub use interpolate::Variables;
 
 use std::collections::BTreeMap;
 
@@ -34,6 +38,49 @@ pub struct Config {
     pub catalog: CatalogConfig,
     pub orchestrators: Orchestrators,
     pub journeys: JourneyDefaults,
+    /// `[environments.*]`, by name.
+    pub environments: BTreeMap<String, EnvironmentConfig>,
+    /// The environment this configuration was read for, whose overrides
+    /// `targets` and `orchestrators` already hold; `None` when none was
+    /// asked for and `project.default_environment` names none.
+    pub environment: Option<ActiveEnvironment>,
+}
+
+/// What `cjo.toml` is read with from outside the file.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct ConfigContext {
+    /// The environment asked for (`--env`, the editor's setting); `None`
+    /// builds `project.default_environment`, if any.
+    pub environment: Option<String>,
+    /// The variables `${env:NAME}` reads. The command line passes the
+    /// process's; tests and the default pass their own, so that reading a
+    /// file never depends on the shell it runs in unless asked to.
+    pub variables: Variables,
+}
+
+/// `[environments.NAME]`. What it overrides is laid over the top-level
+/// tables when it is the environment being built.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct EnvironmentConfig {
+    /// The name in the table's header.
+    pub name_span: TextRange,
+    /// The `[environments.NAME]` table.
+    pub span: TextRange,
+    /// `schedules`, when given.
+    pub schedules: Option<bool>,
+    pub schedules_span: Option<TextRange>,
+}
+
+/// The environment a configuration was read for.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ActiveEnvironment {
+    pub name: String,
+    /// Whether scheduler files keep their pipelines' schedules: only when
+    /// the environment says `schedules = true`, so that a build for a
+    /// developer or a CI run never schedules anything unless asked.
+    pub schedules: bool,
+    /// Its name in `cjo.toml`.
+    pub span: TextRange,
 }
 
 /// `[project]`.
@@ -46,6 +93,8 @@ pub struct ProjectConfig {
     pub default_target: Dialect,
     /// The IANA time zone for schedules and journeys, `UTC` by default.
     pub timezone: String,
+    /// The environment built when none is asked for.
+    pub default_environment: Option<String>,
     /// The `[project]` table (its header).
     pub span: Option<TextRange>,
     /// The value of `name`.
@@ -54,6 +103,8 @@ pub struct ProjectConfig {
     pub default_target_span: Option<TextRange>,
     /// The value of `timezone`.
     pub timezone_span: Option<TextRange>,
+    /// The value of `default_environment`.
+    pub default_environment_span: Option<TextRange>,
 }
 
 /// `[targets.*]`: where each warehouse keeps what we build. A missing table
@@ -159,10 +210,12 @@ impl Default for ProjectConfig {
             name: String::new(),
             default_target: Dialect::BigQuery,
             timezone: ProjectConfig::DEFAULT_TIMEZONE.to_owned(),
+            default_environment: None,
             span: None,
             name_span: None,
             default_target_span: None,
             timezone_span: None,
+            default_environment_span: None,
         }
     }
 }
@@ -235,17 +288,35 @@ impl Config {
     pub fn span(&self, range: TextRange) -> Span {
         Span::new(self.file, range)
     }
+
+    /// The name of the environment built, if any.
+    pub fn environment_name(&self) -> Option<&str> {
+        self.environment.as_ref().map(|e| e.name.as_str())
+    }
+
+    /// Whether scheduler files carry their pipelines' schedules: always
+    /// without an environment, else as the environment says.
+    pub fn schedules(&self) -> bool {
+        self.environment.as_ref().is_none_or(|e| e.schedules)
+    }
 }
 
-/// Parses and validates the text of `cjo.toml`. Never fails: every problem is
-/// a diagnostic, and the configuration holds defaults wherever the file is
-/// missing or wrong. Diagnostics come sorted by position.
+/// Parses and validates the text of `cjo.toml` for no environment but its
+/// `default_environment`, with no environment variables set.
 pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
+    parse_config_in(file, text, &ConfigContext::default())
+}
+
+/// Parses and validates the text of `cjo.toml` for the environment and with
+/// the variables of `context`. Never fails: every problem is a diagnostic,
+/// and the configuration holds defaults wherever the file is missing or
+/// wrong. Diagnostics come sorted by position.
+pub fn parse_config_in(file: FileId, text: &str, context: &ConfigContext) -> (Config, Vec<Diagnostic>) {
     let (doc, errors) = DeTable::parse_recoverable(text);
     let mut diags: Vec<Diagnostic> = errors.iter().map(|e| syntax_error(file, text, e)).collect();
 
-    let mut reader = reader::Reader::new(file, text);
-    let config = schema::read_config(&mut reader, doc.get_ref());
+    let mut reader = reader::Reader::new(file, text, &context.variables);
+    let config = schema::read_config(&mut reader, doc.get_ref(), context.environment.as_deref());
 
     // After a syntax error the parser's recovery is rough: it may skip the
     // rest of the file, read the next line as part of a broken header, or

@@ -5,10 +5,13 @@
 use std::ops::Range;
 
 use cjo_diagnostics::{
-    CONFIG_INVALID_VALUE, CONFIG_MISSING_KEY, CONFIG_UNKNOWN_KEY, Diagnostic, FileId, Span, TextRange, did_you_mean,
+    CONFIG_INVALID_VALUE, CONFIG_MALFORMED_REFERENCE, CONFIG_MISSING_KEY, CONFIG_UNKNOWN_KEY, CONFIG_UNSET_VARIABLE,
+    Diagnostic, FileId, Span, TextRange, did_you_mean,
 };
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
+
+use super::interpolate::{self, Piece, Variables};
 
 /// A key of a TOML table with its span.
 pub(super) type Key<'i> = Spanned<DeString<'i>>;
@@ -23,7 +26,7 @@ pub(super) fn range(r: Range<usize>) -> TextRange {
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Table<'a, 'i> {
     /// Its dotted name, e.g. `targets.bigquery`; empty for the document.
-    pub(super) path: &'static str,
+    pub(super) path: &'a str,
     /// The header of a `[table]`, the `{ … }` of an inline table, or the key
     /// of a table made implicitly by a dotted key.
     pub(super) span: TextRange,
@@ -58,11 +61,34 @@ pub(super) struct Reader<'t> {
     file: FileId,
     text: &'t str,
     diags: Vec<Diagnostic>,
+    /// The variables `${env:…}` reads; `None` while an environment that is
+    /// not being built is read, whose references are checked for their
+    /// shape only (its variables need not be set in this shell).
+    pub(super) vars: Option<&'t Variables>,
+    /// While an environment is read: its prefix (`environments.dev.`) and
+    /// the tables the top level already has, whose required keys the
+    /// environment need not repeat.
+    pub(super) overlay: Option<(String, Vec<String>)>,
 }
 
 impl<'t> Reader<'t> {
-    pub(super) fn new(file: FileId, text: &'t str) -> Self {
-        Reader { file, text, diags: Vec::new() }
+    pub(super) fn new(file: FileId, text: &'t str, vars: &'t Variables) -> Self {
+        Reader { file, text, diags: Vec::new(), vars: Some(vars), overlay: None }
+    }
+
+    /// How many diagnostics have been reported so far.
+    pub(super) fn reported(&self) -> usize {
+        self.diags.len()
+    }
+
+    /// Drops the diagnostics reported since `since` that `quiet` says were
+    /// reported already.
+    pub(super) fn drop_since(&mut self, since: usize, quiet: impl Fn(&Diagnostic) -> bool) {
+        let mut index = 0;
+        self.diags.retain(|d| {
+            index += 1;
+            index <= since || !quiet(d)
+        });
     }
 
     /// The source text of `value` as written in the file (with its quotes).
@@ -143,7 +169,7 @@ impl<'t> Reader<'t> {
     }
 
     /// `value` as a table, or E0112.
-    pub(super) fn table<'a, 'i>(&mut self, path: &'static str, value: &'a Value<'i>) -> Option<Table<'a, 'i>> {
+    pub(super) fn table<'a, 'i>(&mut self, path: &'a str, value: &'a Value<'i>) -> Option<Table<'a, 'i>> {
         match value.get_ref() {
             DeValue::Table(entries) => Some(Table { path, span: range(value.span()), entries }),
             _ => {
@@ -153,15 +179,65 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// `value` as a string, or E0112.
+    /// `value` as a string with its `${env:…}` references replaced, or
+    /// E0112 (not a string), E0124 (an unset variable) or E0125 (a
+    /// malformed reference). `None` too, silently, for a string with
+    /// references while no variables are read (see [`Reader::vars`]).
     pub(super) fn string(&mut self, key_path: &str, value: &Value<'_>) -> Option<String> {
-        match value.get_ref().as_str() {
-            Some(s) => Some(s.to_owned()),
-            None => {
-                self.wrong_type(key_path, value, "a string");
-                None
+        let Some(s) = value.get_ref().as_str() else {
+            self.wrong_type(key_path, value, "a string");
+            return None;
+        };
+        if !interpolate::has_references(s) {
+            return Some(s.to_owned());
+        }
+        let pieces = match interpolate::parse(s) {
+            Ok(pieces) => pieces,
+            Err(malformed) => {
+                let at = self.within(value, s, malformed.at);
+                let diag = Diagnostic::error(CONFIG_MALFORMED_REFERENCE, self.span(at), malformed.message)
+                    .with_label("not `${env:NAME}` or `${env:NAME:-default}`")
+                    .with_help("to write `${` literally, write `$${`");
+                self.push(diag);
+                return None;
+            }
+        };
+        let vars = self.vars?;
+        let mut out = String::with_capacity(s.len());
+        let mut complete = true;
+        for piece in pieces {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Var { name, default, at } => match interpolate::lookup(vars, name, default) {
+                    Some(text) => out.push_str(text),
+                    None => {
+                        complete = false;
+                        let at = self.within(value, s, at);
+                        let diag = Diagnostic::error(
+                            CONFIG_UNSET_VARIABLE,
+                            self.span(at),
+                            format!("the environment variable `{name}` is not set (read by `{key_path}`)"),
+                        )
+                        .with_label("unset, with no default")
+                        .with_help(format!(
+                            "set `{name}` before running cjoc, or give a default: `${{env:{name}:-…}}`"
+                        ));
+                        self.push(diag);
+                    }
+                },
             }
         }
+        complete.then_some(out)
+    }
+
+    /// The file range of the bytes `at` of the string `decoded` written as
+    /// `value`: exact when the literal has no escapes, else the whole value.
+    fn within(&self, value: &Value<'_>, decoded: &str, at: Range<usize>) -> TextRange {
+        let span = value.span();
+        let raw = self.text.get(span.clone()).unwrap_or_default();
+        let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
+        let inner = raw.get(quote..raw.len().saturating_sub(quote)).unwrap_or_default();
+        if inner == decoded { range(span.start + quote + at.start..span.start + quote + at.end) } else { range(span) }
     }
 
     /// `value` as a non-empty string, or E0112.

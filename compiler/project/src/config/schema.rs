@@ -5,6 +5,7 @@
 use cjo_diagnostics::{CONFIG_MISSING_KEY, Diagnostic, TextRange};
 use toml::de::{DeTable, DeValue};
 
+use super::environments;
 use super::reader::{Reader, Table, range};
 use super::values::{catalog_path, check_identifier, dialect, max_stages, percentage, timezone};
 use super::{
@@ -13,28 +14,56 @@ use super::{
 };
 use crate::Dialect;
 
-const TOP_KEYS: &[&str] = &["project", "targets", "catalog", "orchestrators", "journeys"];
-const PROJECT_KEYS: &[&str] = &["name", "default_target", "timezone"];
-const TARGET_KEYS: &[&str] = &["bigquery", "redshift", "trino"];
+const TOP_KEYS: &[&str] = &["project", "targets", "catalog", "orchestrators", "journeys", "environments"];
+const PROJECT_KEYS: &[&str] = &["name", "default_target", "timezone", "default_environment"];
+pub(super) const TARGET_KEYS: &[&str] = &["bigquery", "redshift", "trino"];
 const BIGQUERY_KEYS: &[&str] = &["project", "dataset", "location"];
 const REDSHIFT_KEYS: &[&str] = &["schema", "database"];
 const TRINO_KEYS: &[&str] = &["catalog", "schema"];
 const CATALOG_KEYS: &[&str] = &["paths"];
-const ORCHESTRATOR_KEYS: &[&str] = &["airflow", "digdag"];
+pub(super) const ORCHESTRATOR_KEYS: &[&str] = &["airflow", "digdag"];
 const AIRFLOW_KEYS: &[&str] = &["connections"];
 const JOURNEY_KEYS: &[&str] = &["max_stages", "consistency_sample"];
 
-/// Reads the whole document.
-pub(super) fn read_config(r: &mut Reader<'_>, doc: &DeTable<'_>) -> Config {
-    let root = Table { path: "", span: TextRange::default(), entries: doc };
+/// Reads the whole document: `[project]` first, which may name the
+/// default environment, then the environments, then the other tables with
+/// the chosen environment's tables laid over them.
+pub(super) fn read_config(r: &mut Reader<'_>, doc: &DeTable<'_>, asked: Option<&str>) -> Config {
     let mut config = Config::default();
+    if let Some(t) = doc.get("project").and_then(|value| r.table("project", value)) {
+        config.project = project(r, t);
+    }
+    let (declared, active) = environments::read(r, doc, &config.project, asked);
+    config.environments = declared;
+    let merged = active.as_ref().map(|a| environments::overlay(doc, a.table));
+    let quiet = active.as_ref().map(|a| a.spans.clone()).unwrap_or_default();
+    config.environment = active.map(|a| a.environment);
+
+    let root = Table { path: "", span: TextRange::default(), entries: merged.as_ref().unwrap_or(doc) };
+    // The environment's own keys were read, and reported, with their own
+    // names above; read again as part of the top-level tables, they would
+    // be reported twice.
+    let since = r.reported();
+    read_tables(r, root, &mut config);
+    r.drop_since(since, |d| {
+        let at = d.span().range;
+        quiet.iter().any(|q| q.start <= at.start && at.end <= q.end)
+    });
+    if !doc.contains_key("project") {
+        r.push(
+            Diagnostic::error(CONFIG_MISSING_KEY, r.span(TextRange::empty(0)), "cjo.toml has no [project] table")
+                .with_label("expected a [project] table")
+                .with_help("every project needs a name; start the file with\n\n[project]\nname = \"my_project\""),
+        );
+    }
+    config
+}
+
+/// Every top-level table but `[project]` and `[environments]`.
+fn read_tables(r: &mut Reader<'_>, root: Table<'_, '_>, config: &mut Config) {
     for (name, key, value) in root.iter() {
         match name {
-            "project" => {
-                if let Some(t) = r.table("project", value) {
-                    config.project = project(r, t);
-                }
-            }
+            "project" | "environments" => {}
             "targets" => {
                 if let Some(t) = r.table("targets", value) {
                     config.targets = targets(r, t);
@@ -58,14 +87,6 @@ pub(super) fn read_config(r: &mut Reader<'_>, doc: &DeTable<'_>) -> Config {
             _ => r.unknown_key(root, key, value, TOP_KEYS, misplaced_hint(name)),
         }
     }
-    if !doc.contains_key("project") {
-        r.push(
-            Diagnostic::error(CONFIG_MISSING_KEY, r.span(TextRange::empty(0)), "cjo.toml has no [project] table")
-                .with_label("expected a [project] table")
-                .with_help("every project needs a name; start the file with\n\n[project]\nname = \"my_project\""),
-        );
-    }
-    config
 }
 
 /// Help for a top-level key that belongs in one of the tables.
@@ -108,6 +129,12 @@ fn project(r: &mut Reader<'_>, t: Table<'_, '_>) -> ProjectConfig {
                     out.timezone_span = span;
                 }
             }
+            "default_environment" => {
+                if let Some(name) = r.non_empty_string("project.default_environment", value) {
+                    out.default_environment = Some(name);
+                    out.default_environment_span = span;
+                }
+            }
             _ => r.unknown_key(t, key, value, PROJECT_KEYS, None),
         }
     }
@@ -116,24 +143,25 @@ fn project(r: &mut Reader<'_>, t: Table<'_, '_>) -> ProjectConfig {
 }
 
 /// E0113 when `key` is absent from `t`. (A key that is present but invalid
-/// has already been reported.)
+/// has already been reported.) An environment's table need not repeat a
+/// key of the top-level table it is laid over.
 fn require(r: &mut Reader<'_>, t: Table<'_, '_>, key: &str, example: &str) {
-    if !t.entries.contains_key(key) {
+    let inherited = r.overlay.as_ref().is_some_and(|(prefix, base)| {
+        t.path.strip_prefix(prefix.as_str()).is_some_and(|rel| base.iter().any(|b| b == rel))
+    });
+    if !inherited && !t.entries.contains_key(key) {
         r.missing(t, key, example);
     }
 }
 
-fn targets(r: &mut Reader<'_>, t: Table<'_, '_>) -> Targets {
+pub(super) fn targets(r: &mut Reader<'_>, t: Table<'_, '_>) -> Targets {
     let mut out = Targets::default();
     for (name, key, value) in t.iter() {
+        let path = t.key_path(name);
         match Dialect::parse(name) {
-            Some(Dialect::BigQuery) => {
-                out.bigquery = r.table("targets.bigquery", value).map(|t| bigquery(r, t));
-            }
-            Some(Dialect::Redshift) => {
-                out.redshift = r.table("targets.redshift", value).map(|t| redshift(r, t));
-            }
-            Some(Dialect::Trino) => out.trino = r.table("targets.trino", value).map(|t| trino(r, t)),
+            Some(Dialect::BigQuery) => out.bigquery = r.table(&path, value).map(|t| bigquery(r, t)),
+            Some(Dialect::Redshift) => out.redshift = r.table(&path, value).map(|t| redshift(r, t)),
+            Some(Dialect::Trino) => out.trino = r.table(&path, value).map(|t| trino(r, t)),
             None => r.unknown_key(t, key, value, TARGET_KEYS, None),
         }
     }
@@ -147,8 +175,10 @@ fn bigquery(r: &mut Reader<'_>, t: Table<'_, '_>) -> BigQueryTarget {
         match name {
             "project" => out.project = r.non_empty_string(&key_path, value).unwrap_or_default(),
             "dataset" => {
-                let dataset = r.string(&key_path, value).unwrap_or_default();
-                // BigQuery rejects any other character in a dataset name.
+                // BigQuery rejects any other character in a dataset name;
+                // a name made from an environment variable is checked as
+                // it will be built.
+                let Some(dataset) = r.string(&key_path, value) else { continue };
                 if check_identifier(r, &key_path, value, &dataset, "letters, digits and `_`", |c| {
                     c.is_ascii_alphanumeric() || c == '_'
                 }) {
@@ -217,13 +247,14 @@ fn catalog(r: &mut Reader<'_>, t: Table<'_, '_>) -> CatalogConfig {
     out
 }
 
-fn orchestrators(r: &mut Reader<'_>, t: Table<'_, '_>) -> Orchestrators {
+pub(super) fn orchestrators(r: &mut Reader<'_>, t: Table<'_, '_>) -> Orchestrators {
     let mut out = Orchestrators::default();
     for (name, key, value) in t.iter() {
+        let path = t.key_path(name);
         match name {
-            "airflow" => out.airflow = r.table("orchestrators.airflow", value).map(|t| airflow(r, t)),
+            "airflow" => out.airflow = r.table(&path, value).map(|t| airflow(r, t)),
             "digdag" => {
-                out.digdag = r.table("orchestrators.digdag", value).map(|t| {
+                out.digdag = r.table(&path, value).map(|t| {
                     for (_, key, value) in t.iter() {
                         r.unknown_key(t, key, value, &[], None);
                     }
@@ -241,7 +272,8 @@ fn airflow(r: &mut Reader<'_>, t: Table<'_, '_>) -> AirflowConfig {
     for (name, key, value) in t.iter() {
         match name {
             "connections" => {
-                let Some(conns) = r.table("orchestrators.airflow.connections", value) else {
+                let path = t.key_path("connections");
+                let Some(conns) = r.table(&path, value) else {
                     continue;
                 };
                 for (name, key, value) in conns.iter() {

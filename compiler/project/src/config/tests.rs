@@ -1,5 +1,6 @@
 use cjo_diagnostics::{
-    CONFIG_CATALOG_PATH, CONFIG_INVALID_VALUE, CONFIG_MISSING_KEY, CONFIG_SYNTAX, CONFIG_UNKNOWN_KEY, Code,
+    CONFIG_CATALOG_PATH, CONFIG_INVALID_VALUE, CONFIG_MALFORMED_REFERENCE, CONFIG_MISSING_KEY, CONFIG_SYNTAX,
+    CONFIG_UNKNOWN_ENVIRONMENT, CONFIG_UNKNOWN_KEY, CONFIG_UNSET_VARIABLE, Code,
 };
 
 use super::*;
@@ -44,7 +45,16 @@ struct Found {
 }
 
 fn parse(text: &str) -> (Config, Vec<Found>) {
-    let (config, diags) = parse_config(FileId(7), text);
+    parse_in(text, None, &[])
+}
+
+/// Parses `text` for the environment `env` with the variables `vars`.
+fn parse_in(text: &str, env: Option<&str>, vars: &[(&str, &str)]) -> (Config, Vec<Found>) {
+    let context = ConfigContext {
+        environment: env.map(str::to_owned),
+        variables: vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+    };
+    let (config, diags) = parse_config_in(FileId(7), text, &context);
     let found = diags
         .into_iter()
         .map(|d| {
@@ -232,7 +242,10 @@ fn an_unknown_key_lists_the_valid_ones() {
     assert_eq!(f.code, CONFIG_UNKNOWN_KEY);
     assert_eq!(f.at, "materialised");
     assert_eq!(f.message, "unknown key `materialised` in [project]");
-    assert_eq!(f.help.as_deref(), Some("the valid keys in [project] are `name`, `default_target` and `timezone`"));
+    assert_eq!(
+        f.help.as_deref(),
+        Some("the valid keys in [project] are `name`, `default_target`, `timezone` and `default_environment`")
+    );
 }
 
 #[test]
@@ -715,7 +728,16 @@ fn doc_example(doc: &str) -> Option<&str> {
 
 #[test]
 fn each_documented_example_triggers_its_code() {
-    for code in [CONFIG_SYNTAX, CONFIG_UNKNOWN_KEY, CONFIG_INVALID_VALUE, CONFIG_MISSING_KEY, CONFIG_CATALOG_PATH] {
+    for code in [
+        CONFIG_SYNTAX,
+        CONFIG_UNKNOWN_KEY,
+        CONFIG_INVALID_VALUE,
+        CONFIG_MISSING_KEY,
+        CONFIG_CATALOG_PATH,
+        CONFIG_UNKNOWN_ENVIRONMENT,
+        CONFIG_UNSET_VARIABLE,
+        CONFIG_MALFORMED_REFERENCE,
+    ] {
         assert!(code.doc.starts_with(&format!("# {} {}\n", code.id, code.name)), "{}", code.id);
         for section in ["## What", "## Why", "## How to fix", "## Example"] {
             assert!(code.doc.contains(&format!("\n{section}\n")), "{} lacks {section}", code.id);
@@ -725,4 +747,162 @@ fn each_documented_example_triggers_its_code() {
         let (_, found) = parse(example.unwrap_or_default());
         assert!(found.iter().any(|f| f.code == code), "{}: {found:#?}", code.id);
     }
+}
+
+// Environments and `${env:…}`
+
+/// A project with production's targets at the top level and three
+/// environments laid over them.
+const ENVIRONMENTS: &str = r#"[project]
+name = "acme"
+default_environment = "dev"
+
+[targets.bigquery]
+project = "acme-prod"
+dataset = "analytics"
+
+[targets.redshift]
+schema = "analytics"
+
+[orchestrators.airflow]
+connections = { bigquery = "bq_prod" }
+
+[environments.prod]
+schedules = true
+
+[environments.dev.targets.bigquery]
+dataset = "dev_${env:USER}"
+
+[environments.dev.targets.redshift]
+schema = "${env:CJO_SCHEMA:-analytics_dev}"
+
+[environments.ci.targets.bigquery]
+project = "acme-ci"
+dataset = "ci_${env:CI_RUN}"
+
+[environments.ci.orchestrators.airflow.connections]
+bigquery = "bq_ci"
+"#;
+
+#[test]
+fn the_default_environment_overrides_key_by_key() {
+    let (config, found) = parse_in(ENVIRONMENTS, None, &[("USER", "alice")]);
+    assert!(found.is_empty(), "{found:#?}");
+    assert_eq!(config.environment_name(), Some("dev"));
+    assert!(!config.schedules(), "an environment schedules nothing unless it says so");
+    let bigquery = config.targets.bigquery.as_ref().map(|t| (t.project.as_str(), t.dataset.as_str()));
+    assert_eq!(bigquery, Some(("acme-prod", "dev_alice")));
+    assert_eq!(config.targets.redshift.map(|t| t.schema), Some("analytics_dev".to_owned()));
+    assert_eq!(config.environments.keys().collect::<Vec<_>>(), ["ci", "dev", "prod"]);
+}
+
+#[test]
+fn an_asked_environment_wins_over_the_default() {
+    let (config, found) = parse_in(ENVIRONMENTS, Some("ci"), &[("CI_RUN", "pr_42")]);
+    assert!(found.is_empty(), "dev's `${{env:USER}}` is not read for ci: {found:#?}");
+    let bigquery = config.targets.bigquery.as_ref().map(|t| (t.project.as_str(), t.dataset.as_str()));
+    assert_eq!(bigquery, Some(("acme-ci", "ci_pr_42")));
+    let airflow = config.orchestrators.airflow.as_ref().map(|a| a.connections.clone()).unwrap_or_default();
+    assert_eq!(airflow.get(&Dialect::BigQuery).map(String::as_str), Some("bq_ci"));
+    assert_eq!(airflow.get(&Dialect::Redshift).map(String::as_str), Some("redshift_default"));
+
+    let (prod, found) = parse_in(ENVIRONMENTS, Some("prod"), &[]);
+    assert!(found.is_empty(), "{found:#?}");
+    assert!(prod.schedules());
+    assert_eq!(prod.targets.bigquery.map(|t| t.dataset), Some("analytics".to_owned()));
+}
+
+#[test]
+fn without_environments_nothing_changes() {
+    let config = clean(EXAMPLE);
+    assert_eq!(config.environment, None);
+    assert!(config.schedules());
+    assert!(config.environments.is_empty());
+}
+
+#[test]
+fn an_unset_variable_is_an_error_at_its_reference() {
+    let (config, found) = parse_in(ENVIRONMENTS, None, &[]);
+    let [f] = found.as_slice() else { panic!("{found:#?}") };
+    assert_eq!((f.code, f.at.as_str()), (CONFIG_UNSET_VARIABLE, "${env:USER}"));
+    assert!(f.message.contains("`USER`") && f.message.contains("targets.bigquery.dataset"), "{}", f.message);
+    assert!(f.help.as_deref().is_some_and(|h| h.contains("${env:USER:-")), "{:?}", f.help);
+    // Never `dev_`: the value is dropped as an invalid one is, and the
+    // build stops on the error.
+    assert_eq!(config.targets.bigquery.map(|t| t.dataset), Some(String::new()));
+}
+
+#[test]
+fn a_default_applies_to_an_unset_or_empty_variable() {
+    for vars in [&[][..], &[("CJO_SCHEMA", "")][..]] {
+        let (config, _) = parse_in(ENVIRONMENTS, None, &[&[("USER", "bob")], vars].concat());
+        assert_eq!(config.targets.redshift.map(|t| t.schema), Some("analytics_dev".to_owned()));
+    }
+}
+
+#[test]
+fn malformed_references_are_errors_in_every_environment() {
+    let text = format!(
+        "{HEADER}[targets.redshift]\nschema = \"a_${{USER}}\"\n[environments.x.targets.trino]\ncatalog = \"${{env:HIVE\"\nschema = \"s\"\n"
+    );
+    let (_, found) = parse(&text);
+    let got: Vec<_> = found.iter().map(|f| (f.code, f.at.as_str())).collect();
+    assert_eq!(got, [(CONFIG_MALFORMED_REFERENCE, "${USER}"), (CONFIG_MALFORMED_REFERENCE, "${env:HIVE")]);
+    // An escaped reference is text.
+    let config = clean(&format!("{HEADER}[targets.redshift]\nschema = \"a$${{x}}\"\n"));
+    assert_eq!(config.targets.redshift.map(|t| t.schema), Some("a${x}".to_owned()));
+}
+
+#[test]
+fn an_interpolated_name_is_validated_as_written_ones_are() {
+    let (config, found) = parse_in(ENVIRONMENTS, None, &[("USER", "a.b`; drop")]);
+    let [f] = found.as_slice() else { panic!("{found:#?}") };
+    assert_eq!((f.code, f.at.as_str()), (CONFIG_INVALID_VALUE, "\"dev_${env:USER}\""));
+    assert!(f.message.contains("dev_a.b`; drop"), "{}", f.message);
+    assert_eq!(config.targets.bigquery.map(|t| t.dataset), Some(String::new()));
+}
+
+#[test]
+fn an_unknown_environment_suggests_and_lists() {
+    let (_, found) = parse_in(ENVIRONMENTS, Some("prdo"), &[]);
+    let [f] = found.as_slice() else { panic!("{found:#?}") };
+    assert_eq!(f.code, CONFIG_UNKNOWN_ENVIRONMENT);
+    assert!(f.message.contains("`prdo`"), "{}", f.message);
+    let help = f.help.as_deref().unwrap_or_default();
+    assert!(help.contains("`prod`") && help.contains("`ci`, `dev` and `prod`"), "{help}");
+
+    let (_, f) = single("[project]\nname = \"a\"\ndefault_environment = \"stage\"\n");
+    assert_eq!((f.code, f.at.as_str()), (CONFIG_UNKNOWN_ENVIRONMENT, "\"stage\""));
+    assert!(f.help.as_deref().is_some_and(|h| h.contains("declares no environments")), "{:?}", f.help);
+}
+
+#[test]
+fn environments_are_checked_like_the_top_level() {
+    let text = format!(
+        "{HEADER}[targets.bigquery]\nproject = \"p\"\ndataset = \"d\"\n\
+         [environments.dev]\nschedules = \"no\"\npassword = \"hunter2\"\nbigquery = {{ dataset = \"x\" }}\n\
+         [environments.dev.targets.bigquery]\ndatset = \"x\"\n\
+         [environments.dev.targets.trino]\nschema = \"s\"\n"
+    );
+    let (_, found) = parse_in(&text, Some("dev"), &[]);
+    let got: Vec<_> = found.iter().map(|f| (f.code, f.at.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (CONFIG_INVALID_VALUE, "\"no\""),
+            (CONFIG_UNKNOWN_KEY, "password"),
+            (CONFIG_UNKNOWN_KEY, "bigquery"),
+            (CONFIG_UNKNOWN_KEY, "datset"),
+            // The top level has no [targets.trino] to inherit `catalog` from.
+            (CONFIG_MISSING_KEY, "[environments.dev.targets.trino]"),
+        ],
+        "{found:#?}"
+    );
+    let typo = found.iter().find(|f| f.at == "datset").map(|f| (f.message.as_str(), f.help.as_deref()));
+    assert_eq!(
+        typo,
+        Some(("unknown key `datset` in [environments.dev.targets.bigquery]", Some("did you mean `dataset`?")))
+    );
+    let misplaced = found.iter().find(|f| f.at == "bigquery").and_then(|f| f.help.as_deref());
+    assert!(misplaced.is_some_and(|h| h.contains("[environments.dev.targets.bigquery]")), "{misplaced:?}");
 }
