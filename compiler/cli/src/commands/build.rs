@@ -258,6 +258,7 @@ fn output(req: &Request, lowered: Lowered, color: bool) -> Result<Written, u8> {
         select: &req.selection.select,
         exclude: &req.selection.exclude,
         state: req.selection.state.as_ref().map(|p| p.display().to_string()),
+        defer: req.defer,
         deferred,
         nodes: &ids,
     };
