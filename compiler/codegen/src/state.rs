@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde_json::{Value, json};
+use sqlparser::tokenizer::Tokenizer;
 
 use crate::select::StateSets;
 
@@ -370,7 +371,12 @@ pub fn deferred(
 /// A table path as the manifest writes it (quoted as `dialect` quotes),
 /// back into its parts.
 fn table_parts(path: &str, dialect: cjo_project::Dialect) -> Option<Vec<String>> {
-    let tokens = crate::fingerprint::tokenize(path, dialect).ok()?;
+    let tokens = match dialect {
+        cjo_project::Dialect::BigQuery => Tokenizer::new(&sqlparser::dialect::BigQueryDialect {}, path).tokenize(),
+        cjo_project::Dialect::Redshift => Tokenizer::new(&sqlparser::dialect::RedshiftSqlDialect {}, path).tokenize(),
+        cjo_project::Dialect::Trino => Tokenizer::new(&sqlparser::dialect::GenericDialect {}, path).tokenize(),
+    }
+    .ok()?;
     let mut parts = Vec::new();
     for token in tokens {
         match token {

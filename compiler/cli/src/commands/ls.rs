@@ -46,7 +46,11 @@ pub fn run(dir: &Path, args: &SelectArgs, output: Output, format: Format) -> u8 
         Ok(p) => p,
         Err(code) => return code,
     };
-    let nodes: Vec<&Node> = picked.graph.nodes.values().filter(|n| picked.contains(&n.id)).collect();
+    let graph = match picked.ids {
+        Some(_) => &picked.graph,
+        None => &cjo_codegen::select::Graph::new(&project.ws, &project.analysis, project.build.as_ref()),
+    };
+    let nodes: Vec<&Node> = graph.nodes.values().filter(|n| picked.contains(&n.id)).collect();
     let mut out = std::io::stdout().lock();
     let written = match format {
         Format::Json => {

@@ -42,6 +42,7 @@ impl SelectArgs {
 /// What a selection picked, with what it was asked as (for the manifest).
 #[derive(Debug)]
 pub struct Picked {
+    /// The project's nodes; empty when no selection was asked.
     pub graph: Graph,
     /// `None`: no `--select` or `--exclude`, everything.
     pub ids: Option<BTreeSet<String>>,
@@ -62,10 +63,12 @@ pub fn pick(
     build: Option<&Build>,
     state: Option<&StateSets>,
 ) -> Result<Picked, u8> {
-    let graph = Graph::new(ws, analysis, build);
     if !args.is_given() {
-        return Ok(Picked { graph, ids: None });
+        // Nothing to pick from: no graph to make (a whole build's worth of
+        // nodes, on every build).
+        return Ok(Picked { graph: Graph::default(), ids: None });
     }
+    let graph = Graph::new(ws, analysis, build);
     let parse = |flag: &str, texts: &[String]| {
         texts
             .iter()

@@ -3,10 +3,10 @@
 //! what changed since. Each is made so that what does not change the
 //! result does not change the hash:
 //!
-//! - `sql`: a task's statements per dialect, as tokens (no whitespace; the
-//!   compiled SQL has no comments), with every warehouse name of a model,
-//!   source or journey table replaced by the node's id and every schema
-//!   prefix by a placeholder. So whitespace, comments, the order of
+//! - `sql`: a task's statements per dialect, as cjoc prints them (no
+//!   comments, one layout per query), with every warehouse name of a
+//!   model, source or journey table replaced by the node's id and every
+//!   schema by a placeholder. So whitespace, comments, the order of
 //!   settings and the environment's dataset names leave it alone, while a
 //!   new filter, a `$param` value or another materialization change it.
 //! - `columns`: a relation's output columns (name, type, nullability).
@@ -21,15 +21,14 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use sqlparser::ast::{Query, SelectItem, SetExpr};
-use sqlparser::tokenizer::{Token, Tokenizer};
 
 use cjo_project::{Dialect, Workspace};
 use cjo_semantic::{Analysis, Relation, RelationKind};
 
 use crate::dag::Task;
-use crate::items;
 use crate::lower::Build;
 use crate::params::Part;
+use crate::{ident, items};
 
 mod reads;
 
@@ -122,11 +121,12 @@ fn shape_and_exprs(query: &Query) -> (Option<String>, BTreeMap<String, String>) 
         };
         exprs.insert(name.to_ascii_lowercase(), hash(&text));
     }
-    let mut shape = query.clone();
-    if let SetExpr::Select(s) = shape.body.as_mut() {
-        s.projection.clear();
-    }
-    (Some(hash(&shape.to_string())), exprs)
+    // The query printed, less its select list (printed the same way), is
+    // its shape: cheaper than printing a copy without it.
+    let full = query.to_string();
+    let list = select.projection.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+    let shape = if list.is_empty() { full } else { full.replacen(&list, "", 1) };
+    (Some(hash(&shape)), exprs)
 }
 
 /// `o.amount` → `amount`.
@@ -134,45 +134,60 @@ fn last_name(text: &str) -> String {
     text.rsplit('.').next().unwrap_or(text).trim_matches(|c| c == '"' || c == '`').to_string()
 }
 
-/// The warehouse names of the build's tables, by dialect, and what each
-/// stands for.
+/// The warehouse names of the build's tables and schemas, as the compiled
+/// SQL writes them, by dialect, and what each stands for.
 struct Names {
-    /// Lowercase dotted path → placeholder (the node's id).
-    tables: BTreeMap<Dialect, BTreeMap<String, String>>,
-    /// Lowercase dotted schema prefixes (`proj.dataset`).
-    schemas: BTreeMap<Dialect, std::collections::BTreeSet<String>>,
+    per_dialect: BTreeMap<Dialect, Replacer>,
+}
+
+/// One dialect's names: an automaton over all of them (leftmost-longest,
+/// so a table's name wins over its schema's), and the placeholder of each.
+struct Replacer {
+    names: aho_corasick::AhoCorasick,
+    placeholders: Vec<String>,
 }
 
 impl Names {
     fn new(ws: &Workspace, build: &Build) -> Names {
-        let mut tables: BTreeMap<Dialect, BTreeMap<String, String>> = BTreeMap::new();
-        let mut schemas: BTreeMap<Dialect, std::collections::BTreeSet<String>> = BTreeMap::new();
-        let dotted = |parts: &[String]| parts.join(".").to_ascii_lowercase();
+        let mut found: BTreeMap<Dialect, BTreeMap<String, String>> = BTreeMap::new();
+        let mut add = |d: Dialect, written: String, placeholder: String| {
+            found.entry(d).or_default().entry(written).or_insert(placeholder);
+        };
         for (key, per) in &build.tables {
             for (d, parts) in per {
-                tables.entry(*d).or_default().insert(dotted(parts), format!("model.{key}"));
-                if let Some((_, prefix)) = parts.split_last() {
-                    schemas.entry(*d).or_default().insert(dotted(prefix));
+                add(*d, ident::path(parts, *d), format!("{{{{model.{key}}}}}"));
+                if let Some((_, schema)) = parts.split_last() {
+                    add(*d, ident::path(schema, *d), "{{schema}}".into());
                 }
             }
         }
         let sources = items::source_tables(ws);
         for (d, loc) in &build.locations {
             let own: Vec<String> = loc.container.iter().cloned().chain([loc.schema.clone()]).collect();
-            schemas.entry(*d).or_default().insert(dotted(&own));
+            add(*d, ident::path(&own, *d), "{{schema}}".into());
             for (key, written) in &sources {
-                tables.entry(*d).or_default().insert(dotted(&loc.source_table(written)), format!("source.{key}"));
+                add(*d, ident::path(&loc.source_table(written), *d), format!("{{{{source.{key}}}}}"));
             }
         }
         for (journey, per) in &build.journeys {
             for (d, t) in per {
-                for (which, quoted) in [("state", &t.state), ("activations", &t.activations)] {
-                    let path = chains(quoted, *d).into_iter().next().unwrap_or_default();
-                    tables.entry(*d).or_default().insert(path, format!("journey.{journey}.{which}"));
-                }
+                add(*d, t.state.clone(), format!("{{{{journey.{journey}.state}}}}"));
+                add(*d, t.activations.clone(), format!("{{{{journey.{journey}.activations}}}}"));
             }
         }
-        Names { tables, schemas }
+        let per_dialect = found
+            .into_iter()
+            .filter_map(|(d, map)| {
+                let (written, placeholders): (Vec<String>, Vec<String>) =
+                    map.into_iter().filter(|(w, _)| !w.is_empty()).unzip();
+                let names = aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&written)
+                    .ok()?;
+                Some((d, Replacer { names, placeholders }))
+            })
+            .collect();
+        Names { per_dialect }
     }
 
     /// A task's fingerprint per dialect.
@@ -195,91 +210,33 @@ impl Names {
             .collect()
     }
 
-    /// The SQL's tokens, names replaced, one per line.
+    /// The SQL with every name replaced by its placeholder. Compiled SQL is
+    /// printed by cjoc (no comments, the same layout for the same query),
+    /// so its text needs no other normalizing. A name counts only where it
+    /// starts a name (not inside a longer one).
     fn normalized(&self, sql: &str, dialect: Dialect) -> String {
-        let tables = self.tables.get(&dialect);
-        let schemas = self.schemas.get(&dialect);
-        let Ok(tokens) = tokenize(sql, dialect) else { return sql.to_string() };
+        let Some(r) = self.per_dialect.get(&dialect) else { return sql.to_string() };
         let mut out = String::with_capacity(sql.len());
-        let mut i = 0;
-        while let Some(token) = tokens.get(i) {
-            i += 1;
-            let Token::Word(_) = token else {
-                if !matches!(token, Token::Whitespace(_)) {
-                    out.push_str(&token.to_string());
-                    out.push('\n');
-                }
+        let mut at = 0;
+        for m in r.names.find_iter(sql) {
+            let starts_a_name = sql
+                .get(..m.start())
+                .and_then(|before| before.chars().next_back())
+                .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '`' | '"' | '$')));
+            let (Some(before), Some(placeholder)) =
+                (sql.get(at..m.start()), r.placeholders.get(m.pattern().as_usize()))
+            else {
                 continue;
             };
-            // A dotted chain of names: `a`.`b`.`c`, or BigQuery's `a.b.c`.
-            let mut parts = word_parts(token, dialect);
-            while let (Some(Token::Period), Some(next @ Token::Word(_))) = (tokens.get(i), tokens.get(i + 1)) {
-                parts.extend(word_parts(next, dialect));
-                i += 2;
-            }
-            let path = parts.join(".").to_ascii_lowercase();
-            if let Some(id) = tables.and_then(|t| t.get(&path)) {
-                out.push_str(&format!("{{{{{id}}}}}\n"));
-                continue;
-            }
-            if schemas.is_some_and(|s| s.contains(&path)) {
-                out.push_str("{{schema}}\n");
-                continue;
-            }
-            match parts.split_last() {
-                Some((last, prefix))
-                    if !prefix.is_empty()
-                        && schemas.is_some_and(|s| s.contains(&prefix.join(".").to_ascii_lowercase())) =>
-                {
-                    out.push_str(&format!("{{{{schema}}}}.{last}\n"));
-                }
-                _ => {
-                    out.push_str(&path);
-                    out.push('\n');
-                }
+            if starts_a_name {
+                out.push_str(before);
+                out.push_str(placeholder);
+                at = m.end();
             }
         }
+        out.push_str(sql.get(at..).unwrap_or_default());
         out
     }
-}
-
-pub(crate) fn tokenize(sql: &str, dialect: Dialect) -> Result<Vec<Token>, sqlparser::tokenizer::TokenizerError> {
-    match dialect {
-        Dialect::BigQuery => Tokenizer::new(&sqlparser::dialect::BigQueryDialect {}, sql).tokenize(),
-        Dialect::Redshift => Tokenizer::new(&sqlparser::dialect::RedshiftSqlDialect {}, sql).tokenize(),
-        Dialect::Trino => Tokenizer::new(&sqlparser::dialect::GenericDialect {}, sql).tokenize(),
-    }
-}
-
-/// A word's name parts: BigQuery's one quoted `a.b.c` is three.
-fn word_parts(token: &Token, dialect: Dialect) -> Vec<String> {
-    match token {
-        Token::Word(w) if dialect == Dialect::BigQuery && w.quote_style == Some('`') => {
-            w.value.split('.').map(str::to_string).collect()
-        }
-        Token::Word(w) => vec![w.value.clone()],
-        _ => Vec::new(),
-    }
-}
-
-/// The dotted names in `sql`, lowercase.
-fn chains(sql: &str, dialect: Dialect) -> Vec<String> {
-    let Ok(tokens) = tokenize(sql, dialect) else { return Vec::new() };
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(token) = tokens.get(i) {
-        i += 1;
-        if !matches!(token, Token::Word(_)) {
-            continue;
-        }
-        let mut parts = word_parts(token, dialect);
-        while let (Some(Token::Period), Some(next @ Token::Word(_))) = (tokens.get(i), tokens.get(i + 1)) {
-            parts.extend(word_parts(next, dialect));
-            i += 2;
-        }
-        out.push(parts.join(".").to_ascii_lowercase());
-    }
-    out
 }
 
 /// A stable 128-bit FNV-1a hash, as hex: the same text gives the same

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use cjo_diagnostics::FileId;
 use cjo_semantic::Analysis;
 use cjo_semantic::ide::Target;
-use sqlparser::tokenizer::Token;
 
 use crate::dag::Task;
 
@@ -46,15 +45,15 @@ pub fn models(analysis: &Analysis) -> BTreeMap<String, BTreeSet<String>> {
 /// A check's or journey's reads: the columns of the relations it reads
 /// whose names its SQL (in its first dialect) has as a word.
 pub fn task(analysis: &Analysis, task: &Task) -> BTreeSet<String> {
-    let Some((dialect, sql)) = task.sql.iter().next() else { return BTreeSet::new() };
-    let text: String = sql.statements.iter().map(|s| s.render(str::to_string, |_| String::new()) + ";\n").collect();
-    let Ok(tokens) = super::tokenize(&text, *dialect) else { return BTreeSet::new() };
-    let words: BTreeSet<String> = tokens
-        .iter()
-        .filter_map(|t| match t {
-            Token::Word(w) => Some(w.value.to_ascii_lowercase()),
-            _ => None,
-        })
+    let Some(sql) = task.sql.values().next() else { return BTreeSet::new() };
+    let text: String = sql.statements.iter().map(|s| s.render(str::to_string, |_| String::new())).collect();
+    // The words of its SQL: names, quoted or not (a keyword or a string's
+    // word that is also a column's name counts too: at worst a reader too
+    // many is named).
+    let words: BTreeSet<String> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
         .collect();
     let key = task.name.to_ascii_lowercase();
     // A journey reads its profiles and events; a check, what it checks and
