@@ -306,6 +306,8 @@ fn schedule(s: &Schedule) -> Value {
 pub struct Selection<'a> {
     pub select: &'a [String],
     pub exclude: &'a [String],
+    /// The `--selector` names, recorded only when some were given.
+    pub selectors: &'a [String],
     /// `--state`, as given.
     pub state: Option<String>,
     /// The models read from the state's build (`--defer`), by node id.
@@ -349,6 +351,11 @@ pub fn selected(
                 "nodes": selection.nodes,
             }),
         );
+        if let (false, Some(asked)) =
+            (selection.selectors.is_empty(), obj.get_mut("selection").and_then(Value::as_object_mut))
+        {
+            asked.insert("selectors".into(), json!(selection.selectors));
+        }
     }
     value
 }

@@ -257,6 +257,7 @@ fn output(req: &Request, lowered: Lowered, color: bool) -> Result<Written, u8> {
     let selection = cjo_codegen::manifest::Selection {
         select: &req.selection.select,
         exclude: &req.selection.exclude,
+        selectors: &req.selection.selector,
         state: req.selection.state.as_ref().map(|p| p.display().to_string()),
         deferred,
         nodes: &ids,
