@@ -177,7 +177,7 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
         parent_map.insert(id.clone(), deps);
         child_map.entry(id.clone()).or_default();
     }
-    json!({
+    let mut value = json!({
         "manifest_version": VERSION,
         "generator": format!("cjoc {}", env!("CARGO_PKG_VERSION")),
         "project": {
@@ -197,7 +197,13 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
         "pipelines": pipelines(ws, build),
         "parent_map": parent_map,
         "child_map": child_map,
-    })
+    });
+    // Written only when set, so that a normal build's manifest is as it
+    // always was.
+    if let (true, Some(obj)) = (build.full_refresh, value.as_object_mut()) {
+        obj.insert("full_refresh".into(), json!(true));
+    }
+    value
 }
 
 /// Each model's and journey's own warehouse, by lowercase name: its

@@ -321,5 +321,6 @@ pub fn restrict(build: &Build, ids: &BTreeSet<String>) -> Build {
         journeys: build.journeys.clone(),
         pipelines,
         diagnostics: Vec::new(),
+        full_refresh: build.full_refresh,
     }
 }
