@@ -77,6 +77,30 @@ def cjo_interval(pipeline: dict, start, end):
     return start, end
 
 
+# The options a build was made with beyond its run interval, by project
+# folder (filled from each build's manifest): a literal build to compare
+# with must be made the same way.
+SAME_BUILD: dict[str, list[str]] = {}
+
+
+def same_build_args(manifest: dict) -> list[str]:
+    """`--env`, and a selected build's `--select`/`--exclude`/`--state`/`--defer`."""
+    args: list[str] = []
+    if manifest.get("environment"):
+        args += ["--env", manifest["environment"]]
+    selection = manifest.get("selection")
+    if selection:
+        for s in selection["select"]:
+            args += ["--select", s]
+        for x in selection["exclude"]:
+            args += ["--exclude", x]
+        if selection["state"]:
+            args += ["--state", selection["state"]]
+        if selection["defer"]:
+            args.append("--defer")
+    return args
+
+
 def literal_sql(project: Path, start, end, cache: dict) -> Path:
     """A literal `cjoc build` for the interval (own targets); cached."""
     key = (str(project), start.isoformat(), end.isoformat())
@@ -86,7 +110,8 @@ def literal_sql(project: Path, start, end, cache: dict) -> Path:
         subprocess.run(
             [CJOC, "build", str(project), "--out", str(out / "b"),
              "--run-start", start.in_timezone("UTC").strftime(fmt),
-             "--run-end", end.in_timezone("UTC").strftime(fmt)],
+             "--run-end", end.in_timezone("UTC").strftime(fmt),
+             *SAME_BUILD.get(str(project), [])],
             check=True, capture_output=True,
         )
         cache[key] = out / "b"
@@ -308,6 +333,7 @@ def main(args: list[str]) -> int:
         build, _, project = arg.partition("=")
         build, project = Path(build), Path(project)
         manifest = json.loads((build / "manifest.json").read_text())
+        SAME_BUILD[str(project)] = same_build_args(manifest)
         dags += sum("airflow" in p["orchestrators"] for p in manifest["pipelines"].values())
         found = check_project(build, project, cache)
         problems += [f"{project.name}: {p}" for p in found]

@@ -148,13 +148,38 @@ def render(text: str, last: dt.datetime, session: dt.datetime) -> str:
 
 # --- the checks --------------------------------------------------------------
 
+# The options a build was made with beyond its run interval, by project
+# folder (filled from each build's manifest): a literal build to compare
+# with must be made the same way.
+SAME_BUILD: dict[str, list[str]] = {}
+
+
+def same_build_args(manifest: dict) -> list[str]:
+    """`--env`, and a selected build's `--select`/`--exclude`/`--state`/`--defer`."""
+    args: list[str] = []
+    if manifest.get("environment"):
+        args += ["--env", manifest["environment"]]
+    selection = manifest.get("selection")
+    if selection:
+        for s in selection["select"]:
+            args += ["--select", s]
+        for x in selection["exclude"]:
+            args += ["--exclude", x]
+        if selection["state"]:
+            args += ["--state", selection["state"]]
+        if selection["defer"]:
+            args.append("--defer")
+    return args
+
+
 def literal_build(project: Path, start: dt.datetime, end: dt.datetime, cache: dict) -> Path:
     fmt = "%Y-%m-%dT%H:%M:%SZ"
     s, e = start.astimezone(dt.timezone.utc).strftime(fmt), end.astimezone(dt.timezone.utc).strftime(fmt)
     key = (str(project), s, e)
     if key not in cache:
         out = Path(tempfile.mkdtemp(prefix="cjo-digdag-literal-")) / "b"
-        subprocess.run([CJOC, "build", str(project), "--out", str(out), "--run-start", s, "--run-end", e],
+        subprocess.run([CJOC, "build", str(project), "--out", str(out), "--run-start", s, "--run-end", e,
+                        *SAME_BUILD.get(str(project), [])],
                        check=True, capture_output=True)
         cache[key] = out
     return cache[key]
@@ -289,6 +314,7 @@ def main(args: list[str]) -> int:
         build, _, project = arg.partition("=")
         build, project = Path(build), Path(project)
         manifest = json.loads((build / "manifest.json").read_text())
+        SAME_BUILD[str(project)] = same_build_args(manifest)
         for name, p in manifest["pipelines"].items():
             path = build / "digdag" / f"{name}.dig"
             if "digdag" not in p["orchestrators"]:

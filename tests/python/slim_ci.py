@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> None:
-    subprocess.run([os.environ.get("CJOC", "cjoc"), *args], check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run([os.environ.get("CJOC", "cjoc"), *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"cjoc {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
 
 
 def apply(project: Path, edits: list) -> None:

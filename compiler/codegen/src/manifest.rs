@@ -316,7 +316,9 @@ pub struct Selection<'a> {
     pub selectors: &'a [String],
     /// `--state`, as given.
     pub state: Option<String>,
-    /// The models read from the state's build (`--defer`), by node id.
+    /// `--defer`: models left out are read from the state's build.
+    pub defer: bool,
+    /// The models read from the state's build, by node id.
     pub deferred: Vec<String>,
     /// The nodes picked.
     pub nodes: &'a std::collections::BTreeSet<String>,
@@ -337,10 +339,9 @@ pub fn selected(
     let mut value = manifest(ws, analysis, full, run);
     if let Some(nodes) = value.get_mut("nodes").and_then(Value::as_object_mut) {
         for (id, node) in nodes.iter_mut() {
-            if !selection.nodes.contains(id) {
-                if let Some(obj) = node.as_object_mut() {
-                    obj.insert("sql".into(), json!({}));
-                }
+            let sql = node.get_mut("sql").filter(|_| !selection.nodes.contains(id));
+            if let Some(sql) = sql {
+                *sql = json!({});
             }
         }
     }
@@ -353,6 +354,7 @@ pub fn selected(
                 "select": selection.select,
                 "exclude": selection.exclude,
                 "state": selection.state,
+                "defer": selection.defer,
                 "deferred": selection.deferred,
                 "nodes": selection.nodes,
             }),

@@ -272,6 +272,7 @@ fn output(req: &Request, lowered: Lowered, color: bool) -> Result<Written, u8> {
         exclude: &req.selection.exclude,
         selectors: &req.selection.selector,
         state: req.selection.state.as_ref().map(|p| p.display().to_string()),
+        defer: req.defer,
         deferred,
         nodes: &ids,
     };

@@ -27,6 +27,12 @@ pub fn run(dir: &Path, args: &SelectArgs, output: Output, format: Format) -> u8 
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Some(errors) = project.errors() {
+        eprintln!(
+            "note: the project has {errors} error{} (`cjoc check` shows them): its checks and pipelines are not listed",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
     let state = match State::load(args.state.as_deref()) {
         Ok(s) => s,
         Err(code) => return code,

@@ -197,18 +197,17 @@ pub struct Analyzed {
 
 impl Analyzed {
     /// Loads and checks the project around `dir`. With errors, there is no
-    /// build: a note says that checks and pipelines are not known.
+    /// build.
     pub fn load(dir: &std::path::Path) -> Result<Analyzed, u8> {
         let ws = super::load_project(dir)?;
         let analysis = cjo_semantic::analyze(&ws);
         let (diagnostics, build) = cjo_codegen::check(&ws, &analysis);
-        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        if errors > 0 {
-            eprintln!(
-                "note: the project has {errors} error{} (`cjoc check` shows them): its checks and pipelines are left out",
-                if errors == 1 { "" } else { "s" }
-            );
-        }
         Ok(Analyzed { ws, analysis, diagnostics, build })
+    }
+
+    /// The number of errors, when there are any.
+    pub fn errors(&self) -> Option<usize> {
+        let n = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        (n > 0).then_some(n)
     }
 }
