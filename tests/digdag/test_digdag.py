@@ -155,7 +155,7 @@ SAME_BUILD: dict[str, list[str]] = {}
 
 
 def same_build_args(manifest: dict) -> list[str]:
-    """`--env`, and a selected build's `--select`/`--exclude`/`--state`/`--defer`."""
+    """`--env`, and a selected build's `--select`/`--exclude`/`--selector`/`--state`/`--defer`."""
     args: list[str] = []
     if manifest.get("environment"):
         args += ["--env", manifest["environment"]]
@@ -165,6 +165,8 @@ def same_build_args(manifest: dict) -> list[str]:
             args += ["--select", s]
         for x in selection["exclude"]:
             args += ["--exclude", x]
+        for n in selection.get("selectors", []):
+            args += ["--selector", n]
         if selection["state"]:
             args += ["--state", selection["state"]]
         if selection["defer"]:

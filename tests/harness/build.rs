@@ -89,12 +89,14 @@ struct Built {
 }
 
 fn build_with(ws: &Workspace, values: BTreeMap<String, String>) -> Built {
+    build_options(ws, cjo_codegen::Options { values, ..Default::default() })
+}
+
+/// A build of `options` for all three targets.
+fn build_options(ws: &Workspace, options: cjo_codegen::Options) -> Built {
     let analysis = cjo_semantic::analyze(ws);
-    let options = cjo_codegen::Options {
-        targets: Some(vec![Dialect::BigQuery, Dialect::Redshift, Dialect::Trino]),
-        values,
-        ..Default::default()
-    };
+    let options =
+        cjo_codegen::Options { targets: Some(vec![Dialect::BigQuery, Dialect::Redshift, Dialect::Trino]), ..options };
     let build = cjo_codegen::build(ws, &analysis, &options);
     let files = cjo_codegen::output::files(ws, &analysis, &build, run());
     Built { build, files }
@@ -683,6 +685,59 @@ fn sql_fixture_snapshots() {
         }
         insta::assert_snapshot!(format!("sql__{name}"), out);
     }
+}
+
+/// `tests/fixtures/sql/*.cjo` with an incremental model, built with
+/// `--full-refresh`: each incremental model's SQL per dialect when its
+/// table is made again rather than merged into. The other models' SQL is
+/// what [`sql_fixture_snapshots`] shows.
+#[test]
+fn full_refresh_snapshots() {
+    let dir = repo_root().join("tests/fixtures/sql");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.retain(|p| p.extension().is_some_and(|e| e == "cjo"));
+    files.sort();
+    let mut seen = 0;
+    for path in files {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let ws = cjo_tests::lowered(
+            cjo_tests::load_single_unchecked(&format!("{name}.cjo"), &text),
+            Some(vec![Dialect::BigQuery, Dialect::Redshift, Dialect::Trino]),
+        );
+        let analysis = cjo_semantic::analyze(&ws);
+        let incremental: Vec<String> = analysis
+            .models
+            .values()
+            .filter(|m| matches!(m.materialized, cjo_semantic::Materialized::Incremental { .. }))
+            .map(|m| format!("model.{}.sql", m.name))
+            .collect();
+        if incremental.is_empty() {
+            continue;
+        }
+        seen += 1;
+        let Built { build, files } =
+            build_options(&ws, cjo_codegen::Options { full_refresh: true, ..Default::default() });
+        assert!(build.full_refresh && build_errors(&ws, &build).is_none(), "{name}");
+        // What the snapshot shows must also be SQL each warehouse reads.
+        for task in build.dag.tasks.values() {
+            for (dialect, sql) in &task.sql {
+                for statement in &sql.statements {
+                    let statement = statement.bind(&run());
+                    parse_one(&statement, *dialect).unwrap_or_else(|e| panic!("{name}: {dialect}: {e}\n{statement}"));
+                }
+            }
+        }
+        let mut out = String::new();
+        for dialect in Dialect::ALL {
+            for model in &incremental {
+                let path = format!("{dialect}/{model}");
+                let _ = writeln!(out, "-- {path}\n{}", files[&path]);
+            }
+        }
+        insta::assert_snapshot!(format!("sql__full_refresh__{name}"), out);
+    }
+    assert!(seen > 0, "no fixture in {} has an incremental model", dir.display());
 }
 
 /// `tests/fixtures/sql/*.cjo`: the columns each model has, as `cjoc

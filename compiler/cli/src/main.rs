@@ -109,6 +109,13 @@ enum Command {
         /// `--state` build put them (production), instead of building them.
         #[arg(long, requires = "state")]
         defer: bool,
+        /// Rebuild incremental models (the selected ones, with `--select`)
+        /// from scratch: their SQL drops and makes the table again from the
+        /// body instead of merging the run interval into it. The body's
+        /// `$run_start`/`$run_end` filter still applies: give the interval
+        /// the table should hold with `--run-start`/`--run-end`.
+        #[arg(long)]
+        full_refresh: bool,
     },
     /// Draws the task DAG (models, checks, journeys and their edges), or
     /// with `--journey` one journey's stages and steps as a flowchart.
@@ -356,6 +363,7 @@ impl LoweringArgs {
         targets: TargetArgs,
         selection: commands::select::SelectArgs,
         defer: bool,
+        full_refresh: bool,
     ) -> commands::build::Request {
         commands::build::Request {
             dir,
@@ -366,6 +374,7 @@ impl LoweringArgs {
             params: self.params,
             selection,
             defer,
+            full_refresh,
         }
     }
 }
@@ -430,8 +439,9 @@ fn run(cli: Cli) -> ExitCode {
         progress::start();
     }
     let code = match cli.command {
-        Command::Build { dir, out, targets, lowering, selection, defer } => {
-            commands::build::build(&lowering.request(dir, targets, selection, defer), out.as_deref(), color)
+        Command::Build { dir, out, targets, lowering, selection, defer, full_refresh } => {
+            let request = lowering.request(dir, targets, selection, defer, full_refresh);
+            commands::build::build(&request, out.as_deref(), color)
         }
         Command::Graph { dir, format, journey, selection, .. } => {
             let request = commands::build::Request { dir, selection, ..commands::build::Request::default() };

@@ -677,3 +677,41 @@ fn manifest_files_do_not_depend_on_how_the_project_was_named() {
     let m = manifest(&target);
     assert_eq!(m["nodes"]["model.watch_daily_user"]["file"], "core.cjo");
 }
+
+/// `--full-refresh` changes the SQL of incremental models only (with
+/// `--select`, of the selected ones), says so in the manifest, and leaves
+/// scheduler files as they are: they run every interval.
+#[test]
+fn a_full_refresh_rewrites_incremental_models_only() {
+    let (scratch, project) = example("video_watch");
+    let (normal, refresh) = (scratch.path().join("normal"), scratch.path().join("refresh"));
+    for (out, extra) in [(&normal, None), (&refresh, Some("--full-refresh"))] {
+        let mut args = vec!["--run-date", RUN_DATE, "--out", out.to_str().unwrap()];
+        args.extend(extra);
+        assert_exit(&build(&project, &args), 0);
+    }
+    let (m, n) = (manifest(&refresh), manifest(&normal));
+    assert_eq!(m["full_refresh"], Value::Bool(true));
+    assert!(n.get("full_refresh").is_none());
+    let (a, b) = (tree(&normal), tree(&refresh));
+    let mut rewritten = BTreeSet::new();
+    for (path, bytes) in &a {
+        if path == "manifest.json" || b.get(path) == Some(bytes) {
+            continue;
+        }
+        assert!(!path.starts_with("airflow/") && !path.starts_with("digdag/"), "{path} changed");
+        let id = path.rsplit('/').next().unwrap().trim_end_matches(".sql");
+        assert!(nodes(&n)[id]["materialized"]["kind"] == "incremental", "{path} changed, yet {id} is not incremental");
+        let text = String::from_utf8_lossy(&b[path]);
+        assert!(text.contains("DROP TABLE IF EXISTS") || text.contains("CREATE OR REPLACE TABLE"), "{text}");
+        rewritten.insert(id.to_owned());
+    }
+    assert!(rewritten.len() >= 3, "{rewritten:?}");
+
+    let picked = scratch.path().join("picked");
+    let args = ["--run-date", RUN_DATE, "--out", picked.to_str().unwrap(), "--full-refresh", "-s", "watch_daily_user"];
+    assert_exit(&build(&project, &args), 0);
+    let text = std::fs::read_to_string(picked.join("trino/model.watch_daily_user.sql")).unwrap();
+    assert!(text.contains("DROP TABLE IF EXISTS") && !text.contains("MERGE") && !text.contains("DELETE"), "{text}");
+    assert!(!picked.join("trino/model.watch_daily_user_lecture.sql").exists());
+}

@@ -34,6 +34,10 @@ pub struct Options {
     /// lowercase name, the table per dialect. Bodies, checks and journeys
     /// that read such a model read that table.
     pub deferred: BTreeMap<String, BTreeMap<Dialect, Vec<String>>>,
+    /// `--full-refresh`: every incremental model's table is dropped and
+    /// made again from its body (as written, over the run interval)
+    /// instead of merged into.
+    pub full_refresh: bool,
 }
 
 /// A build's result.
@@ -53,6 +57,9 @@ pub struct Build {
     /// The pipelines, resolved: settings, tasks and waits.
     pub pipelines: Vec<Pipeline>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether incremental models were lowered for a full refresh
+    /// ([`Options::full_refresh`]).
+    pub full_refresh: bool,
 }
 
 /// Where a journey keeps its state and its activations.
@@ -145,7 +152,16 @@ pub fn build(ws: &Workspace, analysis: &Analysis, options: &Options) -> Build {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.code == b.code && a.span() == b.span() && a.message == b.message);
     let journeys = lowering.journey_tables.into_inner();
-    Build { dag, dialects, tables, locations: lowering.locations, journeys, pipelines, diagnostics }
+    Build {
+        dag,
+        dialects,
+        tables,
+        locations: lowering.locations,
+        journeys,
+        pipelines,
+        diagnostics,
+        full_refresh: options.full_refresh,
+    }
 }
 
 /// In a project with pipelines, the models and journeys none of them
@@ -453,7 +469,8 @@ impl Lowering<'_> {
             _ => None,
         };
         let dest = Destination { dialect, schema: &schema, table: &table, columns: &columns, location };
-        match materialize::statements(&dest, &spec.materialized, &format!("{query:#}")) {
+        let refresh = if self.options.full_refresh { materialize::Refresh::Full } else { materialize::Refresh::Merge };
+        match materialize::statements(&dest, &spec.materialized, &format!("{query:#}"), refresh) {
             Ok(s) => Some(s),
             Err(Problem::UntypedColumn(col)) => {
                 let span = relation.column(&col).and_then(|c| c.span).unwrap_or_else(|| spec.span());

@@ -177,7 +177,7 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
         parent_map.insert(id.clone(), deps);
         child_map.entry(id.clone()).or_default();
     }
-    json!({
+    let mut value = json!({
         "manifest_version": VERSION,
         "generator": format!("cjoc {}", env!("CARGO_PKG_VERSION")),
         "project": {
@@ -197,7 +197,13 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
         "pipelines": pipelines(ws, build),
         "parent_map": parent_map,
         "child_map": child_map,
-    })
+    });
+    // Written only when set, so that a normal build's manifest is as it
+    // always was.
+    if let (true, Some(obj)) = (build.full_refresh, value.as_object_mut()) {
+        obj.insert("full_refresh".into(), json!(true));
+    }
+    value
 }
 
 /// Each model's and journey's own warehouse, by lowercase name: its
@@ -306,6 +312,8 @@ fn schedule(s: &Schedule) -> Value {
 pub struct Selection<'a> {
     pub select: &'a [String],
     pub exclude: &'a [String],
+    /// The `--selector` names, recorded only when some were given.
+    pub selectors: &'a [String],
     /// `--state`, as given.
     pub state: Option<String>,
     /// `--defer`: models left out are read from the state's build.
@@ -351,6 +359,11 @@ pub fn selected(
                 "nodes": selection.nodes,
             }),
         );
+        if let (false, Some(asked)) =
+            (selection.selectors.is_empty(), obj.get_mut("selection").and_then(Value::as_object_mut))
+        {
+            asked.insert("selectors".into(), json!(selection.selectors));
+        }
     }
     value
 }

@@ -42,8 +42,23 @@ pub fn default_strategy(dialect: Dialect) -> Strategy {
     }
 }
 
+/// How an incremental model is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Refresh {
+    /// Merge the query's rows into the table (made if missing).
+    #[default]
+    Merge,
+    /// `--full-refresh`: drop the table and make it again from the query.
+    Full,
+}
+
 /// The statements that build the model from `query` (SQL of the target).
-pub fn statements(d: &Destination<'_>, how: &Materialized, query: &str) -> Result<Vec<String>, Problem> {
+pub fn statements(
+    d: &Destination<'_>,
+    how: &Materialized,
+    query: &str,
+    refresh: Refresh,
+) -> Result<Vec<String>, Problem> {
     let mut out = vec![create_schema(d)];
     let table = path(d.table, d.dialect);
     // Not indented: a line break inside a string literal is part of its
@@ -64,8 +79,9 @@ pub fn statements(d: &Destination<'_>, how: &Materialized, query: &str) -> Resul
             out.push("COMMIT".into());
         }
         Materialized::Table => out.push(format!("CREATE OR REPLACE TABLE {table} AS\n{query}")),
+        Materialized::Incremental { .. } if refresh == Refresh::Full => out.extend(rebuild(d, &query)?),
         Materialized::Incremental { unique_key, strategy, .. } => {
-            out.push(create_table(d)?);
+            out.push(create_table(d, "CREATE TABLE IF NOT EXISTS")?);
             let strategy = strategy.unwrap_or_else(|| default_strategy(d.dialect));
             out.extend(incremental(d, unique_key, strategy, &query));
         }
@@ -92,13 +108,38 @@ fn create_schema(d: &Destination<'_>) -> String {
     }
 }
 
-fn create_table(d: &Destination<'_>) -> Result<String, Problem> {
+/// A full refresh of an incremental model: its table made again, empty,
+/// with the columns it declares (not those `CREATE TABLE AS` would infer,
+/// so that later merges find the types they always did), then filled from
+/// the query. Redshift swaps in one transaction; BigQuery replaces the
+/// table in one statement; Trino has neither for every connector, so a
+/// reader may see the table missing or empty while it is rebuilt.
+fn rebuild(d: &Destination<'_>, query: &str) -> Result<Vec<String>, Problem> {
+    let table = path(d.table, d.dialect);
+    let cols: Vec<String> = d.columns.iter().map(|(c, ..)| ident(c, d.dialect).to_string()).collect();
+    let insert = format!("INSERT INTO {table} ({})\n{query}", cols.join(", "));
+    Ok(match d.dialect {
+        Dialect::BigQuery => vec![create_table(d, "CREATE OR REPLACE TABLE")?, insert],
+        Dialect::Redshift => vec![
+            "BEGIN".into(),
+            format!("DROP TABLE IF EXISTS {table}"),
+            create_table(d, "CREATE TABLE")?,
+            insert,
+            "COMMIT".into(),
+        ],
+        Dialect::Trino => vec![format!("DROP TABLE IF EXISTS {table}"), create_table(d, "CREATE TABLE")?, insert],
+    })
+}
+
+/// `create` (`CREATE TABLE IF NOT EXISTS`, …) the model's table with its
+/// declared columns.
+fn create_table(d: &Destination<'_>, create: &str) -> Result<String, Problem> {
     let mut cols = Vec::with_capacity(d.columns.len());
     for (name, ty, _) in d.columns {
         let ty = type_name(ty, d.dialect).ok_or_else(|| Problem::UntypedColumn(name.clone()))?;
         cols.push(format!("  {} {ty}", ident(name, d.dialect)));
     }
-    Ok(format!("CREATE TABLE IF NOT EXISTS {} (\n{}\n)", path(d.table, d.dialect), cols.join(",\n")))
+    Ok(format!("{create} {} (\n{}\n)", path(d.table, d.dialect), cols.join(",\n")))
 }
 
 /// `schema.table__suffix`: a working table beside the model's.

@@ -143,6 +143,8 @@ codes! {
     CONFIG_UNSET_VARIABLE = "E0124" "config-unset-variable";
     /// A `${…}` in a `cjo.toml` string that is not `${env:NAME[:-default]}`.
     CONFIG_MALFORMED_REFERENCE = "E0125" "config-malformed-reference";
+    /// A `[selectors]` expression that is not in the selection language.
+    CONFIG_INVALID_SELECTOR = "E0126" "config-invalid-selector";
 
     // The shape of declarations.
     UNKNOWN_SETTING = "E0200" "unknown-setting";

@@ -10,14 +10,15 @@ pub mod fs;
 pub mod limits;
 mod loader;
 pub mod parallel;
+pub mod selection;
 pub mod workspace;
 
 pub use cache::ParseCache;
 pub use catalog::Catalog;
 pub use config::{
     ActiveEnvironment, AirflowConfig, BigQueryTarget, CatalogConfig, Config, ConfigContext, DigdagConfig,
-    EnvironmentConfig, JourneyDefaults, Orchestrators, ProjectConfig, RedshiftTarget, Targets, TrinoTarget, Variables,
-    parse_config, parse_config_in,
+    EnvironmentConfig, JourneyDefaults, Orchestrators, ProjectConfig, RedshiftTarget, SelectorConfig, SelectorExpr,
+    Targets, TrinoTarget, Variables, parse_config, parse_config_in,
 };
 pub use dialect::Dialect;
 pub use fs::{DirEntry, FileSystem, MemoryFs, ReadError, Special};

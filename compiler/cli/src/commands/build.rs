@@ -28,6 +28,8 @@ pub struct Request {
     pub selection: super::select::SelectArgs,
     /// `--defer`: unselected models are read from the `--state` build.
     pub defer: bool,
+    /// `--full-refresh`: incremental models are made again, not merged.
+    pub full_refresh: bool,
 }
 
 /// A project checked and lowered, or the exit code after printing why not.
@@ -230,6 +232,17 @@ fn output(req: &Request, lowered: Lowered, color: bool) -> Result<Written, u8> {
     let state = super::select::State::load(req.selection.state.as_deref())?;
     let sets = state.as_ref().map(|s| s.sets(&ws, &analysis, &build));
     let picked = super::select::pick(&req.selection, &ws, &analysis, Some(&build), sets.as_ref())?;
+    // State was compared, and nodes picked, on the build as it merges: a
+    // full refresh changes how a table is written, not what it holds, so
+    // it must not make every incremental model look modified.
+    let mut build = build;
+    if req.full_refresh {
+        options.full_refresh = true;
+        build = cjo_codegen::build(&ws, &analysis, &options);
+        if report(&ws, &build.diagnostics, color, true)? {
+            return Err(PROBLEMS);
+        }
+    }
     let Some(ids) = picked.ids else {
         let mut files = cjo_codegen::output::files(&ws, &analysis, &build, run);
         files.extend(scheduler_files(&ws, &analysis, &build, &options, None, color)?);
@@ -257,6 +270,7 @@ fn output(req: &Request, lowered: Lowered, color: bool) -> Result<Written, u8> {
     let selection = cjo_codegen::manifest::Selection {
         select: &req.selection.select,
         exclude: &req.selection.exclude,
+        selectors: &req.selection.selector,
         state: req.selection.state.as_ref().map(|p| p.display().to_string()),
         defer: req.defer,
         deferred,
@@ -302,8 +316,10 @@ fn note_unselected_files(out: &Path, files: &BTreeMap<String, String>) {
 
 /// The Airflow and Digdag files of the pipelines: each item on its own
 /// target (what production runs, whatever `--target` asked), with the run
-/// interval left to the scheduler's templating. The build made for the
-/// files serves unless `--target` changed the warehouses.
+/// interval left to the scheduler's templating, merging into incremental
+/// tables whatever `--full-refresh` says. The build made for the files
+/// serves unless `--target` changed the warehouses or `--full-refresh` how
+/// tables are written.
 fn scheduler_files(
     ws: &Workspace,
     analysis: &Analysis,
@@ -315,10 +331,12 @@ fn scheduler_files(
     if build.pipelines.is_empty() {
         return Ok(BTreeMap::new());
     }
-    if options.targets.is_none() {
+    // Scheduler files run every interval: a full refresh asked for this
+    // build's SQL must not become every scheduled run's.
+    if options.targets.is_none() && !options.full_refresh {
         return Ok(cjo_orchestrate::files(ws, build));
     }
-    let own_targets = Options { targets: None, ..options.clone() };
+    let own_targets = Options { targets: None, full_refresh: false, ..options.clone() };
     let mut scheduled = cjo_codegen::build(ws, analysis, &own_targets);
     let errors: Vec<_> = scheduled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if report(ws, &errors, color, true)? {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use cjo_codegen::Build;
 use cjo_codegen::select::{self, Graph, StateSets};
-use cjo_project::Workspace;
+use cjo_project::{Config, SelectorConfig, Workspace};
 use cjo_semantic::Analysis;
 
 use super::USAGE;
@@ -26,6 +26,11 @@ pub struct SelectArgs {
     /// node is left out too.
     #[arg(long, value_name = "SELECTOR")]
     pub exclude: Vec<String>,
+    /// Add the nodes of a selection named in `cjo.toml`'s `[selectors]`
+    /// (its `select` minus its `exclude`) to those of `--select`;
+    /// `--exclude` still applies. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub selector: Vec<String>,
     /// The output folder of an earlier build (or its manifest.json) to
     /// compare with, for `state:modified`, `state:new` and `state:impacted`.
     #[arg(long, value_name = "DIR")]
@@ -35,7 +40,7 @@ pub struct SelectArgs {
 impl SelectArgs {
     /// Whether any selection was asked for.
     pub fn is_given(&self) -> bool {
-        !self.select.is_empty() || !self.exclude.is_empty()
+        !self.select.is_empty() || !self.exclude.is_empty() || !self.selector.is_empty()
     }
 }
 
@@ -81,13 +86,63 @@ pub fn pick(
             .collect::<Result<Vec<_>, u8>>()
     };
     let (chosen, excluded) = (parse("select", &args.select)?, parse("exclude", &args.exclude)?);
-    match select::select(&graph, &chosen, &excluded, state) {
-        Ok(ids) => Ok(Picked { graph, ids: Some(ids) }),
-        Err(e) => {
-            eprintln!("error: {e}");
-            Err(USAGE)
-        }
+    let named = selectors(args, &ws.config)?;
+    let fail = |e: select::Error| {
+        eprintln!("error: {e}");
+        USAGE
+    };
+    if named.is_empty() {
+        let ids = select::select(&graph, &chosen, &excluded, state).map_err(fail)?;
+        return Ok(Picked { graph, ids: Some(ids) });
     }
+    // Each selector picks its own nodes (its `exclude` applies to its
+    // `select` only, as in dbt's selectors); `--select` adds to them and
+    // `--exclude` takes from the whole.
+    let mut ids = BTreeSet::new();
+    if chosen.iter().any(|e| !e.terms.is_empty()) {
+        ids.extend(select::select(&graph, &chosen, &[], state).map_err(fail)?);
+    }
+    for (name, s) in named {
+        let exclude: Vec<select::Expr> = s.exclude.iter().map(|e| e.expr.clone()).collect();
+        let picked = select::select(&graph, std::slice::from_ref(&s.select.expr), &exclude, state)
+            .map_err(|e| fail(select::Error { message: format!("`--selector {name}`: {e}") }))?;
+        ids.extend(picked);
+    }
+    if !excluded.is_empty() {
+        let kept = select::select(&graph, &[], &excluded, state).map_err(fail)?;
+        ids.retain(|id| kept.contains(id));
+    }
+    Ok(Picked { graph, ids: Some(ids) })
+}
+
+/// The selectors `--selector` names, or [`USAGE`] for a name `cjo.toml`
+/// does not declare (a broken selector was reported with the
+/// configuration and left out, so it is unknown here too).
+fn selectors<'c>(args: &SelectArgs, config: &'c Config) -> Result<Vec<(&'c str, &'c SelectorConfig)>, u8> {
+    args.selector
+        .iter()
+        .map(|name| {
+            config.selectors.get_key_value(name.as_str()).map(|(k, s)| (k.as_str(), s)).ok_or_else(|| {
+                let names: Vec<&str> = config.selectors.keys().map(String::as_str).collect();
+                let hint = cjo_diagnostics::did_you_mean(name, names.iter().copied());
+                let known = if names.is_empty() {
+                    "cjo.toml declares no selectors; add them under `[selectors]`".to_owned()
+                } else {
+                    format!(
+                        "the selectors are {}",
+                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    )
+                };
+                match hint {
+                    Some(hint) => {
+                        eprintln!("error: `--selector {name}`: cjo.toml has no such selector; {hint} ({known})")
+                    }
+                    None => eprintln!("error: `--selector {name}`: cjo.toml has no such selector; {known}"),
+                }
+                USAGE
+            })
+        })
+        .collect()
 }
 
 /// An earlier build's manifest, given with `--state`.

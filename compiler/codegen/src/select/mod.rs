@@ -7,7 +7,6 @@
 //! An unknown name, tag, pipeline or path is an error with the nearest
 //! one suggested, never a quietly empty selection.
 
-mod grammar;
 mod graph;
 #[cfg(test)]
 mod tests;
@@ -19,7 +18,7 @@ use cjo_project::Dialect;
 
 use crate::lower::Build;
 
-pub use grammar::{Atom, Expr, Method, SyntaxError, Term, parse};
+pub use cjo_project::selection::{Atom, Expr, Method, SyntaxError, Term, parse};
 pub use graph::{Graph, Node, NodeKind};
 
 /// Why a selection could not be made.
@@ -322,5 +321,6 @@ pub fn restrict(build: &Build, ids: &BTreeSet<String>) -> Build {
         journeys: build.journeys.clone(),
         pipelines,
         diagnostics: Vec::new(),
+        full_refresh: build.full_refresh,
     }
 }

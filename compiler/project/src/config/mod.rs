@@ -13,6 +13,7 @@ mod environments;
 mod interpolate;
 mod reader;
 mod schema;
+mod selectors;
 #[cfg(test)]
 mod tests;
 mod values;
@@ -40,6 +41,8 @@ pub struct Config {
     pub journeys: JourneyDefaults,
     /// `[environments.*]`, by name.
     pub environments: BTreeMap<String, EnvironmentConfig>,
+    /// `[selectors]`, by name: the selections `--selector NAME` stands for.
+    pub selectors: BTreeMap<String, SelectorConfig>,
     /// The environment this configuration was read for, whose overrides
     /// `targets` and `orchestrators` already hold; `None` when none was
     /// asked for and `project.default_environment` names none.
@@ -80,6 +83,26 @@ pub struct ActiveEnvironment {
     /// developer or a CI run never schedules anything unless asked.
     pub schedules: bool,
     /// Its name in `cjo.toml`.
+    pub span: TextRange,
+}
+
+/// One of `[selectors]`: the nodes `select` picks, minus those `exclude`
+/// picks.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SelectorConfig {
+    /// Its name in `cjo.toml`.
+    pub name_span: TextRange,
+    pub select: SelectorExpr,
+    pub exclude: Option<SelectorExpr>,
+}
+
+/// A selection expression of `[selectors]`, read.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SelectorExpr {
+    /// As written (after `${env:…}` references are replaced).
+    pub text: String,
+    pub expr: crate::selection::Expr,
+    /// The string in `cjo.toml`.
     pub span: TextRange,
 }
 

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::Dialect;
 
-const TOP_KEYS: &[&str] = &["project", "targets", "catalog", "orchestrators", "journeys", "environments"];
+const TOP_KEYS: &[&str] = &["project", "targets", "catalog", "orchestrators", "journeys", "environments", "selectors"];
 const PROJECT_KEYS: &[&str] = &["name", "default_target", "timezone", "default_environment"];
 pub(super) const TARGET_KEYS: &[&str] = &["bigquery", "redshift", "trino"];
 const BIGQUERY_KEYS: &[&str] = &["project", "dataset", "location"];
@@ -82,6 +82,11 @@ fn read_tables(r: &mut Reader<'_>, root: Table<'_, '_>, config: &mut Config) {
             "journeys" => {
                 if let Some(t) = r.table("journeys", value) {
                     config.journeys = journeys(r, t);
+                }
+            }
+            "selectors" => {
+                if let Some(t) = r.table("selectors", value) {
+                    config.selectors = super::selectors::read(r, t);
                 }
             }
             _ => r.unknown_key(root, key, value, TOP_KEYS, misplaced_hint(name)),

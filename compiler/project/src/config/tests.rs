@@ -1,6 +1,6 @@
 use cjo_diagnostics::{
-    CONFIG_CATALOG_PATH, CONFIG_INVALID_VALUE, CONFIG_MALFORMED_REFERENCE, CONFIG_MISSING_KEY, CONFIG_SYNTAX,
-    CONFIG_UNKNOWN_ENVIRONMENT, CONFIG_UNKNOWN_KEY, CONFIG_UNSET_VARIABLE, Code,
+    CONFIG_CATALOG_PATH, CONFIG_INVALID_SELECTOR, CONFIG_INVALID_VALUE, CONFIG_MALFORMED_REFERENCE, CONFIG_MISSING_KEY,
+    CONFIG_SYNTAX, CONFIG_UNKNOWN_ENVIRONMENT, CONFIG_UNKNOWN_KEY, CONFIG_UNSET_VARIABLE, Code,
 };
 
 use super::*;
@@ -905,4 +905,43 @@ fn environments_are_checked_like_the_top_level() {
     );
     let misplaced = found.iter().find(|f| f.at == "bigquery").and_then(|f| f.help.as_deref());
     assert!(misplaced.is_some_and(|h| h.contains("[environments.dev.targets.bigquery]")), "{misplaced:?}");
+}
+
+#[test]
+fn selectors_are_expressions_or_tables() {
+    let text = format!(
+        "{HEADER}[selectors]\nnightly = \"tag:nightly+ pipeline:core\"\n\n[selectors.marts]\nselect = \"path:models/marts\"\nexclude = \"tag:deprecated\"\n"
+    );
+    let config = clean(&text);
+    let names: Vec<&str> = config.selectors.keys().map(String::as_str).collect();
+    assert_eq!(names, ["marts", "nightly"]);
+    let nightly = &config.selectors["nightly"];
+    assert_eq!(nightly.name_span.slice(&text), "nightly");
+    assert_eq!(nightly.select.text, "tag:nightly+ pipeline:core");
+    assert_eq!(nightly.select.expr.terms.len(), 2);
+    assert_eq!(nightly.exclude, None);
+    let marts = &config.selectors["marts"];
+    assert_eq!(marts.select.span.slice(&text), "\"path:models/marts\"");
+    assert_eq!(marts.exclude.as_ref().map(|e| e.text.as_str()), Some("tag:deprecated"));
+}
+
+#[test]
+fn a_broken_selector_is_reported_where_it_is_written() {
+    let found = one("[selectors]\nnightly = \"tga:nightly+\"\n");
+    assert_eq!((found.code, found.at.as_str()), (CONFIG_INVALID_SELECTOR, "\"tga:nightly+\""));
+    assert!(found.message.contains("did you mean `tag`?"), "{}", found.message);
+    for (rest, code, at) in [
+        ("[selectors]\nall = \"  \"\n", CONFIG_INVALID_SELECTOR, "\"  \""),
+        ("[selectors.a]\nselect = \"x\"\nexclude = \"a,,b\"\n", CONFIG_INVALID_SELECTOR, "\"a,,b\""),
+        ("[selectors.a]\nexclude = \"x\"\n", CONFIG_MISSING_KEY, "[selectors.a]"),
+        ("[selectors.a]\nselect = \"x\"\nexlude = \"y\"\n", CONFIG_UNKNOWN_KEY, "exlude"),
+        ("[selectors]\na = 3\n", CONFIG_INVALID_VALUE, "3"),
+    ] {
+        let found = one(rest);
+        assert_eq!((found.code, found.at.as_str()), (code, at), "{rest}");
+    }
+    // A broken selector is left out, so `--selector` says it is unknown
+    // rather than selecting something else.
+    let (config, _) = parse(&format!("{HEADER}[selectors]\nok = \"a\"\nbad = \"a+b\"\n"));
+    assert_eq!(config.selectors.keys().collect::<Vec<_>>(), ["ok"]);
 }

@@ -2,6 +2,10 @@
 //! know by heart. An expression is terms separated by spaces (union); a
 //! term is atoms separated by commas (intersection); an atom is
 //! `[@][N+]method:value[+N]`, the method optional.
+//!
+//! It lives here, below code generation, because `cjo.toml`'s
+//! `[selectors]` are read (and their syntax checked) with the
+//! configuration; what an expression picks is `cjo_codegen::select`'s.
 
 use std::fmt;
 
