@@ -153,25 +153,8 @@ def render(text: str, last: dt.datetime, session: dt.datetime) -> str:
 # with must be made the same way.
 SAME_BUILD: dict[str, list[str]] = {}
 
-
-def same_build_args(manifest: dict) -> list[str]:
-    """`--env`, and a selected build's `--select`/`--exclude`/`--selector`/`--state`/`--defer`."""
-    args: list[str] = []
-    if manifest.get("environment"):
-        args += ["--env", manifest["environment"]]
-    selection = manifest.get("selection")
-    if selection:
-        for s in selection["select"]:
-            args += ["--select", s]
-        for x in selection["exclude"]:
-            args += ["--exclude", x]
-        for n in selection.get("selectors", []):
-            args += ["--selector", n]
-        if selection["state"]:
-            args += ["--state", selection["state"]]
-        if selection["defer"]:
-            args.append("--defer")
-    return args
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+from build_args import same_build_args  # noqa: E402
 
 
 def literal_build(project: Path, start: dt.datetime, end: dt.datetime, cache: dict) -> Path:
