@@ -158,8 +158,7 @@ impl Names {
         }
         let sources = items::source_tables(ws);
         for (d, loc) in &build.locations {
-            let own: Vec<String> = loc.container.iter().cloned().chain([loc.schema.clone()]).collect();
-            schemas.entry(*d).or_default().insert(dotted(&own));
+            schemas.entry(*d).or_default().insert(dotted(&loc.own_schema()));
             for (key, written) in &sources {
                 tables.entry(*d).or_default().insert(dotted(&loc.source_table(written)), format!("source.{key}"));
             }
