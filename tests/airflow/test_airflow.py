@@ -77,16 +77,34 @@ def cjo_interval(pipeline: dict, start, end):
     return start, end
 
 
-def literal_sql(project: Path, start, end, cache: dict) -> Path:
-    """A literal `cjoc build` for the interval (own targets); cached."""
-    key = (str(project), start.isoformat(), end.isoformat())
+def same_build(manifest: dict) -> list[str]:
+    """The arguments that build what `manifest`'s build built: its
+    environment, and its selection with what it deferred to."""
+    args = ["--env", manifest["environment"]] if manifest.get("environment") else []
+    selection = manifest.get("selection")
+    if selection:
+        for expr in selection["select"]:
+            args += ["--select", expr]
+        for expr in selection["exclude"]:
+            args += ["--exclude", expr]
+        if selection.get("state"):
+            args += ["--state", selection["state"]]
+        if selection.get("deferred"):
+            args.append("--defer")
+    return args
+
+
+def literal_sql(project: Path, start, end, cache: dict, same: list[str]) -> Path:
+    """A literal `cjoc build` for the interval (own targets), with `same`
+    (see `same_build`); cached."""
+    key = (str(project), start.isoformat(), end.isoformat(), *same)
     if key not in cache:
         out = Path(tempfile.mkdtemp(prefix="cjo-airflow-literal-"))
         fmt = "%Y-%m-%dT%H:%M:%SZ"
         subprocess.run(
             [CJOC, "build", str(project), "--out", str(out / "b"),
              "--run-start", start.in_timezone("UTC").strftime(fmt),
-             "--run-end", end.in_timezone("UTC").strftime(fmt)],
+             "--run-end", end.in_timezone("UTC").strftime(fmt), *same],
             check=True, capture_output=True,
         )
         cache[key] = out / "b"
@@ -167,7 +185,7 @@ def check_project(build: Path, project: Path, cache: dict) -> list[str]:
         for probe in PROBES:
             interval = dag.timetable.infer_manual_data_interval(run_after=probe)
             start, end = cjo_interval(p, interval.start, interval.end)
-            literal = literal_sql(project, start, end, cache)
+            literal = literal_sql(project, start, end, cache, same_build(manifest))
             for task_id in p["tasks"]:
                 task = dag.get_task(task_id)
                 got = rendered_text(dag, task, interval.start, interval.end)

@@ -148,13 +148,30 @@ def render(text: str, last: dt.datetime, session: dt.datetime) -> str:
 
 # --- the checks --------------------------------------------------------------
 
-def literal_build(project: Path, start: dt.datetime, end: dt.datetime, cache: dict) -> Path:
+def same_build(manifest: dict) -> list[str]:
+    """The arguments that build what `manifest`'s build built: its
+    environment, and its selection with what it deferred to."""
+    args = ["--env", manifest["environment"]] if manifest.get("environment") else []
+    selection = manifest.get("selection")
+    if selection:
+        for expr in selection["select"]:
+            args += ["--select", expr]
+        for expr in selection["exclude"]:
+            args += ["--exclude", expr]
+        if selection.get("state"):
+            args += ["--state", selection["state"]]
+        if selection.get("deferred"):
+            args.append("--defer")
+    return args
+
+
+def literal_build(project: Path, start: dt.datetime, end: dt.datetime, cache: dict, same: list[str]) -> Path:
     fmt = "%Y-%m-%dT%H:%M:%SZ"
     s, e = start.astimezone(dt.timezone.utc).strftime(fmt), end.astimezone(dt.timezone.utc).strftime(fmt)
-    key = (str(project), s, e)
+    key = (str(project), s, e, *same)
     if key not in cache:
         out = Path(tempfile.mkdtemp(prefix="cjo-digdag-literal-")) / "b"
-        subprocess.run([CJOC, "build", str(project), "--out", str(out), "--run-start", s, "--run-end", e],
+        subprocess.run([CJOC, "build", str(project), "--out", str(out), "--run-start", s, "--run-end", e, *same],
                        check=True, capture_output=True)
         cache[key] = out
     return cache[key]
@@ -257,7 +274,7 @@ def check_workflow(build: Path, project: Path, manifest: dict, name: str, p: dic
 
     for probe in PROBES:
         last, session = sessions(sched, p["timezone"], probe)
-        literal = literal_build(project, last, session, cache)
+        literal = literal_build(project, last, session, cache, same_build(manifest))
         for f, spec in feeds.items():
             path, sql = task_sql(folder, run[f"+{f}"], last, session, trino)
             COUNTS["feeds"] += 1
