@@ -47,6 +47,15 @@ schema = "${env:CJO_TEST_SCHEMA:-dev_shared}"
 
 [environments.dev.orchestrators.airflow.connections]
 bigquery = "bq_dev"
+
+[environments.sandbox.targets.bigquery]
+project = "shop-sandbox"
+
+[environments.sandbox.targets.redshift]
+database = "sandbox"
+
+[environments.sandbox.targets.trino]
+catalog = "sandbox"
 "#;
 
 const MODELS: &str = r#"source orders = "raw.orders" {
@@ -58,9 +67,14 @@ model big_orders {
   sql { select order_id, amount from orders where amount > 100 }
 }
 
+model core_orders {
+  schema = "core"
+  sql { select order_id from big_orders }
+}
+
 pipeline nightly {
   schedule = cron "0 3 * * *"
-  run = [big_orders]
+  run = [big_orders, core_orders]
   orchestrators = [airflow, digdag]
 }
 "#;
@@ -151,6 +165,57 @@ fn each_environment_builds_into_its_own_relations_on_every_warehouse() {
 }
 
 #[test]
+fn a_models_own_schema_goes_under_the_environments_on_every_warehouse() {
+    let dir = project("own-schema");
+    let vars = [("CJO_TEST_USER", "alice")];
+    let dev = build(dir.path(), "dev", &[], &vars);
+    let prod = build(dir.path(), "prod", &["--env", "prod"], &vars);
+    // Where dev moved the schema, `core` goes under it; prod keeps `core`.
+    for (warehouse, dev_name, prod_name) in [
+        ("bigquery/", "`shop-prod`.dev_alice_core.core_orders", "`shop-prod`.core.core_orders"),
+        ("redshift/", " dev_alice_core.core_orders", " core.core_orders"),
+        ("trino/", "hive.dev_shared_core.core_orders", "hive.core.core_orders"),
+    ] {
+        let (dev_sql, prod_sql) = (under(&dev, warehouse), under(&prod, warehouse));
+        assert!(dev_sql.contains(dev_name), "{warehouse} dev:\n{dev_sql}");
+        assert!(!dev_sql.contains(prod_name), "{warehouse} dev writes to prod:\n{dev_sql}");
+        assert!(prod_sql.contains(prod_name), "{warehouse} prod:\n{prod_sql}");
+    }
+    // An environment that moves only the container keeps the schemas as
+    // written, in its own container.
+    let sandbox = build(dir.path(), "sandbox", &["--env", "sandbox"], &vars);
+    for (warehouse, name) in [
+        ("bigquery/", "`shop-sandbox`.core.core_orders"),
+        ("redshift/", "sandbox.core.core_orders"),
+        ("trino/", "sandbox.core.core_orders"),
+    ] {
+        let sql = under(&sandbox, warehouse);
+        assert!(sql.contains(name), "{warehouse} sandbox:\n{sql}");
+    }
+}
+
+#[test]
+fn sources_are_read_from_production_in_every_environment() {
+    let dir = project("sources");
+    let vars = [("CJO_TEST_USER", "alice")];
+    let sandbox = build(dir.path(), "sandbox", &["--env", "sandbox"], &vars);
+    for (warehouse, built, source) in [
+        ("bigquery/", "`shop-sandbox`.analytics.big_orders", "`shop-prod`.raw.orders"),
+        // `raw` is a reserved word on Redshift, hence quoted.
+        ("redshift/", "sandbox.analytics.big_orders", "  \"raw\".orders"),
+        ("trino/", "sandbox.analytics.big_orders", "hive.raw.orders"),
+    ] {
+        let sql = under(&sandbox, &format!("{warehouse}model.big_orders"));
+        assert!(sql.contains(built) && sql.contains(source), "{warehouse}:\n{sql}");
+        let from_sandbox = ["sandbox.raw.", "sandbox.\"raw\".", "`shop-sandbox`.raw."];
+        assert!(!from_sandbox.iter().any(|s| sql.contains(s)), "{warehouse} reads the sandbox's raw data:\n{sql}");
+    }
+    let manifest: serde_json::Value = serde_json::from_str(&sandbox["manifest.json"]).unwrap();
+    let relations = manifest["nodes"]["source.orders"]["relation"].to_string();
+    assert!(relations.contains("shop-prod") && !relations.contains("sandbox"), "{relations}");
+}
+
+#[test]
 fn schedules_and_connections_follow_the_environment_in_both_schedulers() {
     let dir = project("schedulers");
     let vars = [("CJO_TEST_USER", "alice")];
@@ -204,7 +269,7 @@ fn every_command_that_reads_the_project_takes_env() {
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
         assert!(stderr.contains("E0123") && stderr.contains("did you mean `prod`?"), "{args:?}: {stderr}");
-        assert!(stderr.contains("The environments are `dev` and `prod`."), "{args:?}: {stderr}");
+        assert!(stderr.contains("The environments are `dev`, `prod` and `sandbox`."), "{args:?}: {stderr}");
     }
     // `describe` describes what it can of a project with errors, and says
     // how many there are.

@@ -185,7 +185,8 @@ fn slim_ci_builds_what_changed_and_reads_the_rest_from_production() {
     let scratch = Scratch::new("state", "slim");
     let (project, prod) = production(&scratch);
     change(&project);
-    // CI builds into its own catalog.
+    // CI builds in its own environment, which moves the Trino schema and
+    // the BigQuery dataset.
     apply(&project, "ci");
 
     // A check goes with what it checks (dbt's eager indirect selection).
@@ -220,7 +221,8 @@ fn slim_ci_builds_what_changed_and_reads_the_rest_from_production() {
 
     let ci = scratch.path().join("ci");
     let (p, s, o) = (project.to_str().unwrap(), prod.to_str().unwrap(), ci.to_str().unwrap());
-    cjoc(&["build", p, "--select", "state:modified+", "--defer", "--state", s, "--out", o, "--run-date", "2026-11-20"]);
+    let select = ["--select", "state:modified+", "--defer", "--state", s];
+    cjoc(&[&["build", p, "--env", "ci", "--out", o, "--run-date", "2026-11-20"][..], &select].concat());
     let manifest: Value = serde_json::from_str(&std::fs::read_to_string(ci.join("manifest.json")).unwrap()).unwrap();
     let selection = &manifest["selection"];
     let nodes: Vec<&str> = selection["nodes"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
@@ -245,14 +247,53 @@ fn slim_ci_builds_what_changed_and_reads_the_rest_from_production() {
     files.sort();
     let tasks: Vec<&str> = plus.iter().copied().filter(|id| !id.starts_with("source.")).collect();
     assert_eq!(files, tasks);
-    // A selected model reads its unselected parent from production and
-    // writes into CI; its selected reader reads it from CI.
-    let stats = std::fs::read_to_string(ci.join("trino/model.lecture_daily_stats.sql")).unwrap();
-    assert!(stats.contains("td.sapuri_core.watch_daily_user_lecture"), "{stats}");
-    assert!(!stats.contains("td_ci.sapuri_core.watch_daily_user_lecture"), "{stats}");
-    assert!(stats.contains("td_ci.sapuri_core.lecture_daily_stats"), "{stats}");
-    let report = std::fs::read_to_string(ci.join("trino/model.lecture_dropoff_report.sql")).unwrap();
-    assert!(report.contains("td_ci.sapuri_core.lecture_daily_stats"), "{report}");
+    // A selected model reads its unselected parent from where production
+    // built it (as production's manifest says), and writes into CI's
+    // names: a model's own schema goes under CI's (`ci_pr_42_sapuri_core`),
+    // one that is production's dataset (`global_core`) is CI's dataset.
+    let prod_manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(prod.join("manifest.json")).unwrap()).unwrap();
+    let relation = |m: &Value, id: &str, d: &str| m["nodes"][id]["relation"][d].as_str().unwrap().to_string();
+    let sql = |id: &str, d: &str| std::fs::read_to_string(ci.join(format!("{d}/{id}.sql"))).unwrap();
+    let parent = relation(&prod_manifest, "model.watch_daily_user_lecture", "trino");
+    assert_eq!(parent, "td.sapuri_core.watch_daily_user_lecture");
+    let stats = sql("model.lecture_daily_stats", "trino");
+    assert!(stats.contains(&parent), "{stats}");
+    assert!(!stats.contains("ci_pr_42_sapuri_core.watch_daily_user_lecture"), "{stats}");
+    for (id, dialect, built) in [
+        ("model.lecture_daily_stats", "trino", "td.ci_pr_42_sapuri_core.lecture_daily_stats"),
+        ("model.lecture_dropoff_report", "trino", "td.ci_pr_42_sapuri_report.lecture_dropoff_report"),
+        ("model.global_daily_watch", "bigquery", "`quipper-global-dwh`.ci_pr_42.global_daily_watch"),
+    ] {
+        assert_eq!(relation(&manifest, id, dialect), built);
+        let text = sql(id, dialect);
+        assert!(text.contains(built), "{text}");
+        // Never production's table.
+        let production = relation(&prod_manifest, id, dialect);
+        assert_ne!(production, built);
+        assert!(!text.contains(&production), "{text}");
+    }
+    // A selected reader reads its selected parent from CI.
+    let report = sql("model.lecture_dropoff_report", "trino");
+    assert!(report.contains("td.ci_pr_42_sapuri_core.lecture_daily_stats"), "{report}");
+    // Every deferred parent a selected model reads is read where
+    // production built it.
+    let mut read = 0;
+    for id in tasks.iter().filter(|id| id.starts_with("model.")) {
+        let node = &manifest["nodes"][*id];
+        for parent in node["depends_on"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()) {
+            if !deferred.contains(&parent) {
+                continue;
+            }
+            for (dialect, path) in node["sql"].as_object().unwrap() {
+                let production = relation(&prod_manifest, parent, dialect);
+                let text = std::fs::read_to_string(ci.join(path.as_str().unwrap())).unwrap();
+                assert!(text.contains(&production), "{id} does not read {parent} from production:\n{text}");
+                read += 1;
+            }
+        }
+    }
+    assert!(read > 0, "the selected models read no deferred parent");
     // Unselected nodes stay in the manifest, without SQL.
     assert_eq!(manifest["nodes"]["model.watch_daily_user"]["sql"], serde_json::json!({}));
     assert!(manifest["nodes"]["model.watch_daily_user"]["fingerprint"].is_object());

@@ -306,7 +306,7 @@ impl Lowering<'_> {
             )
             .with_help(format!("to build for {dialect} for real, say where it keeps what cjo builds:\n{section}")),
         );
-        Location { container: None, schema }
+        Location::fixed(None, schema)
     }
 
     /// `items`: the models (lowercase names) and journeys (as declared)
@@ -625,7 +625,7 @@ impl Lowering<'_> {
         let names = self.tables.get(&dialect)?;
         let table_of = |k: &str| names.get(&k.to_ascii_lowercase()).map(|p| ident::path(p, dialect));
         let profile = self.analysis.relation(&plan.profiles)?;
-        let schema: Vec<String> = loc.container.iter().cloned().chain([loc.schema.clone()]).collect();
+        let schema = loc.own_schema();
         let state_of = |other: &cjo_journey::Plan<'_>| {
             let mut parts = schema.clone();
             parts.push(other.state_table());

@@ -163,8 +163,7 @@ impl Names {
         }
         let sources = items::source_tables(ws);
         for (d, loc) in &build.locations {
-            let own: Vec<String> = loc.container.iter().cloned().chain([loc.schema.clone()]).collect();
-            add(*d, ident::path(&own, *d), "{{schema}}".into());
+            add(*d, ident::path(&loc.own_schema(), *d), "{{schema}}".into());
             for (key, written) in &sources {
                 add(*d, ident::path(&loc.source_table(written), *d), format!("{{{{source.{key}}}}}"));
             }

@@ -50,21 +50,52 @@ model customers {
   }
 }
 
+model core_orders {
+  materialized = view
+  schema = "core"
+  sql { select order_id, customer_id from orders }
+}
+
+model core_customers {
+  materialized = view
+  target = trino
+  schema = "core"
+  sql { select customer_id from customers }
+}
+
 check orders {
   unique(order_id)
 }
 "#;
 
 fn prints(config: &str, models: &str) -> serde_json::Map<String, Value> {
+    prints_in(config, models, None).0
+}
+
+/// Fingerprints by node id.
+type Prints = serde_json::Map<String, Value>;
+
+/// (model, dialect, dotted table) for each table a build names.
+type Tables = Vec<(String, String, String)>;
+
+/// The fingerprints of a build for the environment `env`, and the tables
+/// each model was built in (dotted, per dialect).
+fn prints_in(config: &str, models: &str, env: Option<&str>) -> (Prints, Tables) {
     let mut fs = MemoryFs::new();
     fs.insert("p/cjo.toml", config).insert("p/models.cjo", models);
-    let ws = cjo_project::load(&fs, Path::new("p")).unwrap();
+    let context = cjo_project::ConfigContext { environment: env.map(str::to_owned), ..Default::default() };
+    let ws = cjo_project::load_in(&fs, Path::new("p"), cjo_project::Limits::UNBOUNDED, &context).unwrap();
     let analysis = cjo_semantic::analyze(&ws);
     let errors: Vec<_> = cjo_semantic::all_diagnostics(&ws, &analysis).into_iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let build = crate::build(&ws, &analysis, &crate::Options::default());
     assert!(build.diagnostics.iter().all(|d| !d.is_error()), "{:#?}", build.diagnostics);
-    super::fingerprints(&ws, &analysis, Some(&build)).into_iter().collect()
+    let tables = build
+        .tables
+        .iter()
+        .flat_map(|(key, per)| per.iter().map(move |(d, parts)| (key.clone(), d.to_string(), parts.join("."))))
+        .collect();
+    (super::fingerprints(&ws, &analysis, Some(&build)).into_iter().collect(), tables)
 }
 
 /// The node ids whose fingerprint `key` differs.
@@ -110,6 +141,26 @@ fn where_an_environment_builds_changes_nothing() {
         .replace("dataset = \"analytics\"", "dataset = \"dbt_alice\"")
         .replace("schema = \"analytics\"", "schema = \"ci_42\"");
     same_sql_and_columns(&elsewhere, MODELS);
+}
+
+#[test]
+fn building_in_an_environment_changes_nothing() {
+    let dev = format!(
+        "{CONFIG}\n[environments.dev.targets.bigquery]\nproject = \"dev-project\"\ndataset = \"dbt_alice\"\n\n\
+         [environments.dev.targets.trino]\ncatalog = \"dev_hive\"\nschema = \"ci_42\"\n"
+    );
+    let (a, _) = prints_in(CONFIG, MODELS, None);
+    let (b, tables) = prints_in(&dev, MODELS, Some("dev"));
+    // The environment did move the models, their own schemas under its.
+    let built = |key: &str| {
+        tables.iter().filter(|(k, _, _)| k == key).map(|(_, d, t)| (d.as_str(), t.as_str())).collect::<Vec<_>>()
+    };
+    assert_eq!(built("core_orders"), [("bigquery", "dev-project.dbt_alice_core.core_orders")]);
+    assert_eq!(built("core_customers"), [("trino", "dev_hive.ci_42_core.core_customers")]);
+    assert_eq!(built("orders"), [("bigquery", "dev-project.dbt_alice.orders")]);
+    for key in ["sql", "columns", "definition", "shape", "exprs", "metadata"] {
+        assert_eq!(differing(&a, &b, key), Vec::<String>::new(), "{key}");
+    }
 }
 
 #[test]

@@ -73,9 +73,9 @@ fn fiscal_year(t: timestamp) -> int {
 /// Where each warehouse keeps things, as [`CONFIG`] says.
 fn warehouse(dialect: Dialect) -> Warehouse {
     match dialect {
-        BigQuery => Warehouse { container: Some("acme-prod".into()), schema: "analytics".into() },
-        Redshift => Warehouse { container: None, schema: "analytics".into() },
-        Trino => Warehouse { container: Some("hive".into()), schema: "analytics".into() },
+        BigQuery => Warehouse::fixed(Some("acme-prod".into()), "analytics".into()),
+        Redshift => Warehouse::fixed(None, "analytics".into()),
+        Trino => Warehouse::fixed(Some("hive".into()), "analytics".into()),
     }
 }
 

@@ -9,7 +9,7 @@
 //! `[targets.*]` and `[orchestrators.*]` hold, an environment may override,
 //! and every value is validated the same way wherever it came from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use cjo_diagnostics::{CONFIG_INVALID_VALUE, CONFIG_UNKNOWN_ENVIRONMENT, Diagnostic, TextRange, did_you_mean};
 use toml::Spanned;
@@ -17,7 +17,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::reader::{Reader, Table, Value, list, range};
 use super::schema::{ORCHESTRATOR_KEYS, TARGET_KEYS, orchestrators, targets};
-use super::{ActiveEnvironment, EnvironmentConfig, ProjectConfig};
+use super::{ActiveEnvironment, EnvironmentConfig, ProjectConfig, Targets};
+use crate::Dialect;
 
 const ENVIRONMENT_KEYS: &[&str] = &["targets", "orchestrators", "schedules"];
 
@@ -68,7 +69,15 @@ pub(super) fn read<'a, 'i>(
             }
             let schedules = environment.schedules.unwrap_or(false);
             active = Some(Active {
-                environment: ActiveEnvironment { name: name.to_owned(), schedules, span: environment.name_span },
+                environment: ActiveEnvironment {
+                    name: name.to_owned(),
+                    schedules,
+                    span: environment.name_span,
+                    // Filled in once the overlay has been read, see
+                    // `record_production`.
+                    production: Targets::default(),
+                    moved_schemas: BTreeSet::new(),
+                },
                 table: entries,
                 spans,
             });
@@ -119,6 +128,29 @@ fn merge<'i>(base: Option<&Value<'i>>, over: &Value<'i>) -> Value<'i> {
         }
         _ => over.clone(),
     }
+}
+
+/// Records in `active` what production's targets are (the top-level
+/// `[targets.*]` of `doc`, read without the environment) and which
+/// schemas the environment moved away from them, given the targets it
+/// builds (`built`). The top-level tables were checked, and reported on,
+/// when they were read with the environment laid over them, so nothing is
+/// reported here.
+pub(super) fn record_production(
+    r: &mut Reader<'_>,
+    doc: &DeTable<'_>,
+    built: &Targets,
+    active: &mut ActiveEnvironment,
+) {
+    let since = r.reported();
+    let production = doc.get("targets").and_then(|value| r.table("targets", value)).map(|t| targets(r, t));
+    r.drop_since(since, |_| true);
+    let production = production.unwrap_or_default();
+    active.moved_schemas = Dialect::ALL
+        .into_iter()
+        .filter(|d| matches!((production.schema(*d), built.schema(*d)), (Some(a), Some(b)) if a != b))
+        .collect();
+    active.production = production;
 }
 
 /// Reads one `[environments.NAME]` table.

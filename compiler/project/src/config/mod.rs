@@ -20,7 +20,7 @@ mod values;
 
 pub use interpolate::Variables;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use cjo_diagnostics::{CONFIG_MISSING_KEY, CONFIG_SYNTAX, Diagnostic, FileId, Span, TextRange};
 use toml::de::DeTable;
@@ -84,6 +84,15 @@ pub struct ActiveEnvironment {
     pub schedules: bool,
     /// Its name in `cjo.toml`.
     pub span: TextRange,
+    /// The top-level `[targets.*]` as written, before the environment was
+    /// laid over them: production's names, where sources are read from
+    /// (raw data lives in production, see `environments.md`).
+    pub production: Targets,
+    /// The warehouses whose schema (BigQuery's dataset, Redshift's or
+    /// Trino's schema) the environment changed from the top-level one. A
+    /// model's own `schema` is put under the environment's there, so that
+    /// the environment never writes into production's schemas.
+    pub moved_schemas: BTreeSet<Dialect>,
 }
 
 /// One of `[selectors]`: the nodes `select` picks, minus those `exclude`
@@ -249,6 +258,16 @@ impl Targets {
         self.span(dialect).is_some()
     }
 
+    /// The schema `dialect` builds into (BigQuery's dataset), when
+    /// `[targets.<dialect>]` is present.
+    pub fn schema(&self, dialect: Dialect) -> Option<&str> {
+        match dialect {
+            Dialect::BigQuery => self.bigquery.as_ref().map(|t| t.dataset.as_str()),
+            Dialect::Redshift => self.redshift.as_ref().map(|t| t.schema.as_str()),
+            Dialect::Trino => self.trino.as_ref().map(|t| t.schema.as_str()),
+        }
+    }
+
     /// The span of the `[targets.<dialect>]` table, when present.
     pub fn span(&self, dialect: Dialect) -> Option<TextRange> {
         match dialect {
@@ -315,6 +334,18 @@ impl Config {
     /// The name of the environment built, if any.
     pub fn environment_name(&self) -> Option<&str> {
         self.environment.as_ref().map(|e| e.name.as_str())
+    }
+
+    /// Production's targets: the top-level ones as written, whatever
+    /// environment is built.
+    pub fn production_targets(&self) -> &Targets {
+        self.environment.as_ref().map_or(&self.targets, |e| &e.production)
+    }
+
+    /// Whether the environment built moved `dialect`'s schema away from
+    /// production's, so that models' own schemas go under it.
+    pub fn moves_schema(&self, dialect: Dialect) -> bool {
+        self.environment.as_ref().is_some_and(|e| e.moved_schemas.contains(&dialect))
     }
 
     /// Whether scheduler files carry their pipelines' schedules: always

@@ -49,6 +49,9 @@ pub(super) fn read_config(r: &mut Reader<'_>, doc: &DeTable<'_>, asked: Option<&
         let at = d.span().range;
         quiet.iter().any(|q| q.start <= at.start && at.end <= q.end)
     });
+    if let Some(active) = config.environment.as_mut() {
+        environments::record_production(r, doc, &config.targets, active);
+    }
     if !doc.contains_key("project") {
         r.push(
             Diagnostic::error(CONFIG_MISSING_KEY, r.span(TextRange::empty(0)), "cjo.toml has no [project] table")

@@ -813,6 +813,43 @@ fn an_asked_environment_wins_over_the_default() {
 }
 
 #[test]
+fn the_environment_records_production_and_the_schemas_it_moved() {
+    // dev moves BigQuery's dataset and Redshift's schema.
+    let (dev, found) = parse_in(ENVIRONMENTS, None, &[("USER", "alice")]);
+    assert!(found.is_empty(), "{found:#?}");
+    let active = dev.environment.as_ref().unwrap();
+    assert_eq!(active.moved_schemas.iter().copied().collect::<Vec<_>>(), [Dialect::BigQuery, Dialect::Redshift]);
+    assert!(dev.moves_schema(Dialect::BigQuery) && !dev.moves_schema(Dialect::Trino));
+    let production = dev.production_targets().bigquery.as_ref().map(|t| (t.project.as_str(), t.dataset.as_str()));
+    assert_eq!(production, Some(("acme-prod", "analytics")));
+    assert_eq!(dev.production_targets().schema(Dialect::Redshift), Some("analytics"));
+
+    // prod moves nothing; an environment that changes only the project
+    // moves no schema either.
+    let (prod, _) = parse_in(ENVIRONMENTS, Some("prod"), &[]);
+    assert!(prod.environment.as_ref().unwrap().moved_schemas.is_empty());
+    let same_dataset = ENVIRONMENTS.replace("dataset = \"ci_${env:CI_RUN}\"", "dataset = \"analytics\"");
+    let (ci, found) = parse_in(&same_dataset, Some("ci"), &[]);
+    assert!(found.is_empty(), "{found:#?}");
+    assert!(ci.environment.as_ref().unwrap().moved_schemas.is_empty());
+    assert_eq!(ci.targets.bigquery.as_ref().map(|t| t.project.as_str()), Some("acme-ci"));
+    assert_eq!(ci.production_targets().bigquery.as_ref().map(|t| t.project.as_str()), Some("acme-prod"));
+
+    // A target only the environment has moves nothing: there is no
+    // production schema to move away from.
+    let added = format!("{ENVIRONMENTS}\n[environments.prod.targets.trino]\ncatalog = \"hive\"\nschema = \"s\"\n");
+    let (prod, found) = parse_in(&added, Some("prod"), &[]);
+    assert!(found.is_empty(), "{found:#?}");
+    assert!(prod.targets.trino.is_some() && prod.production_targets().trino.is_none());
+    assert!(!prod.moves_schema(Dialect::Trino));
+
+    // Without an environment, production is the configuration itself.
+    let (none, _) = parse(&ENVIRONMENTS.replace("default_environment = \"dev\"\n", ""));
+    assert_eq!(none.production_targets(), &none.targets);
+    assert!(!none.moves_schema(Dialect::BigQuery));
+}
+
+#[test]
 fn without_environments_nothing_changes() {
     let config = clean(EXAMPLE);
     assert_eq!(config.environment, None);
