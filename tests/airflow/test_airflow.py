@@ -62,6 +62,40 @@ PROBES = [
 ]
 
 
+def check_sla(dag, p: dict) -> list[str]:
+    """An `sla` warns and never stops a run: no `dagrun_timeout`; on Airflow
+    3.1+ a deadline alert `sla` after the run is queued, calling
+    `on_sla_miss` (else the DAG file's own callback); on Airflow 2 each
+    task's `sla` and the DAG's `sla_miss_callback`."""
+    name = dag.dag_id
+    if dag.dagrun_timeout is not None:
+        return [f"{name}: dagrun_timeout {dag.dagrun_timeout}: an sla must never stop a run"]
+    sla = p["sla_seconds"]
+    deadlines = getattr(dag, "deadline", None) or []
+    if airflow.__version__.startswith("2."):
+        want = datetime.timedelta(seconds=sla) if sla else None
+        problems = [f"{name}.{t.task_id}: sla {t.sla}, want {want}" for t in dag.tasks if t.sla != want]
+        if bool(sla) != (dag.sla_miss_callback is not None):
+            problems.append(f"{name}: sla_miss_callback {dag.sla_miss_callback}, want one only with an sla")
+        return problems
+    if not sla:
+        return [f"{name}: deadline alerts {deadlines} without an sla"] if deadlines else []
+    from airflow.sdk import DeadlineReference
+
+    if len(deadlines) != 1:
+        return [f"{name}: {len(deadlines)} deadline alerts, want one for the sla"]
+    alert = deadlines[0]
+    problems = []
+    if alert.interval != datetime.timedelta(seconds=sla):
+        problems.append(f"{name}: deadline interval {alert.interval}, want the sla {sla} s")
+    if alert.reference != DeadlineReference.DAGRUN_QUEUED_AT:
+        problems.append(f"{name}: deadline measured from {alert.reference}, want when the run is queued")
+    want_path = p.get("on_sla_miss") or "._sla_missed"
+    if not (alert.callback.path == want_path or (want_path.startswith(".") and alert.callback.path.endswith(want_path))):
+        problems.append(f"{name}: deadline callback {alert.callback.path}, want {want_path}")
+    return problems
+
+
 def dag_bag(folder: Path) -> DagBag:
     try:
         return DagBag(dag_folder=str(folder), include_examples=False)
@@ -171,8 +205,7 @@ def check_project(build: Path, project: Path, cache: dict) -> list[str]:
                 problems.append(f"{name}.{t.task_id}: retries {t.retries}/{t.retry_delay}, want {p['retries']}/{p['retry_delay_seconds']}s")
             if p["pool"] and t.pool != p["pool"]:
                 problems.append(f"{name}.{t.task_id}: pool {t.pool}, want {p['pool']}")
-        if p["sla_seconds"] and dag.dagrun_timeout != datetime.timedelta(seconds=p["sla_seconds"]):
-            problems.append(f"{name}: dagrun_timeout {dag.dagrun_timeout}, want the sla {p['sla_seconds']} s")
+        problems += check_sla(dag, p)
 
         for probe in PROBES:
             interval = dag.timetable.infer_manual_data_interval(run_after=probe)

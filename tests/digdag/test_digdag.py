@@ -222,8 +222,16 @@ def check_workflow(build: Path, project: Path, manifest: dict, name: str, p: dic
         problems.append(f"start {sched.get('start')}, want {p['start_date']}")
     if p["sla_seconds"]:
         h, m, s = map(int, wf["sla"]["duration"].split(":"))
-        if h * 3600 + m * 60 + s != p["sla_seconds"] or wf["sla"].get("fail") is not True:
-            problems.append(f"sla {wf['sla']}, want {p['sla_seconds']} s, failing")
+        # An SLA warns and never stops the session.
+        if h * 3600 + m * 60 + s != p["sla_seconds"] or wf["sla"].get("fail") or wf["sla"].get("alert") is not True:
+            problems.append(f"sla {wf['sla']}, want {p['sla_seconds']} s, alerting and never failing")
+    elif "sla" in wf:
+        problems.append(f"sla {wf['sla']} without the pipeline's sla")
+    if "skip_delayed_by" in sched:
+        problems.append("skip_delayed_by: a session's late start says nothing of late data")
+    runs_bq = "bq>" in json.dumps(wf.get("+run", {}))
+    if "bq" in wf.get("_export", {}) and not runs_bq:
+        problems.append("_export: bq in a workflow without BigQuery tasks")
     if "_error" not in wf:
         problems.append("no _error task")
     run = wf.get("+run", {})

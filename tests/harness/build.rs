@@ -801,3 +801,31 @@ fn user_text_never_becomes_a_run_value_in_scheduler_files() {
         assert_eq!(templating(&scheduler_files(hostile)), expected, "{hostile:?}");
     }
 }
+
+/// The scheduler files of pipelines with an `sla`, reviewed as data: on
+/// Airflow a deadline alert (3.1+) or task SLAs (2.x) calling `on_sla_miss`
+/// or the file's own callback, never a `dagrun_timeout`; on Digdag an
+/// alerting `sla` that never fails the session, and `_export: bq` only in
+/// the workflow that runs BigQuery.
+#[test]
+fn scheduler_files_with_an_sla() {
+    let config = "[project]\nname = \"slas\"\ndefault_target = \"trino\"\n\n[targets.bigquery]\nproject = \"p\"\ndataset = \"d\"\nlocation = \"asia-northeast1\"\n\n[targets.trino]\ncatalog = \"c\"\nschema = \"d\"\n";
+    let project = "source events = \"raw.events\" {\n  at: timestamp not null\n}\n\n\
+         model on_trino {\n  sql { select count(*) as n from events }\n}\n\n\
+         model on_bigquery {\n  target = bigquery\n  sql { select 1 as n }\n}\n\n\
+         pipeline paged {\n  schedule = hourly\n  run = [on_trino]\n  sla = 90 minutes\n  on_sla_miss = \"company.alerts.sla_missed\"\n  orchestrators = [airflow, digdag]\n}\n\n\
+         pipeline logged {\n  schedule = daily\n  run = [on_bigquery]\n  sla = 2 hours\n  orchestrators = [airflow, digdag]\n}\n";
+    let mut fs = MemoryFs::new();
+    fs.insert("p/cjo.toml", config).insert("p/main.cjo", project);
+    let ws = checked(cjo_project::load(&fs, Path::new("p")).unwrap());
+    assert_eq!(ws.error_count(), 0, "{}", render_compact(&ws));
+    let analysis = cjo_semantic::analyze(&ws);
+    let build = cjo_codegen::build(&ws, &analysis, &cjo_codegen::Options::default());
+    assert!(build.diagnostics.is_empty(), "{:?}", build.diagnostics);
+    let files = cjo_orchestrate::files(&ws, &build);
+    for path in ["airflow/paged.py", "airflow/logged.py", "digdag/paged.dig", "digdag/logged.dig"] {
+        let text = files.get(path).unwrap_or_else(|| panic!("no {path} in {:?}", files.keys()));
+        assert!(!text.contains("dagrun_timeout") && !text.contains("fail: true"), "{path} stops a late run");
+        insta::assert_snapshot!(format!("scheduler_sla__{}", path.replace('/', "__")), text);
+    }
+}

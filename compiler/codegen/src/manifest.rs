@@ -255,6 +255,7 @@ fn pipelines(ws: &Workspace, build: &Build) -> serde_json::Map<String, Value> {
                 "retry_delay_seconds": p.retry_delay_seconds,
                 "pool": p.pool,
                 "sla_seconds": p.sla_seconds,
+                "on_sla_miss": p.on_sla_miss,
                 "on_late_upstream": p.on_late_upstream.as_str(),
                 "upstream_timeout_seconds": p.upstream_timeout_seconds,
                 "orchestrators": p.orchestrators.iter().map(|o| o.as_str()).collect::<Vec<_>>(),

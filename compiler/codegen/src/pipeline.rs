@@ -17,6 +17,8 @@ use cjo_syntax::ast::{self, Setting, Value, ValueKind};
 use crate::dag::{Task, TaskKind};
 use crate::time::Date;
 
+mod digdag;
+
 /// When a pipeline runs, and so which interval each run covers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Schedule {
@@ -146,6 +148,9 @@ pub struct Pipeline {
     pub retry_delay_seconds: u64,
     pub pool: Option<String>,
     pub sla_seconds: Option<u64>,
+    /// `on_sla_miss`: the Python function (an import path) Airflow calls
+    /// when a run misses its `sla`.
+    pub on_sla_miss: Option<String>,
     pub on_late_upstream: LateRule,
     pub upstream_timeout_seconds: u64,
     pub orchestrators: BTreeSet<Orchestrator>,
@@ -169,6 +174,9 @@ pub struct Places {
     pub schedule: Option<TextRange>,
     pub late_rule: Option<TextRange>,
     pub catchup: Option<TextRange>,
+    pub pool: Option<TextRange>,
+    /// The value of `on_late_upstream`.
+    pub late_rule_value: Option<TextRange>,
 }
 
 impl Pipeline {
@@ -426,6 +434,7 @@ fn settings_problems(p: &Pipeline, all: &[Pipeline]) -> Vec<Diagnostic> {
         }
     }
     if p.orchestrators.contains(&Orchestrator::Digdag) {
+        out.extend(digdag::problems(p));
         if let Schedule::Every { seconds } = p.schedule
             && p.schedule.cron().is_none()
             && seconds % 60 != 0
@@ -547,6 +556,7 @@ fn settings(ws: &Workspace, file: FileId, p: &ast::Pipeline) -> Pipeline {
         retry_delay_seconds: duration("retry_delay").unwrap_or(DEFAULT_RETRY_DELAY),
         pool: text("pool"),
         sla_seconds: duration("sla"),
+        on_sla_miss: text("on_sla_miss"),
         on_late_upstream: match get(s, "on_late_upstream").and_then(|v| word(&v.value)) {
             Some("skip") => LateRule::Skip,
             Some("fail") => LateRule::Fail,
@@ -574,6 +584,8 @@ fn settings(ws: &Workspace, file: FileId, p: &ast::Pipeline) -> Pipeline {
             schedule: get(s, "schedule").map(|v| v.value.range),
             late_rule: get(s, "on_late_upstream").or_else(|| get(s, "upstream_timeout")).map(|v| v.key.range),
             catchup: get(s, "catchup").map(|v| v.key.range),
+            pool: get(s, "pool").map(|v| v.key.range),
+            late_rule_value: get(s, "on_late_upstream").map(|v| v.value.range),
         },
     }
 }

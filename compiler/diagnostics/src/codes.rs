@@ -268,6 +268,8 @@ codes! {
     FORMAT_CHANGES_MEANING = "W0007" "format-changes-meaning";
     /// A model or journey that no pipeline runs, in a project that has pipelines.
     NOT_SCHEDULED = "W0008" "not-scheduled";
+    /// A pipeline setting that one of its schedulers has no equivalent for.
+    SETTING_NOT_ON_SCHEDULER = "W0009" "setting-not-on-scheduler";
 }
 
 /// Finds a code by its id, case-insensitively (`e0001` works).

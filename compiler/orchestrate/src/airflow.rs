@@ -7,11 +7,13 @@
 //! sensor from the standard provider when it exists; the schedule is an
 //! explicit `CronDataIntervalTimetable` (or `DeltaDataIntervalTimetable`),
 //! because a bare cron string means a data interval in Airflow 2 and none
-//! in Airflow 3; and SLAs (gone in Airflow 3) become `dagrun_timeout`.
+//! in Airflow 3; and an `sla` is an alert, never a timeout (see [`sla`]).
 //!
 //! `$run_start`, `$run_end` and `$run_date` are Jinja calls of the functions
 //! `cjo_run_start`, `cjo_run_end` and `cjo_run_date` (the DAG's
 //! `user_defined_macros`) on Airflow's `data_interval_start`/`_end`.
+
+mod sla;
 
 use std::fmt::Write;
 
@@ -32,6 +34,7 @@ pub fn dag_file(cx: &Context<'_>, p: &Pipeline) -> String {
     let mut f = String::new();
     header(&mut f, cx, p);
     imports(&mut f, cx, p, &steps);
+    sla::preamble(&mut f, p);
     interval_functions(&mut f, p, cx.schedules());
     upstream_functions(&mut f, cx, p);
     if !p.feeds.is_empty() {
@@ -67,7 +70,8 @@ fn imports(f: &mut String, cx: &Context<'_>, p: &Pipeline, steps: &[Step<'_>]) {
     let uses = |d: Dialect| steps.iter().any(|s| s.dialect == d);
     let sql_ops = uses(Dialect::Redshift) || uses(Dialect::Trino);
     let checks = steps.iter().any(|s| s.run == Run::ExpectZero);
-    f.push_str("from __future__ import annotations\n\nimport datetime\n\nimport pendulum\n\n");
+    let (stdlib, airflow) = sla::imports(p);
+    let _ = write!(f, "from __future__ import annotations\n\nimport datetime\n{stdlib}\n{airflow}import pendulum\n\n");
     f.push_str("try:  # Airflow 3\n    from airflow.sdk import DAG\nexcept ImportError:  # Airflow 2.10+\n    from airflow import DAG\n");
     let mut timetables: Vec<&str> = std::iter::once(p)
         .chain(p.waits.iter().filter_map(|w| cx.build.pipelines.iter().find(|q| q.name == w.pipeline)))
@@ -228,7 +232,8 @@ fn dag(f: &mut String, cx: &Context<'_>, p: &Pipeline, steps: &[Step<'_>]) {
     if let Some(pool) = &p.pool {
         default_args.push(("pool", python(pool)));
     }
-    let default_args: Vec<String> = default_args.iter().map(|(k, v)| format!("        {}: {v},", python(k))).collect();
+    let default_args: Vec<String> =
+        default_args.iter().map(|(k, v)| format!("        {}: {v},", python(k))).chain(sla::task_args(p)).collect();
     let _ = write!(
         f,
         "\nwith DAG(\n    dag_id={id},\n    description={desc},\n    schedule={schedule},\n    start_date=pendulum.datetime({y}, {m}, {d}, tz=TIMEZONE),\n    catchup={catchup},\n    # Runs build on each other's tables (incremental models, journey\n    # ticks): one at a time, in order.\n    max_active_runs=1,\n",
@@ -237,17 +242,12 @@ fn dag(f: &mut String, cx: &Context<'_>, p: &Pipeline, steps: &[Step<'_>]) {
         schedule = if cx.schedules() { timetable(p, "TIMEZONE") } else { "None".to_owned() },
         catchup = if p.catchup { "True" } else { "False" },
     );
-    if let Some(sla) = p.sla_seconds {
-        let _ = writeln!(
-            f,
-            "    # `sla`: a run taking longer fails.\n    dagrun_timeout=datetime.timedelta(seconds={sla}),"
-        );
-    }
     let _ = write!(
         f,
-        "    default_args={{\n{}\n    }},\n    user_defined_macros={{\n        \"cjo_run_start\": cjo_run_start,\n        \"cjo_run_end\": cjo_run_end,\n        \"cjo_run_date\": cjo_run_date,\n    }},\n    tags=[\"cjo\", {}],\n) as dag:\n    t = {{}}\n",
+        "    default_args={{\n{}\n    }},\n    user_defined_macros={{\n        \"cjo_run_start\": cjo_run_start,\n        \"cjo_run_end\": cjo_run_end,\n        \"cjo_run_date\": cjo_run_date,\n    }},\n    tags=[\"cjo\", {}],\n{}) as dag:\n    t = {{}}\n",
         default_args.join("\n"),
         python(cx.project()),
+        sla::dag_args(p),
     );
     for w in &p.waits {
         sensor(f, p, w);

@@ -35,13 +35,18 @@ pub fn workflow(cx: &Context<'_>, p: &Pipeline) -> (String, BTreeMap<String, Str
         );
     }
     if let Some(sla) = p.sla_seconds {
+        // An SLA is a promise to be warned about: Digdag's `fail: true`
+        // would fail the session's work instead.
         let _ = writeln!(
             f,
-            "# `sla`: a session taking longer fails.\nsla:\n  duration: {}\n  fail: true\n  alert: true\n",
-            yaml(&hms(sla))
+            "# `sla`: a session taking longer is reported, never stopped.\nsla:\n  duration: {}\n  alert: true\n  +notice:\n    echo>: {}\n",
+            yaml(&hms(sla)),
+            yaml(&format!("cjo pipeline {} missed its sla of {} for the session ${{session_time}}", p.name, hms(sla)))
         );
     }
-    if let Some(location) = cx.bigquery_location() {
+    let on_bigquery =
+        steps.iter().any(|s| s.dialect == Dialect::BigQuery) || p.feeds.iter().any(|f| f.dialect == Dialect::BigQuery);
+    if let Some(location) = cx.bigquery_location().filter(|_| on_bigquery) {
         let _ = writeln!(f, "_export:\n  bq:\n    location: {}\n", yaml(location));
     }
     let _ = writeln!(
@@ -139,13 +144,6 @@ fn schedule(f: &mut String, p: &Pipeline) {
         },
     };
     let _ = writeln!(f, "schedule:\n  {line}");
-    if p.on_late_upstream == LateRule::Skip && (!p.waits.is_empty() || !p.feeds.is_empty()) {
-        let _ = writeln!(
-            f,
-            "  # on_late_upstream = skip: a session starting more than upstream_timeout\n  # late is skipped.\n  skip_delayed_by: {}",
-            yaml(&digdag_duration(p.upstream_timeout_seconds))
-        );
-    }
     if let Some(start) = p.start_date {
         let _ = writeln!(f, "  start: {}", yaml(&start.to_string()));
     }
@@ -189,10 +187,10 @@ fn redshift_expect_zero(f: &mut String, path: &str, column: &str, message: &str)
 
 /// Polls a source until it holds rows at or after the session's end: the
 /// task fails while the feed is behind, and `_retry` runs it again until
-/// `upstream_timeout` has passed. Digdag has no skipped state: with `skip`
-/// (as with `fail`) the session then fails without running the readers;
-/// with `wait` the query itself gives up at the deadline, and the readers
-/// run with what is there.
+/// `upstream_timeout` has passed. Digdag has no skipped state: with `fail`
+/// the session then fails without running the readers (`skip` is refused,
+/// E0701); with `wait` the query itself gives up at the deadline, and the
+/// readers run with what is there.
 fn feed_task(f: &mut String, p: &Pipeline, feed: &Feed, path: &str) {
     let (interval, limit) = poll(p.upstream_timeout_seconds);
     let _ = writeln!(
@@ -307,17 +305,6 @@ fn hms(seconds: u64) -> String {
     format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
 }
 
-/// `90m`, `2h`, `45s`: Digdag's duration syntax.
-fn digdag_duration(seconds: u64) -> String {
-    if seconds % 3600 == 0 {
-        format!("{}h", seconds / 3600)
-    } else if seconds % 60 == 0 {
-        format!("{}m", seconds / 60)
-    } else {
-        format!("{seconds}s")
-    }
-}
-
 /// Runs a Trino task's SQL file with the `trino` CLI (Digdag has no Trino
 /// operator).
 pub const TRINO_SCRIPT: &str = r#"#!/bin/sh
@@ -374,8 +361,6 @@ mod tests {
     #[test]
     fn durations_and_escapes() {
         assert_eq!(hms(3 * 3600 + 61), "03:01:01");
-        assert_eq!(digdag_duration(5400), "90m");
-        assert_eq!(digdag_duration(7200), "2h");
         assert_eq!(escape_digdag("select '${x}'"), "select '${'$'}{x}'");
         assert_eq!(poll(3600), (300, 12));
         assert_eq!(poll(30), (60, 1));

@@ -32,6 +32,8 @@ pub enum Shape {
     Date,
     /// A timezone name in a string.
     Timezone,
+    /// A Python import path in a string: `"package.module.function"`.
+    ImportPath,
     Materialized,
     Schedule,
     Reentry,
@@ -75,7 +77,12 @@ pub const PIPELINE: &[Spec] = &[
     ("retries", Shape::Int(0, 100), "how many times a failed task is retried"),
     ("retry_delay", Shape::Duration, "the wait between retries, e.g. `5 minutes`"),
     ("pool", Shape::Str, "the scheduler pool, as a string"),
-    ("sla", Shape::Duration, "how long a run may take, e.g. `2 hours`"),
+    ("sla", Shape::Duration, "how long a run may take before the scheduler warns, e.g. `2 hours`"),
+    (
+        "on_sla_miss",
+        Shape::ImportPath,
+        "the Python function Airflow calls when a run misses its `sla`, e.g. \"alerts.sla_missed\"",
+    ),
     ("on_late_upstream", Shape::OneOf(&["skip", "wait", "fail"]), "`skip`, `wait` or `fail`"),
     ("upstream_timeout", Shape::Duration, "how long to wait for a late upstream pipeline"),
     ("orchestrators", Shape::WordsOf(&["airflow", "digdag"]), "`[airflow]`, `[digdag]` or both"),

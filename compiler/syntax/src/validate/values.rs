@@ -121,6 +121,13 @@ fn shape_error(cx: &mut Cx, shape: Shape, value: &Value) -> Option<Problem> {
             ValueKind::Str(s) => bad(Some(format!("\"{s}\" is not a timezone name such as \"Asia/Tokyo\" or \"UTC\""))),
             _ => bad(Some("expected a timezone in a string, e.g. \"Asia/Tokyo\"".into())),
         },
+        Shape::ImportPath => match &value.kind {
+            ValueKind::Str(s) if valid_import_path(s) => None,
+            ValueKind::Str(s) => bad(Some(format!(
+                "\"{s}\" is not a Python import path such as \"package.module.function\" (a module and a name, separated by dots)"
+            ))),
+            _ => bad(Some("expected a Python import path in a string, e.g. \"alerts.sla_missed\"".into())),
+        },
         Shape::Dialect => match word(value) {
             Some(w) if DIALECTS.contains(&w) => None,
             Some(w) => {
@@ -275,5 +282,18 @@ pub fn valid_timezone(s: &str) -> bool {
         && parts.iter().all(|p| {
             p.chars().next().is_some_and(|c| c.is_ascii_uppercase())
                 && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+        })
+}
+
+/// A Python import path to a top-level function: at least a module and a
+/// name, each an ASCII identifier (`alerts.sla_missed`,
+/// `company.airflow.notify.on_sla`). Only ASCII is accepted because the
+/// path is written into Python source and Airflow's own dot-path check.
+pub fn valid_import_path(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            p.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         })
 }
