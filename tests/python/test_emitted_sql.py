@@ -220,10 +220,17 @@ def check(root: Path) -> tuple[dict[str, int], int, list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print(f"usage: {argv[0]} <folder of cjoc builds>", file=sys.stderr)
+    if len(argv) < 2:
+        print(f"usage: {argv[0]} <folder of cjoc builds>...", file=sys.stderr)
         return 2
-    counts, files, failures = check(Path(argv[1]))
+    counts: dict = {d: 0 for d in DIALECTS}
+    files, failures = 0, []
+    for folder in argv[1:]:
+        c, f, problems = check(Path(folder))
+        for d in DIALECTS:
+            counts[d] += c.get(d, 0)
+        files += f
+        failures += problems
     if failures:
         print(f"{len(failures)} problem(s) in the emitted SQL (sqlglot {sqlglot.__version__}):", file=sys.stderr)
         for f in failures:
