@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use cjo_diagnostics::{FileId, TextRange};
 use cjo_project::{FileKind, Workspace};
 use cjo_syntax::ast::{self, Item};
+use cjo_syntax::validate;
 
 use crate::Analysis;
 use crate::schema::Relation;
@@ -63,15 +64,15 @@ struct Cx<'a> {
 }
 
 const TOP: &[&str] = &["source", "model", "check", "journey", "pipeline", "fn"];
-const MODEL: &[&str] = &["materialized", "target", "schema", "tags", "param", "sql"];
+/// A model's blocks; its settings come from the checker's table.
+const MODEL: &[&str] = &["param", "sql"];
 const MATERIALIZED: &[&str] = &["view", "table", "incremental"];
-const JOURNEY: &[&str] = &["profiles", "key", "events", "reentry", "target", "timezone", "goal", "exit", "stage"];
+/// A journey's blocks; its settings come from the checker's table.
+const JOURNEY: &[&str] = &["goal", "exit", "stage"];
 const STAGE: &[&str] = &["entry", "exit", "milestone", "step"];
 const STEP_KINDS: &[&str] = &["activate", "wait", "wait until", "decide", "ab_test", "jump", "merge", "end"];
 const CRITERIA: &[&str] = &["any", "count", "where", "within", "since", "and", "or", "not", "is", "null", "in"];
 const CHECK: &[&str] = &["unique", "not_null", "accepted_values", "references", "expect"];
-const PIPELINE: &[&str] =
-    &["schedule", "run", "retries", "retry_delay", "pool", "sla", "on_late_upstream", "orchestrators"];
 const SQL: &[&str] = &[
     "select",
     "from",
@@ -115,7 +116,10 @@ impl Cx<'_> {
             Some(Item::Model(m)) => match m.bodies.iter().find(|b| b.text_range.touches(offset)) {
                 Some(body) => self.sql(m, body, before, offset),
                 None if prev == "=" && before.trim_end().ends_with("materialized =") => self.keywords(MATERIALIZED),
-                None => self.keywords(MODEL),
+                None => {
+                    self.settings(validate::MODEL_SETTINGS);
+                    self.keywords(MODEL);
+                }
             },
             Some(Item::Journey(j)) => self.journey(j, before, offset),
             Some(Item::Check(c)) => {
@@ -129,7 +133,7 @@ impl Cx<'_> {
                     self.relations(true);
                     self.journeys();
                 } else {
-                    self.keywords(PIPELINE);
+                    self.settings(validate::PIPELINE_SETTINGS);
                 }
             }
             Some(Item::Source(_) | Item::Function(_)) => {}
@@ -226,11 +230,23 @@ impl Cx<'_> {
             self.keywords(CRITERIA);
             return;
         }
-        self.keywords(if stage.is_some() { STAGE } else { JOURNEY });
+        if stage.is_some() {
+            self.keywords(STAGE);
+        } else {
+            self.settings(validate::JOURNEY_SETTINGS);
+            self.keywords(JOURNEY);
+        }
     }
 
     fn push(&mut self, label: &str, kind: CompletionKind, detail: Option<String>, doc: Option<String>) {
         self.out.push(Completion { label: label.to_string(), kind, detail, documentation: doc, snippet: None });
+    }
+
+    /// Every setting the checker accepts here, with its line as detail.
+    fn settings(&mut self, specs: &[validate::Spec]) {
+        for (key, _, doc) in specs {
+            self.push(key, CompletionKind::Keyword, Some((*doc).to_string()), None);
+        }
     }
 
     fn keywords(&mut self, words: &[&str]) {

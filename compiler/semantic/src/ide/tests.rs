@@ -192,6 +192,28 @@ fn completion_by_context() {
 }
 
 #[test]
+fn setting_completion_offers_every_key_the_checker_accepts() {
+    use cjo_syntax::validate::{JOURNEY_SETTINGS, MODEL_SETTINGS, PIPELINE_SETTINGS};
+    let mut fs = MemoryFs::new();
+    let text = "model m {\n  \n  sql { select 1 as x }\n}\npipeline p {\n  \n  run = [m]\n}\njourney j {\n  \n}\n";
+    fs.insert("p/cjo.toml", "[project]\nname = \"p\"\n").insert("p/a.cjo", text);
+    let ws = cjo_project::load(&fs, Path::new("p")).unwrap();
+    let analysis = crate::analyze(&ws);
+    let f = ws.files.iter().find(|f| f.path.ends_with("a.cjo")).unwrap().id;
+    let in_item = |nth: usize| -> Vec<String> {
+        let offset = text.match_indices("{\n  \n").nth(nth).unwrap().0 + 4;
+        completions(&ws, &analysis, f, u32::try_from(offset).unwrap()).into_iter().map(|c| c.label).collect()
+    };
+    for (nth, specs) in [(0, MODEL_SETTINGS), (1, PIPELINE_SETTINGS), (2, JOURNEY_SETTINGS)] {
+        let offered = in_item(nth);
+        for (key, _, _) in specs {
+            assert!(offered.iter().any(|l| l == key), "{key} not offered in item {nth}: {offered:?}");
+        }
+    }
+    assert!(in_item(1).contains(&"on_sla_miss".to_string()));
+}
+
+#[test]
 fn rename_follows_uses_and_refuses_clashes() {
     let (ws, analysis, index) = project();
     let (f, o) = at(&ws, "a_sources.cjo", "amount", 0, 1);

@@ -10,6 +10,10 @@ mod journey;
 mod schema;
 mod values;
 
+/// The settings each declaration takes, with a line on each: what the
+/// checker accepts, and what the editor completes.
+pub use schema::{JOURNEY as JOURNEY_SETTINGS, MODEL as MODEL_SETTINGS, PIPELINE as PIPELINE_SETTINGS, Spec};
+
 use cjo_diagnostics::{Diagnostic, FileId, Span, TextRange};
 
 use crate::Parse;
