@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::Scratch;
+use common::{Scratch, copy_dir};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -49,23 +49,6 @@ fn assert_exit(out: &Output, code: i32) {
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            // A build the example may have been given by hand is not part of it.
-            if entry.file_name() != "target" {
-                copy_dir(&path, &dest);
-            }
-        } else {
-            std::fs::copy(&path, &dest).unwrap();
-        }
-    }
 }
 
 /// A copy of `examples/<name>` in a fresh scratch folder: `(scratch, project)`.

@@ -61,3 +61,22 @@ pub fn output_within(cmd: &mut std::process::Command, stdin: std::process::Stdio
     };
     Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
 }
+
+/// Copies the folder `from` to `to`, leaving out a `target/` folder (a
+/// build an example may have been given by hand is not part of it).
+#[allow(dead_code)] // Not every suite needs it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&path, &dest);
+            }
+        } else {
+            std::fs::copy(&path, &dest).unwrap();
+        }
+    }
+}
