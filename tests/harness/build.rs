@@ -262,6 +262,11 @@ fn example_sql_snapshots() {
             insta::assert_snapshot!(format!("{}__{dialect}", project.name), dialect_text(&files, dialect));
         }
         insta::assert_snapshot!(format!("{}__manifest", project.name), files["manifest.json"]);
+        // The manifest is written from typed structs whose fields must stay
+        // in alphabetical order: it must read as a sorted JSON object.
+        let value: serde_json::Value = serde_json::from_str(&files["manifest.json"]).unwrap();
+        let sorted = serde_json::to_string_pretty(&value).unwrap() + "\n";
+        assert!(files["manifest.json"] == sorted, "{}: the manifest's keys are not sorted", project.name);
     }
 }
 

@@ -6,11 +6,16 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
 use cjo_project::{Dialect, Workspace};
-use cjo_semantic::{Analysis, RelationKind};
+use cjo_semantic::{Analysis, ColumnRef, Relation, RelationKind, Ty};
 use cjo_syntax::ast;
 
 use crate::dag::TaskKind;
+use crate::fingerprint::Fingerprint;
 use crate::ident;
 use crate::items;
 use crate::lower::Build;
@@ -21,70 +26,266 @@ use crate::pipeline::{Orchestrator, Schedule};
 /// disappears (adding fields keeps it).
 pub const VERSION: u32 = 1;
 
-pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<RunInterval>) -> Value {
-    let mut nodes = serde_json::Map::new();
+/// A build's manifest, ready to be written ([`Manifest::to_json`]) or
+/// compared ([`Manifest::to_value`]). Its fields, and those of every
+/// struct below, are in alphabetical order: the manifest's keys are
+/// sorted, so that it reads (and diffs) the same as a sorted JSON object.
+#[derive(Debug, Serialize)]
+pub struct Manifest<'a> {
+    child_map: BTreeMap<String, Vec<String>>,
+    dialects: Vec<&'static str>,
+    environment: Option<&'a str>,
+    // Written only when set, so that a normal build's manifest is as it
+    // always was.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    full_refresh: bool,
+    generator: String,
+    manifest_version: u32,
+    nodes: BTreeMap<String, Node<'a>>,
+    order: &'a [String],
+    parent_map: BTreeMap<String, Vec<String>>,
+    pipelines: serde_json::Map<String, Value>,
+    project: Project<'a>,
+    run: Option<Run>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    selection: Option<Value>,
+}
+
+impl Manifest<'_> {
+    /// The text of `manifest.json`: pretty-printed, with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut out = Vec::with_capacity(1 << 20);
+        // Serializing plain data into memory cannot fail.
+        let _ = serde_json::to_writer_pretty(&mut out, self);
+        out.push(b'\n');
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// As a JSON value, as a manifest read back from disk is.
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Project<'a> {
+    default_target: &'static str,
+    name: &'a str,
+    timezone: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct Run {
+    run_date: String,
+    run_end: String,
+    run_start: String,
+}
+
+/// A node: a source, a model, or a task that is neither (a check or a
+/// journey).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Node<'a> {
+    Source {
+        columns: Vec<Column<'a>>,
+        doc: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fingerprint: Option<Fingerprint>,
+        id: String,
+        kind: &'static str,
+        name: &'a str,
+        relation: BTreeMap<&'static str, String>,
+    },
+    Model {
+        columns: Vec<Column<'a>>,
+        depends_on: Vec<String>,
+        doc: Option<&'a str>,
+        file: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fingerprint: Option<Fingerprint>,
+        id: String,
+        kind: &'static str,
+        materialized: Option<Materialized<'a>>,
+        name: &'a str,
+        pipelines: &'a BTreeSet<String>,
+        relation: BTreeMap<&'static str, String>,
+        sql: BTreeMap<&'static str, &'a str>,
+        tags: &'a [String],
+        target: &'static str,
+    },
+    Task {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        activations: Option<BTreeMap<&'static str, &'a str>>,
+        depends_on: Vec<String>,
+        description: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fingerprint: Option<Fingerprint>,
+        id: &'a str,
+        kind: &'static str,
+        name: &'a str,
+        pipelines: &'a BTreeSet<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        relation: Option<BTreeMap<&'static str, &'a str>>,
+        sql: BTreeMap<&'static str, &'a str>,
+        target: &'static str,
+    },
+}
+
+impl Node<'_> {
+    fn depends_on(&self) -> &[String] {
+        match self {
+            Node::Source { .. } => &[],
+            Node::Model { depends_on, .. } | Node::Task { depends_on, .. } => depends_on,
+        }
+    }
+
+    fn set_fingerprint(&mut self, print: Fingerprint) {
+        match self {
+            Node::Source { fingerprint, .. } | Node::Model { fingerprint, .. } | Node::Task { fingerprint, .. } => {
+                *fingerprint = Some(print);
+            }
+        }
+    }
+
+    /// Forgets the node's SQL files (a selected build did not write them).
+    fn clear_sql(&mut self) {
+        match self {
+            Node::Source { .. } => {}
+            Node::Model { sql, .. } | Node::Task { sql, .. } => sql.clear(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Column<'a> {
+    doc: Option<&'a str>,
+    lineage: Shown<'a, BTreeSet<ColumnRef>>,
+    name: &'a str,
+    nullable: bool,
+    #[serde(rename = "type")]
+    ty: Shown<'a, Ty>,
+}
+
+impl<'a> Column<'a> {
+    fn of(relation: &'a Relation) -> Vec<Column<'a>> {
+        relation
+            .columns
+            .iter()
+            .map(|c| Column {
+                doc: c.doc.as_deref(),
+                lineage: Shown(&c.lineage),
+                name: &c.name,
+                nullable: c.nullable,
+                ty: Shown(&c.ty),
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Materialized<'a> {
+    kind: &'static str,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    incremental: Option<Incremental<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct Incremental<'a> {
+    lookback_seconds: Option<u64>,
+    strategy: Option<&'static str>,
+    unique_key: &'a [String],
+}
+
+/// A value written as its `Display` text (a type, a list of columns):
+/// serialized as it is written, with no string made first.
+#[derive(Debug)]
+struct Shown<'a, T>(&'a T);
+
+impl serde::Serialize for Shown<'_, Ty> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
+}
+
+impl serde::Serialize for Shown<'_, BTreeSet<ColumnRef>> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(Shown))
+    }
+}
+
+impl serde::Serialize for Shown<'_, ColumnRef> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
+}
+
+/// A task's SQL files, by dialect.
+fn sql_files(task: &crate::dag::Task) -> BTreeMap<&'static str, &str> {
+    task.sql.iter().map(|(d, s)| (d.as_str(), s.path.as_str())).collect()
+}
+
+pub fn manifest<'a>(
+    ws: &'a Workspace,
+    analysis: &'a Analysis,
+    build: &'a Build,
+    run: Option<RunInterval>,
+) -> Manifest<'a> {
+    let mut nodes = BTreeMap::new();
     let specs = &analysis.models;
     let source_tables = items::source_tables(ws);
     let targets = own_targets(ws, specs);
     let target_of = |name: &str| {
-        targets.get(&name.to_ascii_lowercase()).copied().unwrap_or(ws.config.project.default_target).to_string()
+        targets.get(&name.to_ascii_lowercase()).copied().unwrap_or(ws.config.project.default_target).as_str()
     };
     for (key, relation) in &analysis.relations {
-        let columns: Vec<Value> = relation
-            .columns
-            .iter()
-            .map(|c| {
-                json!({
-                    "name": c.name,
-                    "type": c.ty.to_string(),
-                    "nullable": c.nullable,
-                    "doc": c.doc,
-                    "lineage": c.lineage.iter().map(|l| format!("{}.{}", l.relation, l.column)).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
         match &relation.kind {
             RelationKind::Source { .. } => {
-                let tables: BTreeMap<String, String> = build
+                let tables: BTreeMap<&'static str, String> = build
                     .dialects
                     .iter()
                     .filter_map(|d| {
                         let loc = build.locations.get(d)?;
                         let written = source_tables.get(key)?;
-                        Some((d.to_string(), ident::path(&loc.source_table(written), *d)))
+                        Some((d.as_str(), ident::path(&loc.source_table(written), *d)))
                     })
                     .collect();
+                let id = format!("source.{}", relation.name);
                 nodes.insert(
-                    format!("source.{}", relation.name),
-                    json!({
-                        "id": format!("source.{}", relation.name),
-                        "kind": "source",
-                        "name": relation.name,
-                        "doc": relation.doc,
-                        "relation": tables,
-                        "columns": columns,
-                    }),
+                    id.clone(),
+                    Node::Source {
+                        columns: Column::of(relation),
+                        doc: relation.doc.as_deref(),
+                        fingerprint: None,
+                        id,
+                        kind: "source",
+                        name: &relation.name,
+                        relation: tables,
+                    },
                 );
             }
             RelationKind::Model => {
                 let id = format!("model.{}", relation.name);
                 let Some(task) = build.dag.tasks.get(&id) else { continue };
                 let spec = specs.get(key);
-                let materialized = spec.map(|s| match &s.materialized {
-                    cjo_semantic::Materialized::Incremental { unique_key, lookback, strategy } => json!({
-                        "kind": "incremental",
-                        "unique_key": unique_key,
-                        "lookback_seconds": lookback,
-                        "strategy": strategy.map(|s| s.as_str()),
-                    }),
-                    other => json!({ "kind": other.as_str() }),
+                let materialized = spec.map(|s| Materialized {
+                    kind: s.materialized.as_str(),
+                    incremental: match &s.materialized {
+                        cjo_semantic::Materialized::Incremental { unique_key, lookback, strategy } => {
+                            Some(Incremental {
+                                lookback_seconds: *lookback,
+                                strategy: strategy.map(|s| s.as_str()),
+                                unique_key,
+                            })
+                        }
+                        _ => None,
+                    },
                 });
-                let relations: BTreeMap<String, String> = build
+                let relations: BTreeMap<&'static str, String> = build
                     .tables
                     .get(key)
                     .into_iter()
                     .flatten()
-                    .map(|(d, parts)| (d.to_string(), ident::path(parts, *d)))
+                    .map(|(d, parts)| (d.as_str(), ident::path(parts, *d)))
                     .collect();
                 let mut depends_on: Vec<String> = task.depends_on.iter().cloned().collect();
                 for dep in analysis.dependencies.get(key).into_iter().flatten() {
@@ -95,25 +296,26 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
                 depends_on.sort();
                 nodes.insert(
                     id.clone(),
-                    json!({
-                        "id": id,
-                        "kind": "model",
-                        "name": relation.name,
-                        "doc": relation.doc,
+                    Node::Model {
+                        columns: Column::of(relation),
+                        depends_on,
+                        doc: relation.doc.as_deref(),
                         // Relative to the project, so that the manifest does not
                         // depend on how the folder was named on the command line.
-                        "file": spec.and_then(|s| ws.file(s.file)).map(|f| {
+                        file: spec.and_then(|s| ws.file(s.file)).map(|f| {
                             f.path.strip_prefix(&ws.root).unwrap_or(&f.path).to_string_lossy().replace('\\', "/")
                         }),
-                        "target": target_of(&relation.name),
-                        "materialized": materialized,
-                        "tags": spec.map(|s| s.tags.clone()).unwrap_or_default(),
-                        "relation": relations,
-                        "sql": task.sql.iter().map(|(d, s)| (d.to_string(), s.path.clone())).collect::<BTreeMap<_, _>>(),
-                        "depends_on": depends_on,
-                        "pipelines": task.pipelines,
-                        "columns": columns,
-                    }),
+                        fingerprint: None,
+                        id,
+                        kind: "model",
+                        materialized,
+                        name: &relation.name,
+                        pipelines: &task.pipelines,
+                        relation: relations,
+                        sql: sql_files(task),
+                        tags: spec.map_or(&[], |s| s.tags.as_slice()),
+                        target: target_of(&relation.name),
+                    },
                 );
             }
         }
@@ -134,76 +336,66 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
         }
         depends_on.sort();
         depends_on.dedup();
-        let mut node = json!({
-            "id": task.id,
-            "kind": task.kind.as_str(),
-            "name": task.name,
-            "description": task.description,
-            // The warehouse it runs on in production (its model's or
-            // journey's; a source's checks run on the default target).
-            "target": target_of(&task.name),
-            "sql": task.sql.iter().map(|(d, s)| (d.to_string(), s.path.clone())).collect::<BTreeMap<_, _>>(),
-            "depends_on": depends_on,
-            "pipelines": task.pipelines,
-        });
-        if let (TaskKind::Journey, Some(tables), Some(obj)) =
-            (task.kind, build.journeys.get(&task.name), node.as_object_mut())
-        {
-            let per = |f: fn(&crate::JourneyTables) -> &String| {
-                tables.iter().map(|(d, t)| (d.to_string(), f(t).clone())).collect::<BTreeMap<_, _>>()
-            };
-            obj.insert("relation".into(), json!(per(|t| &t.state)));
-            obj.insert("activations".into(), json!(per(|t| &t.activations)));
-        }
-        nodes.insert(task.id.clone(), node);
+        let tables = (task.kind == TaskKind::Journey).then(|| build.journeys.get(&task.name)).flatten();
+        let per = |f: fn(&crate::JourneyTables) -> &String| {
+            tables.map(|t| t.iter().map(|(d, t)| (d.as_str(), f(t).as_str())).collect::<BTreeMap<_, _>>())
+        };
+        nodes.insert(
+            task.id.clone(),
+            Node::Task {
+                activations: per(|t| &t.activations),
+                depends_on,
+                description: task.description.as_deref(),
+                fingerprint: None,
+                id: &task.id,
+                kind: task.kind.as_str(),
+                name: &task.name,
+                pipelines: &task.pipelines,
+                relation: per(|t| &t.state),
+                sql: sql_files(task),
+                // The warehouse it runs on in production (its model's or
+                // journey's; a source's checks run on the default target).
+                target: target_of(&task.name),
+            },
+        );
     }
-    let mut prints = crate::fingerprint::fingerprints(ws, analysis, Some(build));
-    for (id, node) in nodes.iter_mut() {
-        if let (Some(obj), Some(print)) = (node.as_object_mut(), prints.remove(id)) {
-            obj.insert("fingerprint".into(), print);
+    for (id, print) in crate::fingerprint::fingerprints(ws, analysis, Some(build)) {
+        if let Some(node) = nodes.get_mut(&id) {
+            node.set_fingerprint(print);
         }
     }
     let mut child_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut parent_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, node) in &nodes {
-        let deps: Vec<String> = node
-            .get("depends_on")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-            .unwrap_or_default();
-        for d in &deps {
+        for d in node.depends_on() {
             child_map.entry(d.clone()).or_default().push(id.clone());
         }
-        parent_map.insert(id.clone(), deps);
+        parent_map.insert(id.clone(), node.depends_on().to_vec());
         child_map.entry(id.clone()).or_default();
     }
-    let mut value = json!({
-        "manifest_version": VERSION,
-        "generator": format!("cjoc {}", env!("CARGO_PKG_VERSION")),
-        "project": {
-            "name": ws.config.project.name,
-            "default_target": ws.config.project.default_target.to_string(),
-            "timezone": ws.config.project.timezone,
+    Manifest {
+        child_map,
+        dialects: build.dialects.iter().map(|d| d.as_str()).collect(),
+        environment: ws.config.environment_name(),
+        full_refresh: build.full_refresh,
+        generator: format!("cjoc {}", env!("CARGO_PKG_VERSION")),
+        manifest_version: VERSION,
+        nodes,
+        order: &build.dag.order,
+        parent_map,
+        pipelines: pipelines(ws, build),
+        project: Project {
+            default_target: ws.config.project.default_target.as_str(),
+            name: &ws.config.project.name,
+            timezone: &ws.config.project.timezone,
         },
-        "environment": ws.config.environment_name(),
-        "run": run.map(|r| json!({
-            "run_start": r.start.rfc3339(),
-            "run_end": r.end.rfc3339(),
-            "run_date": r.start.date().to_string(),
-        })),
-        "dialects": build.dialects.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
-        "order": build.dag.order,
-        "nodes": nodes,
-        "pipelines": pipelines(ws, build),
-        "parent_map": parent_map,
-        "child_map": child_map,
-    });
-    // Written only when set, so that a normal build's manifest is as it
-    // always was.
-    if let (true, Some(obj)) = (build.full_refresh, value.as_object_mut()) {
-        obj.insert("full_refresh".into(), json!(true));
+        run: run.map(|r| Run {
+            run_date: r.start.date().to_string(),
+            run_end: r.end.rfc3339(),
+            run_start: r.start.rfc3339(),
+        }),
+        selection: None,
     }
-    value
 }
 
 /// Each model's and journey's own warehouse, by lowercase name: its
@@ -329,42 +521,33 @@ pub struct Selection<'a> {
 /// build's (so that a later `--state` compares against all of them), but
 /// only the picked ones with SQL files; the task order and pipelines of
 /// `picked`, the part of `full` that was written; and what was asked.
-pub fn selected(
-    ws: &Workspace,
-    analysis: &Analysis,
-    full: &Build,
-    picked: &Build,
+pub fn selected<'a>(
+    ws: &'a Workspace,
+    analysis: &'a Analysis,
+    full: &'a Build,
+    picked: &'a Build,
     run: Option<RunInterval>,
     selection: &Selection<'_>,
-) -> Value {
-    let mut value = manifest(ws, analysis, full, run);
-    if let Some(nodes) = value.get_mut("nodes").and_then(Value::as_object_mut) {
-        for (id, node) in nodes.iter_mut() {
-            let sql = node.get_mut("sql").filter(|_| !selection.nodes.contains(id));
-            if let Some(sql) = sql {
-                *sql = json!({});
-            }
+) -> Manifest<'a> {
+    let mut manifest = manifest(ws, analysis, full, run);
+    for (id, node) in &mut manifest.nodes {
+        if !selection.nodes.contains(id) {
+            node.clear_sql();
         }
     }
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("order".into(), json!(picked.dag.order));
-        obj.insert("pipelines".into(), Value::Object(pipelines(ws, picked)));
-        obj.insert(
-            "selection".into(),
-            json!({
-                "select": selection.select,
-                "exclude": selection.exclude,
-                "state": selection.state,
-                "defer": selection.defer,
-                "deferred": selection.deferred,
-                "nodes": selection.nodes,
-            }),
-        );
-        if let (false, Some(asked)) =
-            (selection.selectors.is_empty(), obj.get_mut("selection").and_then(Value::as_object_mut))
-        {
-            asked.insert("selectors".into(), json!(selection.selectors));
-        }
+    manifest.order = &picked.dag.order;
+    manifest.pipelines = pipelines(ws, picked);
+    let mut asked = json!({
+        "defer": selection.defer,
+        "deferred": selection.deferred,
+        "exclude": selection.exclude,
+        "nodes": selection.nodes,
+        "select": selection.select,
+        "state": selection.state,
+    });
+    if let (false, Some(obj)) = (selection.selectors.is_empty(), asked.as_object_mut()) {
+        obj.insert("selectors".into(), json!(selection.selectors));
     }
-    value
+    manifest.selection = Some(asked);
+    manifest
 }

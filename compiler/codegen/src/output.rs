@@ -30,7 +30,7 @@ pub fn selected_files(
     written(picked, &manifest::selected(ws, analysis, full, picked, Some(run), selection), run)
 }
 
-fn written(build: &Build, manifest: &serde_json::Value, run: RunInterval) -> BTreeMap<String, String> {
+fn written(build: &Build, manifest: &manifest::Manifest<'_>, run: RunInterval) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for task in build.dag.tasks.values() {
         for sql in task.sql.values() {
@@ -38,8 +38,6 @@ fn written(build: &Build, manifest: &serde_json::Value, run: RunInterval) -> BTr
             out.insert(sql.path.clone(), header + &sql.text(&run));
         }
     }
-    let mut text = serde_json::to_string_pretty(manifest).unwrap_or_default();
-    text.push('\n');
-    out.insert("manifest.json".into(), text);
+    out.insert("manifest.json".into(), manifest.to_json());
     out
 }

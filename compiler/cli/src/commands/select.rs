@@ -173,7 +173,7 @@ impl State {
     /// This build's manifest (without a run interval: nothing compared
     /// depends on it).
     pub fn current(ws: &Workspace, analysis: &Analysis, build: &Build) -> serde_json::Value {
-        cjo_codegen::manifest::manifest(ws, analysis, build, None)
+        cjo_codegen::manifest::manifest(ws, analysis, build, None).to_value()
     }
 
     /// What changed since, node by node.

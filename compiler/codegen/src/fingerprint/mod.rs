@@ -17,9 +17,9 @@
 //! - `metadata`: docs, tags and the body's text as written (comments,
 //!   layout): what changes nothing built.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
+use serde::Serialize;
 use sqlparser::ast::{Query, SelectItem, SetExpr};
 
 use cjo_project::{Dialect, Workspace};
@@ -32,8 +32,36 @@ use crate::{ident, items};
 
 mod reads;
 
+/// One node's fingerprint, as the manifest writes it (keys in
+/// alphabetical order, as everywhere in the manifest).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Fingerprint {
+    Source {
+        columns: Hash,
+        definition: Hash,
+        metadata: Hash,
+    },
+    Model {
+        columns: Hash,
+        exprs: BTreeMap<String, Hash>,
+        metadata: Hash,
+        reads: BTreeSet<String>,
+        /// `None` for a query that is not one plain `select`.
+        shape: Option<Hash>,
+        /// `None` when there is no build to hash (its SQL is unknown).
+        sql: Option<BTreeMap<&'static str, Hash>>,
+    },
+    /// A check or a journey.
+    Task {
+        metadata: Hash,
+        reads: BTreeSet<String>,
+        sql: BTreeMap<&'static str, Hash>,
+    },
+}
+
 /// Every node's fingerprint, by node id (the manifest's).
-pub fn fingerprints(ws: &Workspace, analysis: &Analysis, build: Option<&Build>) -> BTreeMap<String, Value> {
+pub fn fingerprints(ws: &Workspace, analysis: &Analysis, build: Option<&Build>) -> BTreeMap<String, Fingerprint> {
     let names = build.map(|b| Names::new(ws, b));
     let mut reads = reads::models(analysis);
     let mut out = BTreeMap::new();
@@ -41,14 +69,13 @@ pub fn fingerprints(ws: &Workspace, analysis: &Analysis, build: Option<&Build>) 
         let key = relation.name.to_ascii_lowercase();
         match &relation.kind {
             RelationKind::Source { table, time_column } => {
-                let definition = hash(&format!("{table}\u{0}{time_column:?}"));
                 out.insert(
                     format!("source.{}", relation.name),
-                    json!({
-                        "definition": definition,
-                        "columns": hash(&columns_text(relation)),
-                        "metadata": hash(&docs_text(relation, &[])),
-                    }),
+                    Fingerprint::Source {
+                        columns: columns_hash(relation),
+                        definition: hash(&format!("{table}\u{0}{time_column:?}")),
+                        metadata: docs_hash(relation, &[], None),
+                    },
                 );
             }
             RelationKind::Model => {
@@ -59,17 +86,17 @@ pub fn fingerprints(ws: &Workspace, analysis: &Analysis, build: Option<&Build>) 
                     None => (None, BTreeMap::new()),
                 };
                 let body = spec.body.and_then(|r| ws.file(spec.file).and_then(|f| f.text.get(r.as_usize())));
-                let metadata = hash(&format!("{}\u{0}{}", docs_text(relation, &spec.tags), body.unwrap_or_default()));
+                let sql = build.and_then(|b| Some(names.as_ref()?.task(b.dag.tasks.get(&id)?)));
                 out.insert(
-                    id.clone(),
-                    json!({
-                        "sql": build.and_then(|b| Some(names.as_ref()?.task(b.dag.tasks.get(&id)?))),
-                        "columns": hash(&columns_text(relation)),
-                        "shape": shape,
-                        "exprs": exprs,
-                        "metadata": metadata,
-                        "reads": reads.remove(&key).unwrap_or_default(),
-                    }),
+                    id,
+                    Fingerprint::Model {
+                        columns: columns_hash(relation),
+                        exprs,
+                        metadata: docs_hash(relation, &spec.tags, Some(body.unwrap_or_default())),
+                        reads: reads.remove(&key).unwrap_or_default(),
+                        shape,
+                        sql,
+                    },
                 );
             }
         }
@@ -78,34 +105,45 @@ pub fn fingerprints(ws: &Workspace, analysis: &Analysis, build: Option<&Build>) 
     for task in build.dag.tasks.values().filter(|t| t.kind != crate::TaskKind::Model) {
         out.insert(
             task.id.clone(),
-            json!({
-                "sql": names.task(task),
-                "metadata": hash(task.description.as_deref().unwrap_or_default()),
-                "reads": reads::task(analysis, task),
-            }),
+            Fingerprint::Task {
+                metadata: hash(task.description.as_deref().unwrap_or_default()),
+                reads: reads::task(analysis, task),
+                sql: names.task(task),
+            },
         );
     }
     out
 }
 
-/// Columns as `name type [not null]` lines.
-fn columns_text(r: &Relation) -> String {
-    r.columns.iter().map(|c| format!("{} {}{}\n", c.name, c.ty, if c.nullable { "" } else { " not null" })).collect()
+/// The columns as `name type [not null]` lines.
+fn columns_hash(r: &Relation) -> Hash {
+    let mut h = Fnv::new();
+    for c in &r.columns {
+        h.write_fmt(format_args!("{} {}{}\n", c.name, c.ty, if c.nullable { "" } else { " not null" }));
+    }
+    h.finish()
 }
 
-fn docs_text(r: &Relation, tags: &[String]) -> String {
-    let mut s = format!("{:?}\u{0}{tags:?}", r.doc);
+/// Docs (the relation's and each column's), tags, and a model's body as
+/// written.
+fn docs_hash(r: &Relation, tags: &[String], body: Option<&str>) -> Hash {
+    let mut h = Fnv::new();
+    h.write_fmt(format_args!("{:?}\u{0}{tags:?}", r.doc));
     for c in &r.columns {
-        s.push_str(&format!("\u{0}{}:{:?}", c.name, c.doc));
+        h.write_fmt(format_args!("\u{0}{}:{:?}", c.name, c.doc));
     }
-    s
+    if let Some(body) = body {
+        h.write_str("\u{0}");
+        h.write_str(body);
+    }
+    h.finish()
 }
 
 /// The query without its top select list, and each output column's
 /// expression (lowercase name → hash). `None` and nothing for a query that
 /// is not one plain `select` (a set operation, `values`): every change to
 /// it then counts for all its columns.
-fn shape_and_exprs(query: &Query) -> (Option<String>, BTreeMap<String, String>) {
+fn shape_and_exprs(query: &Query) -> (Option<Hash>, BTreeMap<String, Hash>) {
     let SetExpr::Select(select) = query.body.as_ref() else {
         return (None, BTreeMap::new());
     };
@@ -190,32 +228,32 @@ impl Names {
     }
 
     /// A task's fingerprint per dialect.
-    fn task(&self, task: &Task) -> BTreeMap<String, String> {
+    fn task(&self, task: &Task) -> BTreeMap<&'static str, Hash> {
         task.sql
             .iter()
             .map(|(d, sql)| {
-                let mut text = String::new();
+                let mut h = Fnv::new();
                 for st in &sql.statements {
                     for part in st.parts() {
                         match part {
-                            Part::Text(t) => text.push_str(t),
-                            Part::Run(v) => text.push_str(&format!("__cjo_run_{v:?}__")),
+                            Part::Text(t) => self.write_normalized(&mut h, t, *d),
+                            Part::Run(v) => h.write_fmt(format_args!("__cjo_run_{v:?}__")),
                         }
                     }
-                    text.push_str(";\n");
+                    h.write_str(";\n");
                 }
-                (d.to_string(), hash(&self.normalized(&text, *d)))
+                (d.as_str(), h.finish())
             })
             .collect()
     }
 
-    /// The SQL with every name replaced by its placeholder. Compiled SQL is
-    /// printed by cjoc (no comments, the same layout for the same query),
-    /// so its text needs no other normalizing. A name counts only where it
-    /// starts a name (not inside a longer one).
-    fn normalized(&self, sql: &str, dialect: Dialect) -> String {
-        let Some(r) = self.per_dialect.get(&dialect) else { return sql.to_string() };
-        let mut out = String::with_capacity(sql.len());
+    /// Hashes the SQL with every name replaced by its placeholder. Compiled
+    /// SQL is printed by cjoc (no comments, the same layout for the same
+    /// query), so its text needs no other normalizing. A name counts only
+    /// where it starts a name (not inside a longer one). (A name split by a
+    /// run value's hole is not one: holes stand for literals.)
+    fn write_normalized(&self, h: &mut Fnv, sql: &str, dialect: Dialect) {
+        let Some(r) = self.per_dialect.get(&dialect) else { return h.write_str(sql) };
         let mut at = 0;
         for m in r.names.find_iter(sql) {
             let starts_a_name = sql
@@ -228,28 +266,76 @@ impl Names {
                 continue;
             };
             if starts_a_name {
-                out.push_str(before);
-                out.push_str(placeholder);
+                h.write_str(before);
+                h.write_str(placeholder);
                 at = m.end();
             }
         }
-        out.push_str(sql.get(at..).unwrap_or_default());
-        out
+        h.write_str(sql.get(at..).unwrap_or_default());
     }
 }
 
-/// A stable 128-bit FNV-1a hash, as hex: the same text gives the same
-/// hash in every build and on every machine, which std's hashers do not
-/// promise.
-pub fn hash(text: &str) -> String {
+/// A 128-bit FNV-1a hash, written as 32 hex digits: the same text gives
+/// the same hash in every build and on every machine, which std's hashers
+/// do not promise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hash(u128);
+
+impl std::fmt::Display for Hash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:032x}", self.0)
+    }
+}
+
+impl Serialize for Hash {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The hash of `text`.
+pub fn hash(text: &str) -> Hash {
+    let mut h = Fnv::new();
+    h.write_str(text);
+    h.finish()
+}
+
+/// FNV-1a over a stream of text: hashing pieces in turn equals hashing
+/// their concatenation, so nothing needs to be put together first.
+struct Fnv(u128);
+
+impl Fnv {
     const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
     const PRIME: u128 = 0x0000000001000000000000000000013B;
-    let mut h = OFFSET;
-    for b in text.as_bytes() {
-        h ^= u128::from(*b);
-        h = h.wrapping_mul(PRIME);
+
+    fn new() -> Fnv {
+        Fnv(Fnv::OFFSET)
     }
-    format!("{h:032x}")
+
+    fn write_str(&mut self, text: &str) {
+        for b in text.as_bytes() {
+            self.0 ^= u128::from(*b);
+            self.0 = self.0.wrapping_mul(Fnv::PRIME);
+        }
+    }
+
+    /// Formatted text, hashed as it is written.
+    fn write_fmt(&mut self, args: std::fmt::Arguments<'_>) {
+        // Writing into the hash cannot fail; only a `Display` that fails
+        // could, and none of the values hashed here does.
+        let _ = std::fmt::Write::write_fmt(self, args);
+    }
+
+    fn finish(&self) -> Hash {
+        Hash(self.0)
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        Fnv::write_str(self, s);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
