@@ -163,3 +163,34 @@ fn an_edit_parses_only_what_it_changed() {
     assert_eq!(parses.len(), before - 1);
     assert_eq!(sql.len(), bodies);
 }
+
+#[test]
+fn an_edit_checks_only_what_it_changed() {
+    let mut files = project();
+    let mut parses = ParseCache::default();
+    let mut sql = SqlCache::default();
+    let root = Path::new("p");
+    let mut analyse = |files: &[(String, String)]| {
+        let fs = memory_fs(files);
+        let ws = cjo_project::load_incremental(&fs, root, Limits::UNBOUNDED, &mut parses, &|| false).unwrap();
+        let analysis = cjo_semantic::analyze_incremental(&ws, &mut sql, &|| false);
+        (analysis.diagnostics.len(), sql.checked_last())
+    };
+    assert_eq!(analyse(&files).1, 24, "the first analysis checks every model");
+    assert_eq!(analyse(&files).1, 0, "nothing changed: nothing is checked");
+
+    // Edits of the same length keep every other model where it was. In
+    // the fourth file: daily_8, then weekly_9 (which reads daily_8), then
+    // daily_10 and daily_11.
+    assert!(files[3].1.contains("model daily_8 {") && files[3].1.contains("from daily_8 d"));
+    files[3].1 = files[3].1.replacen("-- per day", "-- by day.", 1);
+    assert_eq!(analyse(&files), (0, 1), "a comment in daily_8's SQL: daily_8 alone, its columns unchanged");
+
+    files[3].1 = files[3].1.replacen("as total", "as tolal", 1);
+    let (diagnostics, checked) = analyse(&files);
+    assert_eq!(checked, 2, "a column of daily_8 renamed: daily_8 and weekly_9, which reads it");
+    assert!(diagnostics > 0, "weekly_9 reads `d.total`, which is gone");
+
+    files[3].1 = files[3].1.replacen("as tolal", "as total", 1);
+    assert_eq!(analyse(&files), (0, 2), "and back");
+}

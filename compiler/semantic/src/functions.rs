@@ -21,7 +21,7 @@ pub enum FnKind {
 }
 
 /// A declared `fn`'s signature.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Signature {
     pub name: String,
     pub type_params: Vec<String>,
@@ -81,7 +81,7 @@ pub enum CallError {
 }
 
 /// Every function in scope, by lowercase name.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Functions {
     declared: BTreeMap<String, Signature>,
 }

@@ -21,6 +21,7 @@ pub mod ide;
 mod journey_entry;
 mod journey_graph;
 mod journeys;
+mod memo;
 mod models;
 mod native;
 mod ops;
@@ -140,9 +141,12 @@ pub fn analyze_incremental(ws: &Workspace, cache: &mut SqlCache, cancelled: &dyn
     analysis
 }
 
-fn analyze_cached(ws: &Workspace, cache: Option<&mut SqlCache>, cancelled: &dyn Fn() -> bool) -> Analysis {
+fn analyze_cached(ws: &Workspace, mut cache: Option<&mut SqlCache>, cancelled: &dyn Fn() -> bool) -> Analysis {
     let mut out = Vec::new();
     let symbols = Symbols::collect(ws, &mut out);
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.checks.begin(&symbols.functions);
+    }
 
     let mut relations = BTreeMap::new();
     let mut tables = BTreeMap::new();
@@ -161,6 +165,9 @@ fn analyze_cached(ws: &Workspace, cache: Option<&mut SqlCache>, cancelled: &dyn 
             out.extend(schema_diff::diagnostics(ws, &schema_diff::compare(ws, file, source)));
         }
         if let Some(relation) = sources::relation(ws, file, source, &mut out) {
+            if let Some(cache) = cache.as_deref_mut() {
+                cache.checks.source(&key, &relation);
+            }
             relations.insert(key, relation);
         }
     }
@@ -174,7 +181,7 @@ fn analyze_cached(ws: &Workspace, cache: Option<&mut SqlCache>, cancelled: &dyn 
     let mut graph = Graph::default();
     let mut parsed = BTreeMap::new();
     let models: Vec<(FileId, &ast::Model)> = symbols.models().collect();
-    let bodies = match cache {
+    let bodies = match cache.as_deref_mut() {
         Some(cache) => parse_bodies_cached(&models, &syntax_errors, cache, cancelled),
         None => parse_bodies(&models, &syntax_errors),
     };
@@ -207,7 +214,14 @@ fn analyze_cached(ws: &Workspace, cache: Option<&mut SqlCache>, cancelled: &dyn 
         let Some((file, model, p)) = parsed.remove(name) else { continue };
         let params = models::params(file, model, &symbols.functions, &mut out);
         let env = sql::Env { relations: &relations, tables: &tables, known: &known, functions: &symbols.functions };
-        if let Some((relation, hints)) = models::relation(&env, file, model, &p, &params, &mut out, &mut references) {
+        let check = |out: &mut Vec<Diagnostic>, refs: &mut Vec<ide::Reference>| {
+            models::relation(&env, file, model, &p, &params, out, refs)
+        };
+        let checked = match cache.as_deref_mut() {
+            Some(cache) => cache.checks.model(name, file, model, &params, &env, &mut out, &mut references, check),
+            None => check(&mut out, &mut references).map(|(relation, hints, _)| (relation, hints)),
+        };
+        if let Some((relation, hints)) = checked {
             if let Some(m) = resolved.get(name) {
                 program::check_unique_key(m, &relation, &mut out);
             }

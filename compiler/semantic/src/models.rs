@@ -5,7 +5,6 @@ use cjo_syntax::ast;
 
 use crate::criteria::ExprCx;
 use crate::functions::Functions;
-use crate::hints::Hints;
 use crate::schema::{OutputColumn, Relation, RelationKind};
 use crate::sql::{self, Env, ParsedBody};
 use crate::ty::Ty;
@@ -82,12 +81,13 @@ pub(crate) fn relation(
     params: &[(String, Ty)],
     out: &mut Vec<Diagnostic>,
     refs: &mut Vec<crate::ide::Reference>,
-) -> Option<(Relation, Hints)> {
+) -> crate::memo::Checked {
     let body = model.bodies.first()?;
     let query = parsed.query.as_ref()?;
     let incremental = crate::settings::get(&model.settings, "materialized")
         .is_some_and(|s| matches!(&s.value.kind, ast::ValueKind::Call { name, .. } if name.as_str() == "incremental"));
-    let (columns, hints) = sql::check(env, body, query, file, &sql::Model { params, incremental }, out, refs);
+    let sql::Checked { columns, hints, lookups } =
+        sql::check(env, body, query, file, &sql::Model { params, incremental }, out, refs);
     let columns = columns
         .into_iter()
         .map(|(col, span)| OutputColumn {
@@ -110,7 +110,7 @@ pub(crate) fn relation(
         doc: model.doc.as_ref().map(|d| d.text.clone()),
         columns,
     };
-    Some((relation, hints))
+    Some((relation, hints, lookups))
 }
 
 /// Whether `text` is a date (`2026-01-31`) or, for a timestamp, a date

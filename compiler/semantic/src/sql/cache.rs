@@ -19,6 +19,8 @@ pub struct SqlCache {
     /// The bodies this analysis used: what the cache keeps after it.
     next: HashMap<Key, Entry>,
     parsed: usize,
+    /// Models' checks, kept while what they read stays as it was.
+    pub(crate) checks: crate::memo::Checks,
 }
 
 /// The dialect (lowercase, as written) and the body's text.
@@ -62,11 +64,17 @@ impl SqlCache {
     /// Ends an analysis: a complete one keeps only the bodies it used, an
     /// interrupted one everything.
     pub(crate) fn end(&mut self, complete: bool) {
+        self.checks.end(complete);
         if complete {
             self.entries = std::mem::take(&mut self.next);
         } else {
             self.entries.extend(self.next.drain());
         }
+    }
+
+    /// How many models the last analysis checked (rather than found here).
+    pub fn checked_last(&self) -> usize {
+        self.checks.checked_last()
     }
 
     /// How many bodies the last analysis parsed (rather than found here).

@@ -27,6 +27,7 @@ use crate::schema::Relation;
 use crate::ty::Ty;
 
 pub(crate) use expr::Val;
+pub(crate) use query::TableLookup;
 pub(crate) use scope::{Col, Untyped};
 pub(crate) use spans::BodyMap;
 
@@ -242,7 +243,7 @@ pub(crate) fn check(
     model: &Model<'_>,
     out: &mut Vec<Diagnostic>,
     refs: &mut Vec<crate::ide::Reference>,
-) -> (Vec<(Col, Option<Span>)>, crate::hints::Hints) {
+) -> Checked {
     let mut cx = query::Cx {
         env,
         map: BodyMap::new(file, &body.text, body.text_range.start),
@@ -256,7 +257,18 @@ pub(crate) fn check(
         hints: crate::hints::Hints::default(),
         out,
         refs,
+        lookups: Vec::new(),
     };
     let columns = cx.top_query(query);
-    (columns, cx.hints)
+    Checked { columns, hints: cx.hints, lookups: cx.lookups }
+}
+
+/// What checking a body found.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    /// Its output columns, and where each is computed.
+    pub columns: Vec<(Col, Option<Span>)>,
+    pub hints: crate::hints::Hints,
+    /// The project names it looked up.
+    pub lookups: Vec<query::TableLookup>,
 }

@@ -44,6 +44,23 @@ pub(crate) struct Cx<'a, 'o> {
     pub out: &'o mut Vec<Diagnostic>,
     /// What each name of the body resolved to, for the language server.
     pub refs: &'o mut Vec<crate::ide::Reference>,
+    /// Every project name the body looked up, and what it found: all the
+    /// project a check depends on besides the body itself (see
+    /// `crate::memo`).
+    pub lookups: Vec<TableLookup>,
+}
+
+/// A table name a body looked up among the project's relations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TableLookup {
+    /// `name` (lowercase, as written) is the relation `key`'s.
+    Found { name: String, key: String },
+    /// `name` is a known relation's, one with no columns (in a cycle, or
+    /// its body did not parse).
+    Columnless { name: String },
+    /// `name` is nobody's: the error names the nearest of every name there
+    /// is, so the check depends on all of them.
+    Unknown,
 }
 
 /// One output column of a query and where it is computed.
@@ -1043,14 +1060,17 @@ impl<'a> Cx<'a, '_> {
         }
         let relation_name = self.env.tables.get(name).map_or(name, String::as_str);
         if let Some(rel) = self.env.relations.get(relation_name) {
+            self.lookups.push(TableLookup::Found { name: name.to_string(), key: relation_name.to_string() });
             self.refs.push(crate::ide::Reference::relation(span, &rel.name));
             return Some(rel.columns.iter().map(|c| Col::of_relation(&rel.name, c)).collect());
         }
         // A model in a dependency cycle, or one whose body did not parse,
         // is known by name but has no columns: reported elsewhere.
         if self.env.known.contains(relation_name) {
+            self.lookups.push(TableLookup::Columnless { name: name.to_string() });
             return None;
         }
+        self.lookups.push(TableLookup::Unknown);
         let candidates: Vec<&str> = self
             .env
             .relations
