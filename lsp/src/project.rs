@@ -34,19 +34,35 @@ pub struct Snapshot {
     pub index: Index,
     /// Everything `cjoc check` reports, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Those of them lowering found (what a build would refuse).
+    pub lowering: Vec<Diagnostic>,
     /// The version of each open document the snapshot was made from.
     pub versions: BTreeMap<PathBuf, i32>,
     /// The root has no `cjo.toml`: a configuration was made up.
     pub detached: bool,
 }
 
-impl Snapshot {
+/// A project loaded and analysed, not yet lowered nor indexed: what is
+/// published first (see `crate::state`).
+#[derive(Debug)]
+pub struct Analysed {
+    pub root: PathBuf,
+    pub ws: Workspace,
+    pub analysis: Analysis,
+    /// What loading, names and types found, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    pub versions: BTreeMap<PathBuf, i32>,
+    pub detached: bool,
+}
+
+impl Analysed {
     /// Loads and checks the project at `root` through `fs` (the open
     /// documents in front of the disk), within `limits`; a folder with no
     /// `cjo.toml` is read without what is below it. What `caches` hold
-    /// from the last analysis is not parsed again. Fails only when the
-    /// project file cannot be read at all; `Ok(None)` when `cancelled`
-    /// answered true on the way (an edit made the result stale).
+    /// from the last analysis is not parsed or checked again. Fails only
+    /// when the project file cannot be read at all; `Ok(None)` when
+    /// `cancelled` answered true on the way (an edit made the result
+    /// stale).
     pub fn load(
         root: &Path,
         fs: &Overlay,
@@ -55,7 +71,7 @@ impl Snapshot {
         config: &cjo_project::ConfigContext,
         caches: &mut Caches,
         cancelled: &dyn Fn() -> bool,
-    ) -> Result<Option<Snapshot>, String> {
+    ) -> Result<Option<Analysed>, String> {
         let detached = !crate::vfs::has_config(root, |p| fs.open.contains_key(p));
         let ws = if detached {
             let mut fs = fs.clone();
@@ -72,14 +88,78 @@ impl Snapshot {
         if cancelled() {
             return Ok(None);
         }
-        // As `cjoc check`: a project without errors is also lowered, so
-        // that what the build would refuse is shown while editing.
-        let (diagnostics, _) = cjo_codegen::check(&ws, &analysis);
+        let diagnostics = cjo_semantic::all_diagnostics(&ws, &analysis);
+        Ok(Some(Analysed { root: root.to_path_buf(), ws, analysis, diagnostics, versions, detached }))
+    }
+
+    /// Whether lowering may add to the diagnostics: as `cjoc check`, only
+    /// a project without errors is lowered.
+    pub fn lowers(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The snapshot: with what a build would refuse (as `cjoc check`
+    /// reports it) and the IDE index. `None` when `cancelled` answered true
+    /// on the way.
+    pub fn finish(self, cancelled: &dyn Fn() -> bool) -> Option<Snapshot> {
         if cancelled() {
-            return Ok(None);
+            return None;
+        }
+        let lowers = self.lowers();
+        let Analysed { root, ws, analysis, mut diagnostics, versions, detached } = self;
+        let lowering = if lowers { cjo_codegen::lowering_problems(&ws, &analysis).0 } else { Vec::new() };
+        if !lowering.is_empty() {
+            diagnostics.extend(lowering.iter().cloned());
+            diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+        if cancelled() {
+            return None;
         }
         let index = Index::new(&ws, &analysis);
-        Ok(Some(Snapshot { root: root.to_path_buf(), ws, analysis, index, diagnostics, versions, detached }))
+        Some(Snapshot { root, ws, analysis, index, diagnostics, lowering, versions, detached })
+    }
+}
+
+impl Snapshot {
+    /// [`Analysed::load`], then [`Analysed::finish`].
+    pub fn load(
+        root: &Path,
+        fs: &Overlay,
+        versions: BTreeMap<PathBuf, i32>,
+        limits: Limits,
+        config: &cjo_project::ConfigContext,
+        caches: &mut Caches,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Option<Snapshot>, String> {
+        Ok(Analysed::load(root, fs, versions, limits, config, caches, cancelled)?.and_then(|a| a.finish(cancelled)))
+    }
+
+    /// This snapshot's lowering diagnostics that still hold in `ws`, a
+    /// newer load of the project: those whose every place is in a file
+    /// whose text has not changed, with the file ids of `ws`. What is
+    /// published while a new analysis is being lowered (see
+    /// `crate::state`).
+    pub fn lowering_in(&self, ws: &Workspace) -> Vec<Diagnostic> {
+        let now: BTreeMap<&Path, &SourceFile> = ws.files.iter().map(|f| (f.path.as_path(), f)).collect();
+        let same: BTreeMap<FileId, FileId> = self
+            .ws
+            .files
+            .iter()
+            .filter_map(|old| {
+                let new = now.get(old.path.as_path())?;
+                (new.text == old.text).then_some((old.id, new.id))
+            })
+            .collect();
+        self.lowering
+            .iter()
+            .filter_map(|d| {
+                let mut d = d.clone();
+                for label in &mut d.labels {
+                    label.span.file = *same.get(&label.span.file)?;
+                }
+                Some(d)
+            })
+            .collect()
     }
 
     /// The workspace file at `path`.
@@ -101,10 +181,16 @@ impl Snapshot {
     /// The files diagnostics are published for: the project's own
     /// (`cjo.toml` unless made up, `.cjo` files, catalog files).
     pub fn published_files(&self) -> impl Iterator<Item = &SourceFile> {
-        self.ws.files.iter().filter(|f| match f.kind {
-            cjo_project::FileKind::Stdlib => false,
-            cjo_project::FileKind::Config => !self.detached,
-            _ => true,
-        })
+        published_files(&self.ws, self.detached)
     }
+}
+
+/// The files diagnostics are published for: the project's own
+/// (`cjo.toml` unless made up, `.cjo` files, catalog files).
+pub fn published_files(ws: &Workspace, detached: bool) -> impl Iterator<Item = &SourceFile> {
+    ws.files.iter().filter(move |f| match f.kind {
+        cjo_project::FileKind::Stdlib => false,
+        cjo_project::FileKind::Config => !detached,
+        _ => true,
+    })
 }

@@ -297,7 +297,7 @@ impl LanguageServer for Server {
     }
 
     async fn symbol(&self, params: lsp::WorkspaceSymbolParams) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
-        let snaps = self.state.snapshots();
+        let snaps = self.state.settled_snapshots().await;
         let list = blocking(move || handlers::workspace_symbols(&snaps, &params.query)).await?;
         Ok(Some(lsp::WorkspaceSymbolResponse::Flat(list)))
     }

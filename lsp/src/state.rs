@@ -22,7 +22,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::convert;
-use crate::project::{Caches, Snapshot};
+use crate::project::{Analysed, Caches, Snapshot};
 use crate::vfs::Overlay;
 
 /// Settings a client may give in `initializationOptions`.
@@ -180,8 +180,22 @@ impl State {
     }
 
     /// The latest snapshot of every project analysed so far.
-    pub fn snapshots(&self) -> Vec<Arc<Snapshot>> {
-        self.lock().projects.values().filter_map(|p| p.snapshot.clone()).collect()
+    /// Every project's snapshot once no analysis is running or due (an
+    /// edit's diagnostics are published before its snapshot is ready), or
+    /// the latest there are after the request timeout.
+    pub async fn settled_snapshots(&self) -> Vec<Arc<Snapshot>> {
+        let mut rounds = self.rounds.subscribe();
+        let deadline = tokio::time::Instant::now() + self.settings().request_timeout;
+        loop {
+            {
+                let inner = self.lock();
+                let settled = inner.projects.values().all(|p| !p.dirty && p.running.is_none());
+                if settled || tokio::time::Instant::now() >= deadline {
+                    return inner.projects.values().filter_map(|p| p.snapshot.clone()).collect();
+                }
+            }
+            let _ = tokio::time::timeout_at(deadline, rounds.changed()).await;
+        }
     }
 
     /// The text of an open document.
@@ -292,13 +306,57 @@ impl State {
             let r = root.clone();
             let flag = cancel.clone();
             // A panic in the compiler ends this blocking task only.
-            let result = tokio::task::spawn_blocking(move || {
+            let analysed = tokio::task::spawn_blocking(move || {
                 let mut caches = caches.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                Snapshot::load(&r, &fs, versions, limits, &config, &mut caches, &|| flag.load(Ordering::Relaxed))
+                Analysed::load(&r, &fs, versions, limits, &config, &mut caches, &|| flag.load(Ordering::Relaxed))
             })
             .await;
+            let result = match analysed {
+                Ok(Ok(Some(analysed))) => {
+                    // Names and types are known: publish them now, and
+                    // lower and index after (a second or more on a large
+                    // project).
+                    let analysed = state.publish_analysed(&client, &root, analysed).await;
+                    let flag = cancel.clone();
+                    tokio::task::spawn_blocking(move || Ok(analysed.finish(&|| flag.load(Ordering::Relaxed)))).await
+                }
+                Ok(Ok(None)) => Ok(Ok(None)),
+                Ok(Err(why)) => Ok(Err(why)),
+                Err(e) => Err(e),
+            };
             state.finish(&client, root, result).await;
         });
+    }
+
+    /// Publishes what names and types found, before lowering: for a
+    /// project that lowering will look at (it has no errors), with the last
+    /// snapshot's lowering diagnostics in the files that have not changed,
+    /// so that they do not blink out on every keystroke. Gives the
+    /// analysis back.
+    async fn publish_analysed(&self, client: &Client, root: &Path, analysed: Analysed) -> Analysed {
+        let publish = {
+            let mut inner = self.lock();
+            let project = inner.projects.entry(root.to_path_buf()).or_default();
+            let mut diagnostics = analysed.diagnostics.clone();
+            if let (true, Some(last)) = (analysed.lowers(), &project.snapshot) {
+                diagnostics.extend(last.lowering_in(&analysed.ws));
+                diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            }
+            let settings = self.settings.lock().map(|s| s.docs_url.clone()).unwrap_or_default();
+            let files = crate::project::published_files(&analysed.ws, analysed.detached);
+            changed_diagnostics(
+                &analysed.ws,
+                files,
+                &analysed.versions,
+                &diagnostics,
+                &mut project.published,
+                settings.as_deref(),
+            )
+        };
+        for (uri, diagnostics, version) in publish {
+            client.publish_diagnostics(uri, diagnostics, version).await;
+        }
+        analysed
     }
 
     /// Takes in a finished analysis: installs its snapshot and publishes
@@ -336,7 +394,14 @@ impl State {
                     }
                     project.ceiling_shown = ceiling.is_some();
                     let settings = self.settings.lock().map(|s| s.docs_url.clone()).unwrap_or_default();
-                    changed_diagnostics(&snapshot, &mut project.published, settings.as_deref())
+                    changed_diagnostics(
+                        &snapshot.ws,
+                        snapshot.published_files(),
+                        &snapshot.versions,
+                        &snapshot.diagnostics,
+                        &mut project.published,
+                        settings.as_deref(),
+                    )
                 }
                 Ok(Err(why)) => {
                     project.failure = Some(why);
@@ -380,23 +445,26 @@ fn ceiling_message(root: &Path, d: &cjo_diagnostics::Diagnostic) -> String {
 /// The files whose diagnostics (or document version) differ from what was
 /// last published, with their new lists; files gone from the project get
 /// an empty list.
-fn changed_diagnostics(
-    snap: &Snapshot,
+fn changed_diagnostics<'a>(
+    ws: &cjo_project::Workspace,
+    files: impl Iterator<Item = &'a cjo_project::SourceFile>,
+    versions: &BTreeMap<PathBuf, i32>,
+    diagnostics: &[cjo_diagnostics::Diagnostic],
     published: &mut BTreeMap<PathBuf, (Option<i32>, Vec<lsp::Diagnostic>)>,
     docs_url: Option<&str>,
 ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
     let mut by_file: BTreeMap<cjo_diagnostics::FileId, Vec<lsp::Diagnostic>> = BTreeMap::new();
-    for d in &snap.diagnostics {
-        if let Some(converted) = convert::diagnostic(&snap.ws, d, docs_url) {
+    for d in diagnostics {
+        if let Some(converted) = convert::diagnostic(ws, d, docs_url) {
             by_file.entry(d.span().file).or_default().push(converted);
         }
     }
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
-    for file in snap.published_files() {
+    for file in files {
         seen.insert(file.path.clone());
         let diagnostics = by_file.remove(&file.id).unwrap_or_default();
-        let version = snap.versions.get(&file.path).copied();
+        let version = versions.get(&file.path).copied();
         let now = (version, diagnostics);
         if published.get(&file.path) != Some(&now) {
             if let Some(uri) = convert::uri(&file.path) {

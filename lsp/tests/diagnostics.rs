@@ -101,3 +101,43 @@ async fn a_config_typo_gets_a_quick_fix_that_keeps_its_quotes() {
     assert_eq!(d["data"]["replacement"], "\"trino\"");
     assert_eq!(d["range"]["start"], serde_json::json!({ "line": 2, "character": 17 }));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_build_refuses_does_not_blink_while_another_file_is_edited() {
+    // `top` is in no pipeline's `run`: W0008, which lowering finds after
+    // names and types are published.
+    let pipelines = "pipeline daily {\n  schedule = daily at 06:00\n  run = [spend, onboarding]\n}\n";
+    let project = Project::new(
+        "blink",
+        &[("sources.cjo", common::SOURCES), ("models.cjo", MODELS), ("pipelines.cjo", pipelines)],
+    );
+    let mut client = Client::start().await;
+    let (models, pipes) = (project.uri("models.cjo"), project.uri("pipelines.cjo"));
+    client.open(&pipes, pipelines, 1).await;
+    let (_, diagnostics) = client.diagnostics_until(&models, |_, d| !d.is_empty()).await;
+    assert_eq!(codes(&diagnostics), ["W0008"]);
+    // Edits elsewhere: `models.cjo` keeps its warning all along (it is not
+    // published again, and never without it).
+    for v in 2..=6 {
+        client.change(&pipes, &format!("{pipelines}// edit {v}\n"), v).await;
+        loop {
+            let p = client.next("textDocument/publishDiagnostics").await;
+            if p["uri"] == models.as_str() {
+                let diagnostics = p["diagnostics"].as_array().cloned().unwrap_or_default();
+                assert_eq!(codes(&diagnostics), ["W0008"], "after edit {v}");
+            }
+            if p["uri"] == pipes.as_str() && p["version"] == v {
+                break;
+            }
+        }
+    }
+    client.change(&pipes, &pipelines.replace("[spend,", "[spend, top,"), 7).await;
+    let (_, diagnostics) = client.diagnostics_until(&models, |_, d| d.is_empty()).await;
+    assert!(diagnostics.is_empty());
+    let published: Vec<_> = client
+        .drain()
+        .into_iter()
+        .filter(|(m, p)| m == "textDocument/publishDiagnostics" && p["uri"] == models.as_str())
+        .collect();
+    assert_eq!(published, Vec::new(), "nothing more for models.cjo");
+}

@@ -54,9 +54,21 @@ pub fn check(
     if diagnostics.iter().any(cjo_diagnostics::Diagnostic::is_error) {
         return (diagnostics, None);
     }
-    let mut built = build(ws, analysis, &Options::default());
-    diagnostics.extend(built.diagnostics.drain(..).filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE));
+    let (problems, built) = lowering_problems(ws, analysis);
+    diagnostics.extend(problems);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     (diagnostics, Some(built))
+}
+
+/// What [`check`] adds to a project without errors: what a build for each
+/// item's own target would refuse (but for missing parameter values), and
+/// the build.
+pub fn lowering_problems(
+    ws: &cjo_project::Workspace,
+    analysis: &cjo_semantic::Analysis,
+) -> (Vec<cjo_diagnostics::Diagnostic>, Build) {
+    let mut built = build(ws, analysis, &Options::default());
+    let problems = built.diagnostics.drain(..).filter(|d| d.code != cjo_diagnostics::PARAMETER_VALUE).collect();
+    (problems, built)
 }
 pub use params::{Binding, Param, Part, RunInterval, RunValue, Statement};
