@@ -32,10 +32,9 @@ pub struct Snapshot {
     pub ws: Workspace,
     pub analysis: Analysis,
     pub index: Index,
-    /// Everything `cjoc check` reports, sorted.
+    /// What loading, names and types found, sorted (lowering's come
+    /// later: [`Snapshot::lower`]).
     pub diagnostics: Vec<Diagnostic>,
-    /// Those of them lowering found (what a build would refuse).
-    pub lowering: Vec<Diagnostic>,
     /// The version of each open document the snapshot was made from.
     pub versions: BTreeMap<PathBuf, i32>,
     /// The root has no `cjo.toml`: a configuration was made up.
@@ -92,65 +91,42 @@ impl Analysed {
         Ok(Some(Analysed { root: root.to_path_buf(), ws, analysis, diagnostics, versions, detached }))
     }
 
-    /// Whether lowering may add to the diagnostics: as `cjoc check`, only
-    /// a project without errors is lowered.
-    pub fn lowers(&self) -> bool {
-        !self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-
-    /// The snapshot: with what a build would refuse (as `cjoc check`
-    /// reports it) and the IDE index. `None` when `cancelled` answered true
-    /// on the way.
+    /// The snapshot, with the IDE index. `None` when `cancelled` answered
+    /// true first.
     pub fn finish(self, cancelled: &dyn Fn() -> bool) -> Option<Snapshot> {
         if cancelled() {
             return None;
         }
-        let lowers = self.lowers();
-        let Analysed { root, ws, analysis, mut diagnostics, versions, detached } = self;
-        let lowering = if lowers { cjo_codegen::lowering_problems(&ws, &analysis).0 } else { Vec::new() };
-        if !lowering.is_empty() {
-            diagnostics.extend(lowering.iter().cloned());
-            diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        }
-        if cancelled() {
-            return None;
-        }
+        let Analysed { root, ws, analysis, diagnostics, versions, detached } = self;
         let index = Index::new(&ws, &analysis);
-        Some(Snapshot { root, ws, analysis, index, diagnostics, lowering, versions, detached })
+        Some(Snapshot { root, ws, analysis, index, diagnostics, versions, detached })
     }
 }
 
-impl Snapshot {
-    /// [`Analysed::load`], then [`Analysed::finish`].
-    pub fn load(
-        root: &Path,
-        fs: &Overlay,
-        versions: BTreeMap<PathBuf, i32>,
-        limits: Limits,
-        config: &cjo_project::ConfigContext,
-        caches: &mut Caches,
-        cancelled: &dyn Fn() -> bool,
-    ) -> Result<Option<Snapshot>, String> {
-        Ok(Analysed::load(root, fs, versions, limits, config, caches, cancelled)?.and_then(|a| a.finish(cancelled)))
-    }
+/// What lowering a snapshot's project found (what a build would refuse,
+/// as `cjoc check` reports it), with what it takes to tell whether each
+/// still holds in a later load: the path and a hash of the text of every
+/// file the diagnostics point into.
+#[derive(Debug, Default)]
+pub struct Lowered {
+    pub diagnostics: Vec<Diagnostic>,
+    files: BTreeMap<FileId, (PathBuf, u64)>,
+}
 
-    /// This snapshot's lowering diagnostics that still hold in `ws`, a
-    /// newer load of the project: those whose every place is in a file
-    /// whose text has not changed, with the file ids of `ws`. What is
-    /// published while a new analysis is being lowered (see
-    /// `crate::state`).
-    pub fn lowering_in(&self, ws: &Workspace) -> Vec<Diagnostic> {
+impl Lowered {
+    /// The diagnostics that still hold in `ws`: those whose every place is
+    /// in a file whose text has not changed, with the file ids of `ws`.
+    pub fn carried_into(&self, ws: &Workspace) -> Vec<Diagnostic> {
         let now: BTreeMap<&Path, &SourceFile> = ws.files.iter().map(|f| (f.path.as_path(), f)).collect();
         let same: BTreeMap<FileId, FileId> = self
-            .ws
             .files
             .iter()
-            .filter_map(|old| {
-                let new = now.get(old.path.as_path())?;
-                (new.text == old.text).then_some((old.id, new.id))
+            .filter_map(|(old, (path, hash))| {
+                let new = now.get(path.as_path())?;
+                (text_hash(&new.text) == *hash).then_some((*old, new.id))
             })
             .collect();
-        self.lowering
+        self.diagnostics
             .iter()
             .filter_map(|d| {
                 let mut d = d.clone();
@@ -160,6 +136,35 @@ impl Snapshot {
                 Some(d)
             })
             .collect()
+    }
+}
+
+/// A hash of a file's text, to tell whether it changed between two loads
+/// (a collision would only show a stale warning until lowering ends).
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl Snapshot {
+    /// Whether lowering may add to the diagnostics: as `cjoc check`, only
+    /// a project without errors is lowered.
+    pub fn lowers(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Lowers the project for what a build would refuse.
+    pub fn lower(&self) -> Lowered {
+        let diagnostics = cjo_codegen::lowering_problems(&self.ws, &self.analysis).0;
+        let files = diagnostics
+            .iter()
+            .flat_map(|d| &d.labels)
+            .filter_map(|l| self.ws.file(l.span.file))
+            .map(|f| (f.id, (f.path.clone(), text_hash(&f.text))))
+            .collect();
+        Lowered { diagnostics, files }
     }
 
     /// The workspace file at `path`.

@@ -22,7 +22,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::convert;
-use crate::project::{Analysed, Caches, Snapshot};
+use crate::project::{Analysed, Caches, Lowered, Snapshot};
 use crate::vfs::Overlay;
 
 /// Settings a client may give in `initializationOptions`.
@@ -73,6 +73,9 @@ struct Project {
     caches: Arc<Mutex<Caches>>,
     /// Why the last analysis failed (a panic in the compiler), if it did.
     failure: Option<String>,
+    /// What the last lowering found, carried into the next analyses'
+    /// diagnostics until they are lowered in turn.
+    lowered: Lowered,
     /// What was last published for each file: its version and diagnostics.
     published: BTreeMap<PathBuf, (Option<i32>, Vec<lsp::Diagnostic>)>,
     /// The last snapshot stopped at the project's ceiling (E0104), and the
@@ -303,46 +306,54 @@ impl State {
         };
         let (state, client) = (self.clone(), client.clone());
         tokio::spawn(async move {
-            let r = root.clone();
-            let flag = cancel.clone();
-            // A panic in the compiler ends this blocking task only.
+            let stale = move || cancel.load(Ordering::Relaxed);
+            // A panic in the compiler ends its blocking task only.
+            let (r, cancelled) = (root.clone(), stale.clone());
             let analysed = tokio::task::spawn_blocking(move || {
                 let mut caches = caches.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                Analysed::load(&r, &fs, versions, limits, &config, &mut caches, &|| flag.load(Ordering::Relaxed))
+                Analysed::load(&r, &fs, versions, limits, &config, &mut caches, &cancelled)
             })
             .await;
             let result = match analysed {
                 Ok(Ok(Some(analysed))) => {
-                    // Names and types are known: publish them now, and
-                    // lower and index after (a second or more on a large
-                    // project).
+                    // Names and types are known: publish them now, then
+                    // index, and lower last (a second or more on a large
+                    // project), so that requests need not wait for it.
                     let analysed = state.publish_analysed(&client, &root, analysed).await;
-                    let flag = cancel.clone();
-                    tokio::task::spawn_blocking(move || Ok(analysed.finish(&|| flag.load(Ordering::Relaxed)))).await
+                    let cancelled = stale.clone();
+                    tokio::task::spawn_blocking(move || Ok(analysed.finish(&cancelled))).await
                 }
                 Ok(Ok(None)) => Ok(Ok(None)),
                 Ok(Err(why)) => Ok(Err(why)),
                 Err(e) => Err(e),
             };
-            state.finish(&client, root, result).await;
+            let installed = state.install(&client, &root, result).await;
+            if let Some(snapshot) = installed.filter(|s| s.lowers() && !stale()) {
+                let s = snapshot.clone();
+                match tokio::task::spawn_blocking(move || s.lower()).await {
+                    Ok(lowered) => state.publish_lowered(&client, &root, &snapshot, lowered).await,
+                    Err(e) => state.failed(&root, e),
+                }
+            }
+            state.done(&client, root);
         });
     }
 
-    /// Publishes what names and types found, before lowering: for a
-    /// project that lowering will look at (it has no errors), with the last
-    /// snapshot's lowering diagnostics in the files that have not changed,
-    /// so that they do not blink out on every keystroke. Gives the
+    /// Publishes what names and types found, as soon as they are known:
+    /// for a project that will be lowered (it has no errors), with the
+    /// last lowering's diagnostics in the files that have not changed
+    /// since, so that they do not blink out on every keystroke. Gives the
     /// analysis back.
     async fn publish_analysed(&self, client: &Client, root: &Path, analysed: Analysed) -> Analysed {
         let publish = {
             let mut inner = self.lock();
             let project = inner.projects.entry(root.to_path_buf()).or_default();
             let mut diagnostics = analysed.diagnostics.clone();
-            if let (true, Some(last)) = (analysed.lowers(), &project.snapshot) {
-                diagnostics.extend(last.lowering_in(&analysed.ws));
+            if !diagnostics.iter().any(cjo_diagnostics::Diagnostic::is_error) {
+                diagnostics.extend(project.lowered.carried_into(&analysed.ws));
                 diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
             }
-            let settings = self.settings.lock().map(|s| s.docs_url.clone()).unwrap_or_default();
+            let docs_url = self.settings().docs_url;
             let files = crate::project::published_files(&analysed.ws, analysed.detached);
             changed_diagnostics(
                 &analysed.ws,
@@ -350,7 +361,7 @@ impl State {
                 &analysed.versions,
                 &diagnostics,
                 &mut project.published,
-                settings.as_deref(),
+                docs_url.as_deref(),
             )
         };
         for (uri, diagnostics, version) in publish {
@@ -359,66 +370,100 @@ impl State {
         analysed
     }
 
-    /// Takes in a finished analysis: installs its snapshot and publishes
-    /// what changed, then starts the project again if it was cancelled.
-    async fn finish(
-        self: &Arc<Self>,
+    /// Takes in an analysis: installs its snapshot (its diagnostics were
+    /// published by [`State::publish_analysed`]), or records why there is
+    /// none. Requests waiting for it are woken.
+    async fn install(
+        &self,
         client: &Client,
-        root: PathBuf,
+        root: &Path,
         result: Result<Result<Option<Snapshot>, String>, tokio::task::JoinError>,
-    ) {
+    ) -> Option<Arc<Snapshot>> {
         let mut notice = None;
-        let mut again = false;
-        let publish = {
+        let (installed, replaced) = {
             let mut inner = self.lock();
-            let project = inner.projects.entry(root.clone()).or_default();
-            let cancelled = project.running.take().is_some_and(|c| c.load(Ordering::Relaxed));
+            let project = inner.projects.entry(root.to_path_buf()).or_default();
             match result {
-                // Cancelled when the next run was due: start it now.
-                Ok(Ok(None)) => {
-                    again = true;
-                    Vec::new()
-                }
+                // Cancelled when the next run was due: see `done`.
+                Ok(Ok(None)) => (None, None),
                 // Stale if edited during the run, but still the newest
                 // result: runs of a project never overlap.
                 Ok(Ok(Some(snapshot))) => {
-                    again = cancelled;
                     project.failure = None;
                     let snapshot = Arc::new(snapshot);
-                    project.snapshot = Some(snapshot.clone());
+                    let replaced = project.snapshot.replace(snapshot.clone());
                     // Told once, when the project first reaches its
                     // ceiling, not on every keystroke after.
                     let ceiling = snapshot.ceiling();
                     if !project.ceiling_shown {
-                        notice = ceiling.map(|d| ceiling_message(&root, d));
+                        notice = ceiling.map(|d| ceiling_message(root, d));
                     }
                     project.ceiling_shown = ceiling.is_some();
-                    let settings = self.settings.lock().map(|s| s.docs_url.clone()).unwrap_or_default();
-                    changed_diagnostics(
-                        &snapshot.ws,
-                        snapshot.published_files(),
-                        &snapshot.versions,
-                        &snapshot.diagnostics,
-                        &mut project.published,
-                        settings.as_deref(),
-                    )
+                    (Some(snapshot), replaced)
                 }
                 Ok(Err(why)) => {
                     project.failure = Some(why);
-                    Vec::new()
+                    (None, None)
                 }
                 Err(e) => {
                     project.failure = Some(format!("internal error in the cjo analysis: {}", panic_message(e)));
-                    Vec::new()
+                    (None, None)
                 }
             }
+        };
+        // Freeing a large project's snapshot takes a while: not on the
+        // event loop.
+        if let Some(old) = replaced {
+            tokio::task::spawn_blocking(move || drop(old));
+        }
+        self.rounds.send_modify(|n| *n += 1);
+        if let Some(message) = notice {
+            client.show_message(lsp::MessageType::WARNING, message).await;
+        }
+        installed
+    }
+
+    /// Publishes what lowering `snapshot` found, with its other
+    /// diagnostics, and keeps it to be carried into the next analyses.
+    async fn publish_lowered(&self, client: &Client, root: &Path, snapshot: &Snapshot, lowered: Lowered) {
+        let publish = {
+            let mut inner = self.lock();
+            let project = inner.projects.entry(root.to_path_buf()).or_default();
+            let mut diagnostics = snapshot.diagnostics.clone();
+            diagnostics.extend(lowered.diagnostics.iter().cloned());
+            diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            project.lowered = lowered;
+            let docs_url = self.settings().docs_url;
+            changed_diagnostics(
+                &snapshot.ws,
+                snapshot.published_files(),
+                &snapshot.versions,
+                &diagnostics,
+                &mut project.published,
+                docs_url.as_deref(),
+            )
         };
         for (uri, diagnostics, version) in publish {
             client.publish_diagnostics(uri, diagnostics, version).await;
         }
-        if let Some(message) = notice {
-            client.show_message(lsp::MessageType::WARNING, message).await;
-        }
+    }
+
+    /// Records a panic in lowering: requests are answered with it until
+    /// the next edit.
+    fn failed(&self, root: &Path, e: tokio::task::JoinError) {
+        let mut inner = self.lock();
+        let project = inner.projects.entry(root.to_path_buf()).or_default();
+        project.failure = Some(format!("internal error in the cjo analysis: {}", panic_message(e)));
+    }
+
+    /// Ends a run: starts the project again if the run was cancelled (an
+    /// edit came while it ran), and wakes the requests waiting for it.
+    fn done(self: &Arc<Self>, client: &Client, root: PathBuf) {
+        let again = {
+            let mut inner = self.lock();
+            let project = inner.projects.entry(root.clone()).or_default();
+            project.running.take().is_some_and(|c| c.load(Ordering::Relaxed))
+        };
         if again {
             self.start(client, root);
         }
