@@ -49,11 +49,11 @@ pub fn run(dir: &Path, name: Option<&str>, target: &str) -> u8 {
     if crate::progress::quiet() {
         return OK;
     }
+    // A status line, not output: on standard error, as `build` says what
+    // it built (and `cargo new` what it created).
     let shown = dir.display();
-    let said = crate::out::print(format!(
-        "Created project `{name}` in {shown}\nNext: `cjoc check {shown}` then `cjoc build {shown}`\n"
-    ));
-    said.map_or_else(|code| code, |()| OK)
+    eprintln!("Created project `{name}` in {shown}\nNext: `cjoc check {shown}` then `cjoc build {shown}`");
+    OK
 }
 
 /// The folder's name, made into a valid project name.
