@@ -281,3 +281,24 @@ fn every_command_that_reads_the_project_takes_env() {
     let help = text(&cjoc(dir.path(), &["build", "--help"], &[]).stdout);
     assert!(help.contains("--env <NAME>"), "{help}");
 }
+
+#[test]
+fn a_schema_the_environment_makes_too_long_for_the_warehouse_is_an_error_there_only() {
+    let dir = project("too-long");
+    // `dev_<user>_core` on Redshift: over 127 bytes with a long user name.
+    let user = "u".repeat(120);
+    let check = |env: &str, target: &str| {
+        let out = dir.path().join(format!("out-{env}-{target}"));
+        let args = ["build", ".", "--env", env, "--target", target, "--out", out.to_str().unwrap()];
+        cjoc(dir.path(), &args, &[("CJO_TEST_USER", user.as_str())])
+    };
+    let dev = check("dev", "redshift");
+    assert_eq!(dev.status.code(), Some(1), "{}", text(&dev.stderr));
+    let stderr = text(&dev.stderr);
+    assert!(stderr.contains("E0605"), "{stderr}");
+    assert!(stderr.contains("model `core_orders` would be built in a schema whose name"), "{stderr}");
+    assert!(!stderr.contains("model `big_orders`"), "{stderr}");
+    // BigQuery takes 1,024 bytes; production's names are short.
+    assert_ok(&check("dev", "bigquery"));
+    assert_ok(&check("prod", "redshift"));
+}

@@ -279,10 +279,49 @@ impl Lowering<'_> {
             }
             for (key, spec) in self.specs {
                 let deferred = self.options.deferred.get(key).and_then(|per| per.get(&dialect));
-                names.insert(key.clone(), deferred.cloned().unwrap_or_else(|| loc.model_table(spec)));
+                let table = deferred.cloned().unwrap_or_else(|| loc.model_table(spec));
+                let built_here = self.model_dialects.get(key).is_some_and(|ds| ds.contains(&dialect));
+                if deferred.is_none() && built_here {
+                    self.check_name_lengths(spec, &table, dialect);
+                }
+                names.insert(key.clone(), table);
             }
             self.tables.insert(dialect, names);
             self.locations.insert(dialect, loc);
+        }
+    }
+
+    /// Reports a model whose schema or table name (`table`'s last two
+    /// parts, as the environment built makes them) is longer than
+    /// `dialect` accepts: the warehouse would refuse to create it.
+    fn check_name_lengths(&self, spec: &cjo_semantic::Model, table: &[String], dialect: Dialect) {
+        let Some(max) = dialect.max_name_bytes() else { return };
+        let [.., schema, name] = table else { return };
+        for (what, part, help) in [
+            (
+                "schema",
+                schema,
+                "shorten the model's `schema`, or the schema its target (or the environment built) sets in `cjo.toml`",
+            ),
+            ("table", name, "shorten the model's name, or give it a shorter `alias`"),
+        ] {
+            if part.len() > max {
+                let shown: String = part.chars().take(40).collect();
+                self.out.borrow_mut().push(
+                    Diagnostic::error(
+                        codes::NAME_TOO_LONG,
+                        spec.span(),
+                        format!(
+                            "model `{}` would be built in a {what} whose name (`{shown}…`) is {} bytes long; {} accepts at most {max}",
+                            spec.name,
+                            part.len(),
+                            dialect.title()
+                        ),
+                    )
+                    .with_label(format!("its {what} name is too long for {}", dialect.title()))
+                    .with_help(help),
+                );
+            }
         }
     }
 

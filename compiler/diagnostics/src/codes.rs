@@ -244,6 +244,8 @@ codes! {
     PARAMETER_VALUE = "E0603" "parameter-value";
     /// A model reading a model that is built in another warehouse.
     CROSS_TARGET_READ = "E0604" "cross-target-read";
+    /// A model's schema or table name longer than its warehouse accepts.
+    NAME_TOO_LONG = "E0605" "name-too-long";
 
     // Pipelines and schedulers.
     /// Pipelines that wait for each other's output.

@@ -27,10 +27,30 @@ impl Dialect {
         }
     }
 
+    /// The warehouse's name as its vendor writes it, for messages.
+    pub fn title(self) -> &'static str {
+        match self {
+            Dialect::BigQuery => "BigQuery",
+            Dialect::Redshift => "Redshift",
+            Dialect::Trino => "Trino",
+        }
+    }
+
     /// The dialect named exactly `name` (lower case, as written in
     /// `cjo.toml`), if any.
     pub fn parse(name: &str) -> Option<Dialect> {
         Dialect::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+
+    /// The longest name of a schema or table the warehouse accepts, in
+    /// UTF-8 bytes: BigQuery's datasets and tables take 1,024, Redshift's
+    /// identifiers 127. Trino sets none of its own (its connectors may).
+    pub fn max_name_bytes(self) -> Option<usize> {
+        match self {
+            Dialect::BigQuery => Some(1024),
+            Dialect::Redshift => Some(127),
+            Dialect::Trino => None,
+        }
     }
 
     /// The names of all dialects, for "expected one of" messages and

@@ -146,11 +146,7 @@ impl Cx<'_, '_> {
             _ => None,
         };
         // Why a call of the body's warehouse's own function is untyped.
-        let warehouse = self.dialect.map_or("the warehouse", |d| match d {
-            cjo_project::Dialect::BigQuery => "BigQuery",
-            cjo_project::Dialect::Redshift => "Redshift",
-            cjo_project::Dialect::Trino => "Trino",
-        });
+        let warehouse = self.dialect.map_or("the warehouse", cjo_project::Dialect::title);
         let upper = name.to_ascii_uppercase();
         let mut own_reason: Option<String> = None;
         let typed = match (own, functions::call_builtin(&name, &types)) {
