@@ -260,6 +260,8 @@ impl Lowering<'_> {
             }
         }
         let sources = items::source_tables(self.ws);
+        let places: Vec<cjo_project::Place> =
+            Dialect::ALL.into_iter().filter_map(|d| self.ws.config.production_targets().place(d)).collect();
         for (dialect, models) in used {
             let loc = match warehouse::location(&self.ws.config, dialect) {
                 Some(loc) => loc,
@@ -276,6 +278,14 @@ impl Lowering<'_> {
                 let parts = loc.source_table(written);
                 names.insert(key.clone(), parts.clone());
                 names.entry(written.join(".").to_ascii_lowercase()).or_insert(parts);
+            }
+            // Full names as any configured warehouse writes them, as the
+            // checker resolves them (`cjo_semantic::analyze`).
+            for written in sources.values() {
+                for place in &places {
+                    let full = place.complete(written).join(".").to_ascii_lowercase();
+                    names.entry(full).or_insert_with(|| loc.source_table(written));
+                }
             }
             for (key, spec) in self.specs {
                 let deferred = self.options.deferred.get(key).and_then(|per| per.get(&dialect));

@@ -1,7 +1,7 @@
 //! Where each warehouse keeps what we build, from `cjo.toml`'s
 //! `[targets.*]`, and the real names of sources and models there.
 
-use cjo_project::{Config, Dialect, Targets};
+use cjo_project::{Config, Dialect, Place};
 
 use cjo_semantic::Model;
 
@@ -22,38 +22,16 @@ pub struct Location {
     pub sources: Place,
 }
 
-/// A container and a schema.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Place {
-    pub container: Option<String>,
-    pub schema: String,
-}
-
 /// The location configured for `dialect`, if `cjo.toml` has its section
 /// (the environment built's, laid over the top-level one).
 pub fn location(config: &Config, dialect: Dialect) -> Option<Location> {
-    let built = place(&config.targets, dialect)?;
-    let production = place(config.production_targets(), dialect);
+    let built = config.targets.place(dialect)?;
+    let production = config.production_targets().place(dialect);
     let moved_from = production.as_ref().filter(|_| config.moves_schema(dialect)).map(|p| p.schema.clone());
     // A target only the environment has has no production to read from:
     // its sources are read where it builds.
     let sources = production.unwrap_or_else(|| built.clone());
     Some(Location { container: built.container, schema: built.schema, moved_from, sources })
-}
-
-/// The container and schema `targets` configures for `dialect`.
-fn place(targets: &Targets, dialect: Dialect) -> Option<Place> {
-    match dialect {
-        Dialect::BigQuery => {
-            targets.bigquery.as_ref().map(|t| Place { container: Some(t.project.clone()), schema: t.dataset.clone() })
-        }
-        Dialect::Redshift => {
-            targets.redshift.as_ref().map(|t| Place { container: t.database.clone(), schema: t.schema.clone() })
-        }
-        Dialect::Trino => {
-            targets.trino.as_ref().map(|t| Place { container: Some(t.catalog.clone()), schema: t.schema.clone() })
-        }
-    }
 }
 
 impl Location {
@@ -104,9 +82,7 @@ impl Location {
     /// (`hive.raw.events`), so that it reads the same table whatever the
     /// session's default catalog and whatever the environment built.
     pub fn source_table(&self, written: &[String]) -> Vec<String> {
-        let full: Vec<String> = self.sources.container.iter().cloned().chain([self.sources.schema.clone()]).collect();
-        let missing = (full.len() + 1).saturating_sub(written.len());
-        full.into_iter().take(missing).chain(written.iter().cloned()).collect()
+        self.sources.complete(written)
     }
 }
 

@@ -17,8 +17,8 @@ pub use cache::ParseCache;
 pub use catalog::Catalog;
 pub use config::{
     ActiveEnvironment, AirflowConfig, BigQueryTarget, CatalogConfig, Config, ConfigContext, DigdagConfig,
-    EnvironmentConfig, JourneyDefaults, Orchestrators, ProjectConfig, RedshiftTarget, SelectorConfig, SelectorExpr,
-    Targets, TrinoTarget, Variables, parse_config, parse_config_in,
+    EnvironmentConfig, JourneyDefaults, Orchestrators, Place, ProjectConfig, RedshiftTarget, SelectorConfig,
+    SelectorExpr, Targets, TrinoTarget, Variables, parse_config, parse_config_in,
 };
 pub use dialect::Dialect;
 pub use fs::{DirEntry, FileSystem, MemoryFs, ReadError, Special};

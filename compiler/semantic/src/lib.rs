@@ -39,7 +39,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use cjo_diagnostics::{Diagnostic, FileId};
-use cjo_project::Workspace;
+use cjo_project::{Dialect, Workspace};
 use cjo_syntax::ast;
 
 pub use describe::describe;
@@ -152,9 +152,11 @@ fn analyze_cached(ws: &Workspace, mut cache: Option<&mut SqlCache>, cancelled: &
     let mut tables = BTreeMap::new();
     let mut known = BTreeSet::new();
     let mut catalog_tables_used = BTreeSet::new();
+    let mut qualified = Vec::new();
     for (file, source) in symbols.sources() {
         let key = source.name.text.to_ascii_lowercase();
         tables.entry(source.table.value.to_ascii_lowercase()).or_insert_with(|| key.clone());
+        qualified.push((source.table.value.split('.').map(str::to_string).collect::<Vec<_>>(), key.clone()));
         known.insert(key.clone());
         if source.from_catalog.is_some() {
             if let Some(table) = ws.catalog.find(&source.table.value) {
@@ -169,6 +171,18 @@ fn analyze_cached(ws: &Workspace, mut cache: Option<&mut SqlCache>, cancelled: &
                 cache.checks.source(&key, &relation);
             }
             relations.insert(key, relation);
+        }
+    }
+
+    // A source's table is also found by its full name on each warehouse
+    // (`hive.raw.events` for `raw.events` on Trino's `hive`), as SQL pasted
+    // from the warehouse writes it: after every name as written, which
+    // win.
+    let places: Vec<cjo_project::Place> =
+        Dialect::ALL.into_iter().filter_map(|d| ws.config.production_targets().place(d)).collect();
+    for (written, key) in qualified {
+        for place in &places {
+            tables.entry(place.complete(&written).join(".").to_ascii_lowercase()).or_insert_with(|| key.clone());
         }
     }
 

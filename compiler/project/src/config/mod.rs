@@ -148,6 +148,43 @@ pub struct Targets {
     pub trino: Option<TrinoTarget>,
 }
 
+/// A container (BigQuery's project, Redshift's optional database, Trino's
+/// catalog) and a schema (BigQuery's dataset) of one warehouse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub container: Option<String>,
+    pub schema: String,
+}
+
+impl Place {
+    /// A table name as written (`raw.events`), completed on the left with
+    /// this place's container and schema where it has fewer parts
+    /// (`hive.raw.events`).
+    pub fn complete(&self, written: &[String]) -> Vec<String> {
+        let full: Vec<String> = self.container.iter().cloned().chain([self.schema.clone()]).collect();
+        let missing = (full.len() + 1).saturating_sub(written.len());
+        full.into_iter().take(missing).chain(written.iter().cloned()).collect()
+    }
+}
+
+impl Targets {
+    /// The container and schema configured for `dialect`, if it has a
+    /// section.
+    pub fn place(&self, dialect: Dialect) -> Option<Place> {
+        match dialect {
+            Dialect::BigQuery => {
+                self.bigquery.as_ref().map(|t| Place { container: Some(t.project.clone()), schema: t.dataset.clone() })
+            }
+            Dialect::Redshift => {
+                self.redshift.as_ref().map(|t| Place { container: t.database.clone(), schema: t.schema.clone() })
+            }
+            Dialect::Trino => {
+                self.trino.as_ref().map(|t| Place { container: Some(t.catalog.clone()), schema: t.schema.clone() })
+            }
+        }
+    }
+}
+
 /// `[targets.bigquery]`.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct BigQueryTarget {

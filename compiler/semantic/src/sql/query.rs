@@ -1079,7 +1079,7 @@ impl<'a> Cx<'a, '_> {
             .chain(self.ctes.iter().map(|(n, ..)| n.as_str()))
             .chain(self.env.tables.keys().map(String::as_str))
             .collect();
-        let help = did_you_mean(name, candidates.iter().copied()).unwrap_or_else(|| {
+        let help = self.elsewhere(name).or_else(|| did_you_mean(name, candidates.iter().copied())).unwrap_or_else(|| {
             "declare the warehouse table as a `source` (columns inline, or `from catalog`), or define a model of this name".to_string()
         });
         self.error(
@@ -1088,6 +1088,26 @@ impl<'a> Cx<'a, '_> {
                 .with_help(help),
         );
         None
+    }
+
+    /// For a full name whose tail is a source's table in another container
+    /// (`other.shop.orders`), what to write instead: the full names
+    /// `cjo.toml`'s warehouses give it, or the tail alone.
+    fn elsewhere(&self, name: &str) -> Option<String> {
+        let (_, tail) = name.split_once('.')?;
+        let key = self.env.tables.get(tail)?;
+        let suffix = format!(".{tail}");
+        let full: Vec<String> = self
+            .env
+            .tables
+            .iter()
+            .filter(|(written, k)| *k == key && written.ends_with(&suffix))
+            .map(|(written, _)| format!("`{written}`"))
+            .collect();
+        let known = if full.is_empty() { String::new() } else { format!(" (here: {})", full.join(", ")) };
+        Some(format!(
+            "`{tail}` is source `{key}`'s table, but not in a project, database or catalog `cjo.toml` configures{known}: write `{tail}`, or declare this table as a source of its own"
+        ))
     }
 
     pub fn unknown_qualifier(&mut self, q: &str, span: Span, scope: &Scope<'_>) {
