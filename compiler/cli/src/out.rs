@@ -24,6 +24,17 @@ pub fn print(text: impl AsRef<[u8]>) -> Result<(), u8> {
     written(result)
 }
 
+/// [`print`] for a command that prints as it goes: `Ok(false)` once the
+/// reader has closed the pipe, so that it stops working for nobody.
+pub fn print_more(text: impl AsRef<[u8]>) -> Result<bool, u8> {
+    let held = std::io::stderr().lock();
+    crate::progress::clear();
+    let result = std::io::stdout().lock().write_all(text.as_ref());
+    drop(held);
+    let closed = matches!(&result, Err(e) if e.kind() == ErrorKind::BrokenPipe);
+    written(result).map(|()| !closed)
+}
+
 /// What a write to standard output came to: a closed pipe is success (the
 /// reader has what it wanted); any other failure (a full disk) is printed
 /// and is [`USAGE`], the exit code of I/O errors.

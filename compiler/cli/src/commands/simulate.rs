@@ -97,7 +97,11 @@ fn simulate(req: &Request, color: bool) -> Result<(), u8> {
                 text.push_str(&journey_text(plan, state));
             }
             text.push('\n');
-            crate::out::print(text)?;
+            if !crate::out::print_more(text)? {
+                // The reader has what it wanted (`| head`): the ticks
+                // left would be computed for nobody.
+                return Ok(());
+            }
         }
     }
     if let Some(mut w) = writer {
