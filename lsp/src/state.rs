@@ -345,29 +345,37 @@ impl State {
     /// since, so that they do not blink out on every keystroke. Gives the
     /// analysis back.
     async fn publish_analysed(&self, client: &Client, root: &Path, analysed: Analysed) -> Analysed {
+        let mut diagnostics = analysed.diagnostics.clone();
+        if !diagnostics.iter().any(cjo_diagnostics::Diagnostic::is_error) {
+            let carried = self.lock().projects.get(root).map(|p| p.lowered.carried_into(&analysed.ws));
+            diagnostics.extend(carried.unwrap_or_default());
+            diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+        let files = crate::project::published_files(&analysed.ws, analysed.detached);
+        self.publish(client, root, &analysed.ws, files, &analysed.versions, &diagnostics).await;
+        analysed
+    }
+
+    /// Publishes `diagnostics` for `files` of the project at `root`: only
+    /// the files whose list (or document version) changed since last time.
+    async fn publish<'a>(
+        &self,
+        client: &Client,
+        root: &Path,
+        ws: &cjo_project::Workspace,
+        files: impl Iterator<Item = &'a cjo_project::SourceFile>,
+        versions: &BTreeMap<PathBuf, i32>,
+        diagnostics: &[cjo_diagnostics::Diagnostic],
+    ) {
+        let docs_url = self.settings().docs_url;
         let publish = {
             let mut inner = self.lock();
             let project = inner.projects.entry(root.to_path_buf()).or_default();
-            let mut diagnostics = analysed.diagnostics.clone();
-            if !diagnostics.iter().any(cjo_diagnostics::Diagnostic::is_error) {
-                diagnostics.extend(project.lowered.carried_into(&analysed.ws));
-                diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            }
-            let docs_url = self.settings().docs_url;
-            let files = crate::project::published_files(&analysed.ws, analysed.detached);
-            changed_diagnostics(
-                &analysed.ws,
-                files,
-                &analysed.versions,
-                &diagnostics,
-                &mut project.published,
-                docs_url.as_deref(),
-            )
+            changed_diagnostics(ws, files, versions, diagnostics, &mut project.published, docs_url.as_deref())
         };
         for (uri, diagnostics, version) in publish {
             client.publish_diagnostics(uri, diagnostics, version).await;
         }
-        analysed
     }
 
     /// Takes in an analysis: installs its snapshot (its diagnostics were
@@ -426,26 +434,11 @@ impl State {
     /// Publishes what lowering `snapshot` found, with its other
     /// diagnostics, and keeps it to be carried into the next analyses.
     async fn publish_lowered(&self, client: &Client, root: &Path, snapshot: &Snapshot, lowered: Lowered) {
-        let publish = {
-            let mut inner = self.lock();
-            let project = inner.projects.entry(root.to_path_buf()).or_default();
-            let mut diagnostics = snapshot.diagnostics.clone();
-            diagnostics.extend(lowered.diagnostics.iter().cloned());
-            diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            project.lowered = lowered;
-            let docs_url = self.settings().docs_url;
-            changed_diagnostics(
-                &snapshot.ws,
-                snapshot.published_files(),
-                &snapshot.versions,
-                &diagnostics,
-                &mut project.published,
-                docs_url.as_deref(),
-            )
-        };
-        for (uri, diagnostics, version) in publish {
-            client.publish_diagnostics(uri, diagnostics, version).await;
-        }
+        let mut diagnostics = snapshot.diagnostics.clone();
+        diagnostics.extend(lowered.diagnostics.iter().cloned());
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.lock().projects.entry(root.to_path_buf()).or_default().lowered = lowered;
+        self.publish(client, root, &snapshot.ws, snapshot.published_files(), &snapshot.versions, &diagnostics).await;
     }
 
     /// Records a panic in lowering: requests are answered with it until
