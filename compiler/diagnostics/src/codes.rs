@@ -163,6 +163,8 @@ codes! {
     INVALID_DATE = "E0213" "invalid-date";
     INVALID_TEMPLATE = "E0214" "invalid-template";
     MISPLACED_MEMBER = "E0215" "misplaced-member";
+    /// A `(was old)` whose old name is still in use, or claimed twice.
+    INVALID_RENAME = "E0216" "invalid-rename";
     // Names.
     /// Two declarations of the project share a name.
     DUPLICATE_DECLARATION = "E0300" "duplicate-declaration";

@@ -77,6 +77,8 @@ pub struct Reentry {
 #[derive(Debug)]
 pub struct StagePlan<'a> {
     pub name: String,
+    /// The name the stage had in the previous build (`(was old)`).
+    pub was: Option<String>,
     /// The stage is entered when any of these holds (none: only by
     /// advancing or jumping into it).
     pub entries: Vec<&'a Expr>,
@@ -90,6 +92,8 @@ pub struct StagePlan<'a> {
 #[derive(Debug)]
 pub struct StepPlan<'a> {
     pub name: String,
+    /// The name the step had in the previous build (`(was old)`).
+    pub was: Option<String>,
     pub op: StepOp<'a>,
     /// The steps of the stage that lead here, in declared order.
     pub predecessors: Vec<StepId>,
@@ -314,6 +318,7 @@ fn plan<'a>(
     for stage in &j.stages {
         stages.push(StagePlan {
             name: stage.name.text.clone(),
+            was: stage.was.as_ref().map(|w| w.old.text.clone()),
             entries: stage.entries.iter().map(|c| &c.condition).collect(),
             exits: criteria(&stage.exits),
             milestones: stage.milestones.iter().map(|c| &c.condition).collect(),
@@ -400,7 +405,8 @@ fn steps<'a>(stage: &'a ast::Stage, stage_names: &[String]) -> Option<Vec<StepPl
             StepKind::End => StepOp::End,
             StepKind::Error => return None,
         };
-        out.push(StepPlan { name: step.name.text.clone(), op, predecessors: Vec::new() });
+        let was = step.was.as_ref().map(|w| w.old.text.clone());
+        out.push(StepPlan { name: step.name.text.clone(), was, op, predecessors: Vec::new() });
     }
     for i in 0..out.len() {
         let successors = out.get(i).map(|s| s.op.successors()).unwrap_or_default();

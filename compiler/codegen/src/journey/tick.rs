@@ -159,7 +159,8 @@ impl<'a> Tick<'a> {
         Ok(out)
     }
 
-    /// The schema and the two lasting tables, when absent.
+    /// The schema and the two lasting tables, when absent, and the state
+    /// table migrated to the journey as it is now.
     pub fn setup(&self) -> Vec<String> {
         let schema = path(&self.names.schema, self.d);
         let create_schema = match (self.d, &self.names.location) {
@@ -182,11 +183,13 @@ impl<'a> Tick<'a> {
             format!("  {} {string}", self.q("destination")),
             format!("  {} {}", self.q("activated_at"), self.ty(&Ty::Timestamp)),
         ];
-        vec![
+        let mut out = vec![
             create_schema,
             format!("CREATE TABLE IF NOT EXISTS {} (\n{}\n)", self.state(), self.column_defs()),
             format!("CREATE TABLE IF NOT EXISTS {} (\n{}\n)", self.activations(), activations.join(",\n")),
-        ]
+        ];
+        out.extend(super::migrate::statements(self.plan, &self.state(), &self.names.schema, self.d));
+        out
     }
 
     /// `prior`: the state as it was before `T` (see docs/journeys.md,

@@ -27,11 +27,12 @@ pub struct Criterion {
     pub range: TextRange,
 }
 
-/// `stage name { entry, exits, milestone, steps }`.
+/// `stage name [(was old)] { entry, exits, milestone, steps }`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stage {
     pub doc: Option<Doc>,
     pub name: Name,
+    pub was: Option<Was>,
     pub entries: Vec<Criterion>,
     pub exits: Vec<Criterion>,
     pub milestones: Vec<Criterion>,
@@ -39,14 +40,24 @@ pub struct Stage {
     pub range: TextRange,
 }
 
-/// `step name: kind [-> next]`.
+/// `step name [(was old)]: kind [-> next]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub doc: Option<Doc>,
     pub name: Name,
+    pub was: Option<Was>,
     pub kind: StepKind,
     /// An explicit successor (`-> step`) on a step that has one successor.
     pub next: Option<Name>,
+    pub range: TextRange,
+}
+
+/// `(was old)` after a stage's or step's name: the name it had before, so
+/// that the customers in it keep their place when the journey is rebuilt.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Was {
+    pub old: Name,
+    /// From `(` to `)`.
     pub range: TextRange,
 }
 

@@ -76,10 +76,11 @@ fn stage<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Stage, Extra<'t, 's>> + Cl
     ))
     .labelled("`step`, `entry`, `exit` or `milestone`");
     let start = keyword_of(&["entry", "exit", "milestone", "step"]);
-    kw("stage").ignore_then(name()).then(block(member, start)).map_with(|(name, body), e| {
+    kw("stage").ignore_then(name()).then(was()).then(block(member, start)).map_with(|((name, was), body), e| {
         let mut s = Stage {
             doc: None,
             name,
+            was,
             entries: Vec::new(),
             exits: Vec::new(),
             milestones: Vec::new(),
@@ -206,13 +207,21 @@ fn step<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Step, Extra<'t, 's>> + Clon
 
     let kind = choice((activate, wait, decide, ab_test, jump, merge, end))
         .labelled("a step kind (`activate`, `wait`, `decide`, `ab_test`, `jump`, `merge` or `end`)");
-    kw("step").ignore_then(name()).then_ignore(just(Token::Colon)).then(kind).map_with(|(name, (kind, next)), e| Step {
-        doc: None,
-        name,
-        kind,
-        next,
-        range: rng(e.span()),
-    })
+    kw("step")
+        .ignore_then(name())
+        .then(was())
+        .then_ignore(just(Token::Colon))
+        .then(kind)
+        .map_with(|((name, was), (kind, next)), e| Step { doc: None, name, was, kind, next, range: rng(e.span()) })
+}
+
+/// An optional `(was old)` after a stage's or step's name.
+fn was<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Option<Was>, Extra<'t, 's>> + Clone {
+    kw("was")
+        .ignore_then(name())
+        .delimited_by(just(Token::LParen), just(Token::RParen))
+        .map_with(|old, e| Was { old, range: rng(e.span()) })
+        .or_not()
 }
 
 fn span_of(range: TextRange) -> Sp {
