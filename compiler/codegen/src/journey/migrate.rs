@@ -1,13 +1,14 @@
 //! The state table brought up to the journey as it is now, before a tick
 //! (docs/journeys.md, "Changing a live journey"): every column the tick
-//! names is added when missing, and the columns a `(was old)` renames are
-//! copied into their new names. Each statement is idempotent, so the
+//! names is added when missing. Each statement is idempotent, so the
 //! migration runs at the start of every tick and a tick run again finds
 //! nothing to do.
 //!
-//! The old columns are added too (empty when the table never had them),
-//! so that the copy compiles whatever the table holds; the tick's
-//! compaction then rebuilds the table with the current columns only.
+//! The columns a `(was old)` renames are added under their old names too
+//! (empty when the table never had them): the tick's copy of the state
+//! reads the old column where the new one is empty, which compiles only
+//! when both exist. The compaction then rebuilds the table with the
+//! current columns, which drops the old ones.
 
 use cjo_journey::{ColumnKind, Plan};
 use cjo_project::Dialect;
@@ -25,9 +26,7 @@ pub fn statements(plan: &Plan<'_>, state: &str, schema: &[String], dialect: Dial
     let renamed = plan.renamed_columns();
     let mut wanted: Vec<(String, ColumnKind)> = plan.columns().into_iter().map(|c| (c.name, c.kind)).collect();
     wanted.extend(renamed.iter().map(|(old, _)| (old.name.clone(), old.kind)));
-    let mut out = add_columns(&wanted, state, schema, &plan.state_table(), dialect);
-    out.extend(copy_renamed(&renamed, state, dialect));
-    out
+    add_columns(&wanted, state, schema, &plan.state_table(), dialect)
 }
 
 fn sql_type(kind: ColumnKind, dialect: Dialect) -> String {
@@ -93,19 +92,4 @@ fn add_columns(
             out
         }
     }
-}
-
-/// `UPDATE state SET new = COALESCE(new, old), …` where an old column has
-/// a value: the state of a renamed stage or step carried over, times and
-/// branches unchanged. `COALESCE` keeps what the new column already holds,
-/// so running it again changes nothing.
-fn copy_renamed(renamed: &[(cjo_journey::StateColumn, String)], state: &str, dialect: Dialect) -> Option<String> {
-    if renamed.is_empty() {
-        return None;
-    }
-    let q = |name: &str| ident(name, dialect).to_string();
-    let sets: Vec<String> =
-        renamed.iter().map(|(old, new)| format!("{n} = COALESCE({n}, {o})", n = q(new), o = q(&old.name))).collect();
-    let any: Vec<String> = renamed.iter().map(|(old, _)| format!("{} IS NOT NULL", q(&old.name))).collect();
-    Some(format!("UPDATE {state}\nSET {}\nWHERE {}", sets.join(",\n  "), any.join("\n  OR ")))
 }

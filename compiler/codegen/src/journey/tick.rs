@@ -198,13 +198,22 @@ impl<'a> Tick<'a> {
         let t = self.tt();
         let mut cols = vec![format!("s.{}", self.k), "s.instance_no".to_string()];
         let step_out = self.step_out_columns();
+        // A column renamed by `(was old)` reads the old one where it is
+        // empty (the migration made sure both exist): the state carries
+        // over without an UPDATE, which not every Trino connector runs.
+        let renamed = self.plan.renamed_columns();
+        let read = |column: &str| match renamed.iter().find(|(_, new)| new == column) {
+            Some((old, _)) => format!("COALESCE(s.{}, s.{})", self.q(column), self.q(&old.name)),
+            None => format!("s.{}", self.q(column)),
+        };
         for c in self.plan.columns() {
             let name = self.q(&c.name);
+            let value = read(&c.name);
             let sql = match c.kind {
-                ColumnKind::Timestamp => format!("CASE WHEN s.{name} < {t} THEN s.{name} END AS {name}"),
+                ColumnKind::Timestamp => format!("CASE WHEN {value} < {t} THEN {value} END AS {name}"),
                 ColumnKind::Int => {
                     let out = step_out.iter().find(|(col, _)| *col == c.name).map_or("", |(_, o)| o.as_str());
-                    format!("CASE WHEN s.{} < {t} THEN s.{name} END AS {name}", self.q(out))
+                    format!("CASE WHEN {} < {t} THEN {value} END AS {name}", read(out))
                 }
             };
             cols.push(sql);
