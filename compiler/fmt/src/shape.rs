@@ -137,6 +137,7 @@ impl Collector {
                     self.was.extend(s.steps.iter().filter_map(|st| st.was.as_ref()).map(|w| w.range.start));
                     let criteria = s.entries.iter().chain(&s.exits).chain(&s.milestones);
                     self.members.extend(criteria.map(|c| c.range));
+                    self.members.extend(s.moved.iter().map(|m| m.range));
                     for step in &s.steps {
                         self.step(step, tokens);
                     }

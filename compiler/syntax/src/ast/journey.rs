@@ -37,6 +37,19 @@ pub struct Stage {
     pub exits: Vec<Criterion>,
     pub milestones: Vec<Criterion>,
     pub steps: Vec<Step>,
+    /// `moved old -> step`: steps removed while customers may be in them.
+    pub moved: Vec<Moved>,
+    pub range: TextRange,
+}
+
+/// `moved old -> step` (or `-> end`) in a stage: the step `old` was removed
+/// from a journey that runs; the customers still in it continue with
+/// `step` (with the stage's end: `end`, unless a step is named so) at the
+/// next tick.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moved {
+    pub old: Name,
+    pub to: Name,
     pub range: TextRange,
 }
 

@@ -47,6 +47,7 @@ fn stage(cx: &mut Cx, s: &Stage) {
     duplicates(cx, "exit", s.exits.iter().filter_map(|e| e.name.as_ref()));
     duplicates(cx, "step", s.steps.iter().map(|st| &st.name));
     renames(cx, "step", s.steps.iter().map(|st| (&st.name, st.was.as_ref())).collect());
+    moved(cx, s);
     if s.steps.is_empty() {
         cx.missing(
             Diagnostic::error(
@@ -94,6 +95,39 @@ fn renames(cx: &mut Cx, what: &str, members: Vec<(&Name, Option<&Was>)>) {
                 )
                 .with_secondary(cx.span(first.range), "claimed here first")
                 .with_help(format!("the customers of `{}` can move to one {what} only: keep one `(was …)`", old.text)),
+            );
+        } else {
+            claimed.push(old);
+        }
+    }
+}
+
+/// Reports each `moved old -> …` of stage `s` whose step `old` is still
+/// declared, or whose old name a `(was old)` or an earlier `moved` claims:
+/// its customers would have two places to go.
+fn moved(cx: &mut Cx, s: &Stage) {
+    let mut claimed: Vec<&Name> = s.steps.iter().filter_map(|st| st.was.as_ref()).map(|w| &w.old).collect();
+    for m in &s.moved {
+        let old = &m.old;
+        if let Some(current) = s.steps.iter().find(|st| st.name.text.eq_ignore_ascii_case(&old.text)) {
+            cx.push(
+                Diagnostic::error(
+                    diag::INVALID_RENAME,
+                    cx.span(old.range),
+                    format!("step `{}` is still declared, so it was not removed", old.text),
+                )
+                .with_secondary(cx.span(current.name.range), "declared here")
+                .with_help(format!("remove `moved {} -> …`, or the step", old.text)),
+            );
+        } else if let Some(first) = claimed.iter().find(|n| n.text.eq_ignore_ascii_case(&old.text)) {
+            cx.push(
+                Diagnostic::error(
+                    diag::INVALID_RENAME,
+                    cx.span(old.range),
+                    format!("the customers of step `{}` are sent to two places", old.text),
+                )
+                .with_secondary(cx.span(first.range), "claimed here first")
+                .with_help("keep one: either the step was renamed (`(was …)`) or removed (`moved … -> …`)"),
             );
         } else {
             claimed.push(old);
