@@ -25,6 +25,7 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
     let mut nodes = serde_json::Map::new();
     let specs = &analysis.models;
     let source_tables = items::source_tables(ws);
+    let plans = cjo_journey::plans(ws, analysis);
     let targets = own_targets(ws, specs);
     let target_of = |name: &str| {
         targets.get(&name.to_ascii_lowercase()).copied().unwrap_or(ws.config.project.default_target).to_string()
@@ -154,6 +155,9 @@ pub fn manifest(ws: &Workspace, analysis: &Analysis, build: &Build, run: Option<
             };
             obj.insert("relation".into(), json!(per(|t| &t.state)));
             obj.insert("activations".into(), json!(per(|t| &t.activations)));
+            if let Some(plan) = plans.iter().find(|p| p.name == task.name) {
+                obj.insert("steps".into(), json!(crate::journey::removed::declared_steps(plan)));
+            }
         }
         nodes.insert(task.id.clone(), node);
     }

@@ -234,6 +234,9 @@ codes! {
     UNKNOWN_EVENT = "E0510" "unknown-event";
     /// A goal or journey-level exit that holds for everyone before entry.
     BLOCKS_EVERY_ENTRY = "E0511" "blocks-every-entry";
+    /// A step or stage the `--state` build had, dropped with no word on
+    /// where the customers in it go.
+    REMOVED_WITHOUT_DESTINATION = "E0512" "removed-without-destination";
 
     // Code generation.
     /// A construct the target warehouse cannot express.
