@@ -92,6 +92,7 @@ def run_case(cjoc: Path, case: Path, out: "tj.Outcome", work: Path) -> None:
 
 def run_dialect(case: Path, name: str, dialect: str, builds: list[Path], switch: int, sim: Path,
                 expected: dict[str, "tj.Table"], out: "tj.Outcome") -> None:
+    failures_before = len(out.failures)
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
     first = json.loads((builds[0] / "manifest.json").read_text())
@@ -158,4 +159,6 @@ def run_dialect(case: Path, name: str, dialect: str, builds: list[Path], switch:
         d = d or tj.diff_multiset(want_acts, acts, left="expected", right="SQL")
         if d:
             out.fail(name, "expected", f"[{name} / {dialect} / journey {j}] the final tables differ from expected/:\n{d}")
+    if len(out.failures) == failures_before:
+        out.journeys_by_dialect[dialect] += len(journeys)
     con.close()
