@@ -161,6 +161,15 @@ const EXPECTED_ERRORS: &[(&str, &str, &str)] = &[
 /// removed from here.
 const KNOWN_BAD_SQL: &[(&str, &str, &str)] = &[];
 
+/// Statements sqlparser cannot read by design, by dialect and the start of
+/// their text, with why they are right. Each must still occur (checked).
+const NOT_FOR_SQLPARSER: &[(Dialect, &str, &str)] = &[(
+    Dialect::Redshift,
+    "CREATE OR REPLACE PROCEDURE ",
+    "a journey's migration: Redshift has no ADD COLUMN IF NOT EXISTS, so cjo_add_column (PL/pgSQL, a dollar-quoted body) \
+     adds a missing column; sqlparser reads no CREATE OR REPLACE PROCEDURE",
+)];
+
 /// Splits `failures` (each keyed) into those a known entry explains and
 /// the rest; returns the rest, plus a failure for each known entry that no
 /// longer fails.
@@ -193,6 +202,7 @@ fn sort_out<K: PartialEq + std::fmt::Debug>(
 fn every_statement_parses_in_its_dialect() {
     let mut failures: Vec<((String, String), String)> = Vec::new();
     let mut parsed: BTreeMap<Dialect, usize> = BTreeMap::new();
+    let mut unparsed: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
     let mut built = Vec::new();
     for project in all_projects() {
         let Built { build, .. } = build_all(&project.ws);
@@ -212,6 +222,12 @@ fn every_statement_parses_in_its_dialect() {
             for (dialect, sql) in &task.sql {
                 for (i, statement) in sql.statements.iter().enumerate() {
                     let statement = statement.bind(&run());
+                    if let Some(i) =
+                        NOT_FOR_SQLPARSER.iter().position(|(d, start, _)| d == dialect && statement.starts_with(start))
+                    {
+                        unparsed.insert(i);
+                        continue;
+                    }
                     match parse_one(&statement, *dialect) {
                         Ok(_) => *parsed.entry(*dialect).or_default() += 1,
                         Err(e) => failures.push((
@@ -232,6 +248,9 @@ fn every_statement_parses_in_its_dialect() {
         KNOWN_BAD_SQL.iter().map(|(p, f, why)| ((p.to_string(), f.to_string()), *why)).collect();
     let failures = sort_out(failures, &known, "bug");
     assert!(failures.is_empty(), "{} failure(s):\n\n{}", failures.len(), failures.join("\n"));
+    for (i, (d, start, _)) in NOT_FOR_SQLPARSER.iter().enumerate() {
+        assert!(unparsed.contains(&i), "no {d} statement starts with {start:?}: remove it from NOT_FOR_SQLPARSER");
+    }
     assert!(built.len() >= 15, "only {} projects were built: {built:?}", built.len());
     for d in Dialect::ALL {
         let n = parsed.get(&d).copied().unwrap_or(0);

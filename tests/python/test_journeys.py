@@ -52,6 +52,10 @@ contains NAME). On a
 failure the project is kept under a temporary folder, and the failing
 journey's .cjo text, the seed and that folder are printed.
 
+3. Changed journeys, tests/journeys/changes/<case>/: a project in two
+   versions, the second taking over at a given tick with customers in
+   flight (see journey_changes.py); run with the golden cases.
+
 Exit code 0 when everything agrees (known failures aside), 1 otherwise.
 
     CJOC=target/debug/cjoc ~/.cache/cjo/venv/bin/python tests/python/test_journeys.py
@@ -416,7 +420,7 @@ def insert_rows(con, table: str, cols: list[dict], path: Path, skip: int = 0) ->
 # the next most statements differ only in T, but the DDL, compaction and
 # clean-up are the same text, and the re-run of the last tick is all
 # repeats. The cache holds what sqlglot made of exactly that text.
-TRANSPILED: dict[tuple[str, str], str] = {}
+TRANSPILED: dict[tuple[str, str], list[str]] = {}
 STATEMENT_END = re.compile(r";[ \t]*\n")
 
 
@@ -429,6 +433,9 @@ def run_journey_task(con, text: str, dialect: str, log: list[str]) -> None:
         line.strip().startswith("--") or not line.strip() for line in p.splitlines())]
     sqls = []
     for piece in pieces:
+        if dialect == "redshift" and (call := redshift_migration(piece)) is not None:
+            sqls.append(call)
+            continue
         key = (dialect, piece)
         sql = TRANSPILED.get(key)
         if sql is None:
@@ -438,15 +445,69 @@ def run_journey_task(con, text: str, dialect: str, log: list[str]) -> None:
                 stmts = []
             if len(stmts) != 1 or isinstance(stmts[0], exp.Command):
                 return tx.run_task(con, text, dialect, "model", log)  # reports it as test_execute does
-            # copy=False: the tree is not used again, so sqlglot need not copy it first.
-            sql = TRANSPILED[key] = stmts[0].sql(dialect="duckdb", copy=False)
-        sqls.append(sql)
+            sql = TRANSPILED[key] = duckdb_statements(stmts[0])
+        sqls.extend(sql)
     for sql in sqls:
+        if callable(sql):
+            sql(con, log)
+            continue
         log.append(sql)
         try:
             con.execute(sql)
         except duckdb.Error as e:
             raise tx.TaskError(f"DuckDB: {e}", sql)
+
+
+def duckdb_statements(stmt: exp.Expression) -> list[str]:
+    """One statement written for DuckDB; an ALTER TABLE with several
+    actions (BigQuery's migration adds every column in one statement) as
+    one statement per action, the only form DuckDB runs."""
+    actions = stmt.args.get("actions") or [] if isinstance(stmt, exp.Alter) else []
+    if len(actions) > 1:
+        out = []
+        for action in actions:
+            one = stmt.copy()
+            one.set("actions", [action.copy()])
+            out.append(one.sql(dialect="duckdb"))
+        return out
+    # copy=False: the tree is not used again, so sqlglot need not copy it first.
+    return [stmt.sql(dialect="duckdb", copy=False)]
+
+
+ADD_COLUMN_PROC = re.compile(r"^\s*CREATE OR REPLACE PROCEDURE \S*\bcjo_add_column\(", re.I)
+ADD_COLUMN_CALL = re.compile(
+    r"^\s*CALL \S*\bcjo_add_column\('((?:[^']|'')*)', '((?:[^']|'')*)', '((?:[^']|'')*)', '((?:[^']|'')*)'\)\s*$", re.I)
+
+
+def redshift_migration(piece: str):
+    """The Redshift statements of a journey's migration that DuckDB cannot
+    run, as a function that does on DuckDB what they do on Redshift; None
+    for any other statement. DuckDB has no stored procedures: creating
+    `cjo_add_column` does nothing here, and each CALL does what its body
+    does (look the column up in information_schema.columns, add it when
+    absent, with the Redshift type written for DuckDB). The body's own text
+    is not executed here."""
+    if ADD_COLUMN_PROC.match(piece):
+        return lambda con, log: log.append("-- CREATE PROCEDURE cjo_add_column (emulated)")
+    m = ADD_COLUMN_CALL.match(piece)
+    if m is None:
+        return None
+    schema, table, column, ty = (g.replace("''", "'") for g in m.groups())
+
+    def call(con, log: list[str]) -> None:
+        found = con.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = ?"
+                            " AND column_name = ?", [schema, table, column]).fetchall()
+        if found:
+            return
+        duck_type = exp.DataType.build(ty, dialect="redshift").sql(dialect="duckdb")
+        sql = (f"ALTER TABLE {exp.to_identifier(schema).sql('duckdb')}.{exp.to_identifier(table).sql('duckdb')}"
+               f" ADD COLUMN {exp.to_identifier(column).sql('duckdb')} {duck_type}")
+        log.append(sql)
+        try:
+            con.execute(sql)
+        except duckdb.Error as e:
+            raise tx.TaskError(f"DuckDB: {e}", sql)
+    return call
 
 
 CHECKS: dict[tuple[str, str], tuple[str, str]] = {}
@@ -959,6 +1020,9 @@ def main() -> int:
     try:
         if not args.random_only:
             run_golden(cjoc, args, out, tmp)
+            import journey_changes  # noqa: PLC0415 (it imports this module)
+
+            journey_changes.run(cjoc, args.k, out, tmp)
         if not args.golden_only:
             run_random(cjoc, args, out, tmp)
     finally:

@@ -6,8 +6,9 @@ files beside it (in a selected build, about the selected tasks).
 
 Besides the schema: every SQL and scheduler file named exists, every id a
 node depends on is a node, `order` puts each task after what it depends
-on, the parent and child maps mirror each other, and each pipeline's tasks
-and edges are tasks and edges of the DAG.
+on, the parent and child maps mirror each other, each pipeline's tasks
+and edges are tasks and edges of the DAG, and a journey lists each of its
+steps once.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ def facts(build: Path, m: dict) -> list[str]:
         for dep in node.get("depends_on", []):
             if dep not in nodes:
                 problems.append(f"{nid}: depends on {dep}, which is not a node")
+        steps = node.get("steps", [])
+        if len(set(steps)) != len(steps):
+            problems.append(f"{nid}: steps listed twice in {steps}")
     position = {t: i for i, t in enumerate(m["order"])}
     tasks = {nid for nid, n in nodes.items() if n["kind"] != "source"}
     if m.get("selection") is not None:

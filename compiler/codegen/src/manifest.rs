@@ -127,6 +127,9 @@ enum Node<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         relation: Option<BTreeMap<&'static str, &'a str>>,
         sql: BTreeMap<&'static str, &'a str>,
+        /// A journey's steps, `stage.step` (see `journey::removed`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        steps: Option<Vec<String>>,
         target: &'static str,
     },
 }
@@ -233,6 +236,7 @@ pub fn manifest<'a>(
     let mut nodes = BTreeMap::new();
     let specs = &analysis.models;
     let source_tables = items::source_tables(ws);
+    let plans = cjo_journey::plans(ws, analysis);
     let targets = own_targets(ws, specs);
     let target_of = |name: &str| {
         targets.get(&name.to_ascii_lowercase()).copied().unwrap_or(ws.config.project.default_target).as_str()
@@ -353,6 +357,9 @@ pub fn manifest<'a>(
                 pipelines: &task.pipelines,
                 relation: per(|t| &t.state),
                 sql: sql_files(task),
+                steps: tables
+                    .and_then(|_| plans.iter().find(|p| p.name == task.name))
+                    .map(crate::journey::removed::declared_steps),
                 // The warehouse it runs on in production (its model's or
                 // journey's; a source's checks run on the default target).
                 target: target_of(&task.name),

@@ -163,6 +163,8 @@ codes! {
     INVALID_DATE = "E0213" "invalid-date";
     INVALID_TEMPLATE = "E0214" "invalid-template";
     MISPLACED_MEMBER = "E0215" "misplaced-member";
+    /// A `(was old)` whose old name is still in use, or claimed twice.
+    INVALID_RENAME = "E0216" "invalid-rename";
     // Names.
     /// Two declarations of the project share a name.
     DUPLICATE_DECLARATION = "E0300" "duplicate-declaration";
@@ -232,6 +234,9 @@ codes! {
     UNKNOWN_EVENT = "E0510" "unknown-event";
     /// A goal or journey-level exit that holds for everyone before entry.
     BLOCKS_EVERY_ENTRY = "E0511" "blocks-every-entry";
+    /// A step or stage the `--state` build had, dropped with no word on
+    /// where the customers in it go.
+    REMOVED_WITHOUT_DESTINATION = "E0512" "removed-without-destination";
 
     // Code generation.
     /// A construct the target warehouse cannot express.

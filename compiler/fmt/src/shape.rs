@@ -36,6 +36,8 @@ pub(crate) struct Flags {
     /// The `<` or `>` of `array<…>`, `struct<…>` or a `fn`'s type parameters.
     pub angle_open: bool,
     pub angle_close: bool,
+    /// The `(` of a stage's or step's `(was old)`, set off from the name.
+    pub was_open: bool,
 }
 
 impl Shape {
@@ -61,6 +63,7 @@ impl Shape {
                 Token::RBrace => (f.sql_close, f.block_close) = (prev_is_body, !prev_is_body),
                 Token::Lt => f.angle_open = c.angles.contains(&start) || inside(&c.types, start),
                 Token::Gt => f.angle_close = c.angles.contains(&start) || inside(&c.types, start),
+                Token::LParen => f.was_open = c.was.contains(&start),
                 _ => {}
             }
             prev = Some(&t.token);
@@ -96,6 +99,8 @@ struct Collector {
     types: Vec<TextRange>,
     /// `<` and `>` of `fn` type parameter lists.
     angles: BTreeSet<u32>,
+    /// The `(` of each `(was old)`.
+    was: BTreeSet<u32>,
 }
 
 impl Collector {
@@ -128,8 +133,11 @@ impl Collector {
                 self.members.extend(j.goals.iter().chain(&j.exits).map(|c| c.range));
                 for s in &j.stages {
                     self.members.push(s.range);
+                    self.was.extend(s.was.iter().map(|w| w.range.start));
+                    self.was.extend(s.steps.iter().filter_map(|st| st.was.as_ref()).map(|w| w.range.start));
                     let criteria = s.entries.iter().chain(&s.exits).chain(&s.milestones);
                     self.members.extend(criteria.map(|c| c.range));
+                    self.members.extend(s.moved.iter().map(|m| m.range));
                     for step in &s.steps {
                         self.step(step, tokens);
                     }

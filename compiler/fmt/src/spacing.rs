@@ -18,7 +18,8 @@ const WORDS_BEFORE_PAREN: &[&str] = &[
 /// after `(` `[` `.` or a unary `-`/`+`; none inside or before the angle
 /// brackets of a type (`array<int>`, `fn f<T>(…)`); none between a name and
 /// the `(` of its call (`count(*)`, `decimal(10, 2)`), but one after a
-/// keyword (`in (…)`); `{}` for an empty block.
+/// keyword (`in (…)`) and before a step's or stage's `(was old)`; `{}` for
+/// an empty block.
 pub(crate) fn space_between(prev: Token<'_>, pf: Flags, next: Token<'_>, nf: Flags) -> bool {
     use Token::*;
     if matches!(next, Comma | Semi | Colon | Dot | Ellipsis | RParen | RBracket) || nf.angle_open || nf.angle_close {
@@ -29,6 +30,7 @@ pub(crate) fn space_between(prev: Token<'_>, pf: Flags, next: Token<'_>, nf: Fla
     }
     match (prev, next) {
         (LBrace, RBrace) => false,
+        (_, LParen) if nf.was_open => true,
         (Ident(word), LParen) => WORDS_BEFORE_PAREN.iter().any(|w| w.eq_ignore_ascii_case(word)),
         (QuotedIdent(_), LParen) => false,
         (_, LParen) => !pf.angle_close,

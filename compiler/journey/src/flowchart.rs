@@ -167,7 +167,8 @@ pub fn flowchart(ws: &Workspace, plan: &Plan<'_>) -> Flowchart {
             out.nodes.push(node(format!("s{s}_exit_{k}"), NodeKind::Exit, label, Some(s)));
         }
         let mut parks = false;
-        for (p, step) in stage.steps.iter().enumerate() {
+        // A removed step (`moved old -> …`) is no part of the journey drawn.
+        for (p, step) in stage.steps.iter().enumerate().filter(|(_, st)| !st.removed) {
             let from = step_id(s, p);
             let ast = ast_steps.get(p).map(|a| &a.kind);
             let (kind, what) = describe(&step.op, ast, plan, &text);

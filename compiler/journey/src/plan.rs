@@ -77,6 +77,8 @@ pub struct Reentry {
 #[derive(Debug)]
 pub struct StagePlan<'a> {
     pub name: String,
+    /// The name the stage had in the previous build (`(was old)`).
+    pub was: Option<String>,
     /// The stage is entered when any of these holds (none: only by
     /// advancing or jumping into it).
     pub entries: Vec<&'a Expr>,
@@ -90,6 +92,12 @@ pub struct StagePlan<'a> {
 #[derive(Debug)]
 pub struct StepPlan<'a> {
     pub name: String,
+    /// The name the step had in the previous build (`(was old)`).
+    pub was: Option<String>,
+    /// A step removed from the journey, kept (`moved old -> step`) so that
+    /// the customers still in it leave it: it is `wait 0 seconds -> step`,
+    /// which no step leads to, so it releases them at the next tick.
+    pub removed: bool,
     pub op: StepOp<'a>,
     /// The steps of the stage that lead here, in declared order.
     pub predecessors: Vec<StepId>,
@@ -314,6 +322,7 @@ fn plan<'a>(
     for stage in &j.stages {
         stages.push(StagePlan {
             name: stage.name.text.clone(),
+            was: stage.was.as_ref().map(|w| w.old.text.clone()),
             entries: stage.entries.iter().map(|c| &c.condition).collect(),
             exits: criteria(&stage.exits),
             milestones: stage.milestones.iter().map(|c| &c.condition).collect(),
@@ -400,7 +409,8 @@ fn steps<'a>(stage: &'a ast::Stage, stage_names: &[String]) -> Option<Vec<StepPl
             StepKind::End => StepOp::End,
             StepKind::Error => return None,
         };
-        out.push(StepPlan { name: step.name.text.clone(), op, predecessors: Vec::new() });
+        let was = step.was.as_ref().map(|w| w.old.text.clone());
+        out.push(StepPlan { name: step.name.text.clone(), was, removed: false, op, predecessors: Vec::new() });
     }
     for i in 0..out.len() {
         let successors = out.get(i).map(|s| s.op.successors()).unwrap_or_default();
@@ -414,6 +424,22 @@ fn steps<'a>(stage: &'a ast::Stage, stage_names: &[String]) -> Option<Vec<StepPl
     }
     for s in &mut out {
         s.predecessors.sort_unstable();
+    }
+    // After the predecessors: a removed step leads its customers on but is
+    // no step's predecessor (a `decide`'s `step_start` ignores it).
+    for m in &stage.moved {
+        let next = match find(&m.to) {
+            Some(i) => Next::Step(i),
+            None if m.to.as_str() == "end" => Next::Park,
+            None => return None,
+        };
+        out.push(StepPlan {
+            name: m.old.text.clone(),
+            was: None,
+            removed: true,
+            op: StepOp::Wait { seconds: 0, next },
+            predecessors: Vec::new(),
+        });
     }
     Some(out)
 }

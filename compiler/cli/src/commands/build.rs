@@ -230,6 +230,14 @@ struct Written {
 fn output(req: &Request, lowered: Lowered, color: bool) -> Result<Written, u8> {
     let Lowered { ws, analysis, build, run, mut options } = lowered;
     let state = super::select::State::load(req.selection.state.as_deref())?;
+    if let Some(state) = &state {
+        // A journey that drops a step of the --state build must say where
+        // the customers in it go (docs/journeys.md, "Changing a live journey").
+        let plans = cjo_journey::plans(&ws, &analysis);
+        if report(&ws, &cjo_codegen::journey::removed::check(&state.manifest, &plans), color, true)? {
+            return Err(PROBLEMS);
+        }
+    }
     let sets = state.as_ref().map(|s| s.sets(&ws, &analysis, &build));
     let picked = super::select::pick(&req.selection, &ws, &analysis, Some(&build), sets.as_ref())?;
     // State was compared, and nodes picked, on the build as it merges: a

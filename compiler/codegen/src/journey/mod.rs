@@ -5,12 +5,17 @@
 //!
 //! - [`criteria`]: criteria and event quantifiers as SQL conditions;
 //! - [`tick`]: the statements of one tick;
+//! - [`migrate`]: the state table brought up to the journey's columns;
+//! - [`removed`]: steps and stages an earlier build had and this one
+//!   drops without saying where their customers go;
 //! - [`consistency`]: the sampled invariant check;
 //! - [`dialect`]: what each warehouse spells its own way.
 
 pub mod consistency;
 pub mod criteria;
 pub mod dialect;
+pub mod migrate;
+pub mod removed;
 pub mod tick;
 
 use std::collections::BTreeMap;

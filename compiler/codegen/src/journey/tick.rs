@@ -159,7 +159,8 @@ impl<'a> Tick<'a> {
         Ok(out)
     }
 
-    /// The schema and the two lasting tables, when absent.
+    /// The schema and the two lasting tables, when absent, and the state
+    /// table migrated to the journey as it is now.
     pub fn setup(&self) -> Vec<String> {
         let schema = path(&self.names.schema, self.d);
         let create_schema = match (self.d, &self.names.location) {
@@ -182,11 +183,13 @@ impl<'a> Tick<'a> {
             format!("  {} {string}", self.q("destination")),
             format!("  {} {}", self.q("activated_at"), self.ty(&Ty::Timestamp)),
         ];
-        vec![
+        let mut out = vec![
             create_schema,
             format!("CREATE TABLE IF NOT EXISTS {} (\n{}\n)", self.state(), self.column_defs()),
             format!("CREATE TABLE IF NOT EXISTS {} (\n{}\n)", self.activations(), activations.join(",\n")),
-        ]
+        ];
+        out.extend(super::migrate::statements(self.plan, &self.state(), &self.names.schema, self.d));
+        out
     }
 
     /// `prior`: the state as it was before `T` (see docs/journeys.md,
@@ -195,13 +198,22 @@ impl<'a> Tick<'a> {
         let t = self.tt();
         let mut cols = vec![format!("s.{}", self.k), "s.instance_no".to_string()];
         let step_out = self.step_out_columns();
+        // A column renamed by `(was old)` reads the old one where it is
+        // empty (the migration made sure both exist): the state carries
+        // over without an UPDATE, which not every Trino connector runs.
+        let renamed = self.plan.renamed_columns();
+        let read = |column: &str| match renamed.iter().find(|(_, new)| new == column) {
+            Some((old, _)) => format!("COALESCE(s.{}, s.{})", self.q(column), self.q(&old.name)),
+            None => format!("s.{}", self.q(column)),
+        };
         for c in self.plan.columns() {
             let name = self.q(&c.name);
+            let value = read(&c.name);
             let sql = match c.kind {
-                ColumnKind::Timestamp => format!("CASE WHEN s.{name} < {t} THEN s.{name} END AS {name}"),
+                ColumnKind::Timestamp => format!("CASE WHEN {value} < {t} THEN {value} END AS {name}"),
                 ColumnKind::Int => {
                     let out = step_out.iter().find(|(col, _)| *col == c.name).map_or("", |(_, o)| o.as_str());
-                    format!("CASE WHEN s.{} < {t} THEN s.{name} END AS {name}", self.q(out))
+                    format!("CASE WHEN {} < {t} THEN {value} END AS {name}", read(out))
                 }
             };
             cols.push(sql);

@@ -213,6 +213,13 @@ impl Walk<'_> {
                 stage: stage_name.clone(),
                 step: lower(&n.text),
             };
+            // `moved old -> end` names the stage's end unless a step is
+            // named `end`; `old` is a step no longer declared.
+            for m in &stage.moved {
+                if m.to.as_str() != "end" || stage.steps.iter().any(|s| s.name.as_str() == "end") {
+                    self.use_(m.to.range, step(&m.to));
+                }
+            }
             for s in &stage.steps {
                 self.def(s.name.range, step(&s.name));
                 if let Some(next) = &s.next {

@@ -74,6 +74,13 @@ pub(super) fn check(cx: &mut Cx, journey: &Journey, stage: &Stage) {
     if stage.steps.is_empty() {
         return; // Reported by the syntax stage.
     }
+    for m in &stage.moved {
+        // `-> end` is the stage's end unless a step is named so.
+        let known = m.to.as_str() == "end" || stage.steps.iter().any(|s| s.name.as_str() == m.to.as_str());
+        if !known {
+            unknown_step(cx, journey, stage, &m.to);
+        }
+    }
     let graph = build(cx, journey, stage);
     let (cycles, more) = back_edge_cycles(&graph.successors(), MAX_CYCLES);
     let count = cycles.len();

@@ -27,26 +27,50 @@ pub struct Criterion {
     pub range: TextRange,
 }
 
-/// `stage name { entry, exits, milestone, steps }`.
+/// `stage name [(was old)] { entry, exits, milestone, steps }`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stage {
     pub doc: Option<Doc>,
     pub name: Name,
+    pub was: Option<Was>,
     pub entries: Vec<Criterion>,
     pub exits: Vec<Criterion>,
     pub milestones: Vec<Criterion>,
     pub steps: Vec<Step>,
+    /// `moved old -> step`: steps removed while customers may be in them.
+    pub moved: Vec<Moved>,
     pub range: TextRange,
 }
 
-/// `step name: kind [-> next]`.
+/// `moved old -> step` (or `-> end`) in a stage: the step `old` was removed
+/// from a journey that runs; the customers still in it continue with
+/// `step` (with the stage's end: `end`, unless a step is named so) at the
+/// next tick.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moved {
+    pub old: Name,
+    pub to: Name,
+    pub range: TextRange,
+}
+
+/// `step name [(was old)]: kind [-> next]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub doc: Option<Doc>,
     pub name: Name,
+    pub was: Option<Was>,
     pub kind: StepKind,
     /// An explicit successor (`-> step`) on a step that has one successor.
     pub next: Option<Name>,
+    pub range: TextRange,
+}
+
+/// `(was old)` after a stage's or step's name: the name it had before, so
+/// that the customers in it keep their place when the journey is rebuilt.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Was {
+    pub old: Name,
+    /// From `(` to `)`.
     pub range: TextRange,
 }
 

@@ -23,6 +23,7 @@ enum StageMember {
     Exit(Criterion),
     Milestone(Criterion),
     Step(Step),
+    Moved(Moved),
 }
 
 /// `keyword [name]: condition`.
@@ -73,21 +74,25 @@ fn stage<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Stage, Extra<'t, 's>> + Cl
         criterion("exit", true).map(StageMember::Exit),
         criterion("milestone", false).map(StageMember::Milestone),
         step().map(StageMember::Step),
+        moved().map(StageMember::Moved),
     ))
-    .labelled("`step`, `entry`, `exit` or `milestone`");
-    let start = keyword_of(&["entry", "exit", "milestone", "step"]);
-    kw("stage").ignore_then(name()).then(block(member, start)).map_with(|(name, body), e| {
+    .labelled("`step`, `entry`, `exit`, `milestone` or `moved`");
+    let start = keyword_of(&["entry", "exit", "milestone", "step", "moved"]);
+    kw("stage").ignore_then(name()).then(was()).then(block(member, start)).map_with(|((name, was), body), e| {
         let mut s = Stage {
             doc: None,
             name,
+            was,
             entries: Vec::new(),
             exits: Vec::new(),
             milestones: Vec::new(),
             steps: Vec::new(),
+            moved: Vec::new(),
             range: rng(e.span()),
         };
         for m in body.into_iter().flatten() {
             match m {
+                StageMember::Moved(m) => s.moved.push(m),
                 StageMember::Entry(c) => s.entries.push(c),
                 StageMember::Exit(c) => s.exits.push(c),
                 StageMember::Milestone(c) => s.milestones.push(c),
@@ -206,13 +211,30 @@ fn step<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Step, Extra<'t, 's>> + Clon
 
     let kind = choice((activate, wait, decide, ab_test, jump, merge, end))
         .labelled("a step kind (`activate`, `wait`, `decide`, `ab_test`, `jump`, `merge` or `end`)");
-    kw("step").ignore_then(name()).then_ignore(just(Token::Colon)).then(kind).map_with(|(name, (kind, next)), e| Step {
-        doc: None,
-        name,
-        kind,
-        next,
+    kw("step")
+        .ignore_then(name())
+        .then(was())
+        .then_ignore(just(Token::Colon))
+        .then(kind)
+        .map_with(|((name, was), (kind, next)), e| Step { doc: None, name, was, kind, next, range: rng(e.span()) })
+}
+
+/// `moved old -> step`.
+fn moved<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Moved, Extra<'t, 's>> + Clone {
+    kw("moved").ignore_then(name()).then_ignore(just(Token::Arrow)).then(target_name()).map_with(|(old, to), e| Moved {
+        old,
+        to,
         range: rng(e.span()),
     })
+}
+
+/// An optional `(was old)` after a stage's or step's name.
+fn was<'t, 's: 't>() -> impl Parser<'t, In<'t, 's>, Option<Was>, Extra<'t, 's>> + Clone {
+    kw("was")
+        .ignore_then(name())
+        .delimited_by(just(Token::LParen), just(Token::RParen))
+        .map_with(|old, e| Was { old, range: rng(e.span()) })
+        .or_not()
 }
 
 fn span_of(range: TextRange) -> Sp {

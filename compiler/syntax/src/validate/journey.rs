@@ -21,6 +21,7 @@ pub fn journey(cx: &mut Cx, j: &Journey) {
     at_most_one(cx, &j.goals, "a journey has one goal", "the goal", "combine the conditions with `or` in one goal");
     duplicates(cx, "exit", j.exits.iter().filter_map(|e| e.name.as_ref()));
     duplicates(cx, "stage", j.stages.iter().map(|s| &s.name));
+    renames(cx, "stage", j.stages.iter().map(|s| (&s.name, s.was.as_ref())).collect());
     if j.stages.is_empty() {
         cx.missing(
             Diagnostic::error(
@@ -45,6 +46,8 @@ fn stage(cx: &mut Cx, s: &Stage) {
     }
     duplicates(cx, "exit", s.exits.iter().filter_map(|e| e.name.as_ref()));
     duplicates(cx, "step", s.steps.iter().map(|st| &st.name));
+    renames(cx, "step", s.steps.iter().map(|st| (&st.name, st.was.as_ref())).collect());
+    moved(cx, s);
     if s.steps.is_empty() {
         cx.missing(
             Diagnostic::error(
@@ -57,6 +60,78 @@ fn stage(cx: &mut Cx, s: &Stage) {
     }
     for st in &s.steps {
         step(cx, st);
+    }
+}
+
+/// Reports each `(was old)` among `members` (the stages of a journey or
+/// the steps of a stage) whose old name is a current name there, or the
+/// old name of an earlier member too: the state under the old name would
+/// have two owners. Names compare as the state table's columns do,
+/// ignoring ASCII case.
+fn renames(cx: &mut Cx, what: &str, members: Vec<(&Name, Option<&Was>)>) {
+    let mut claimed: Vec<&Name> = Vec::new();
+    for (name, was) in &members {
+        let Some(was) = was else { continue };
+        let old = &was.old;
+        if let Some((current, _)) = members.iter().find(|(n, _)| n.text.eq_ignore_ascii_case(&old.text)) {
+            cx.push(
+                Diagnostic::error(
+                    diag::INVALID_RENAME,
+                    cx.span(old.range),
+                    format!("{what} `{}` cannot have been `{}`: that name is still in use", name.text, old.text),
+                )
+                .with_secondary(cx.span(current.range), format!("the current {what} `{}`", current.text))
+                .with_help(format!(
+                    "write the name the {what} had in the previous build, or remove `(was {})`",
+                    old.text
+                )),
+            );
+        } else if let Some(first) = claimed.iter().find(|n| n.text.eq_ignore_ascii_case(&old.text)) {
+            cx.push(
+                Diagnostic::error(
+                    diag::INVALID_RENAME,
+                    cx.span(old.range),
+                    format!("two {what}s say they were `{}`", old.text),
+                )
+                .with_secondary(cx.span(first.range), "claimed here first")
+                .with_help(format!("the customers of `{}` can move to one {what} only: keep one `(was …)`", old.text)),
+            );
+        } else {
+            claimed.push(old);
+        }
+    }
+}
+
+/// Reports each `moved old -> …` of stage `s` whose step `old` is still
+/// declared, or whose old name a `(was old)` or an earlier `moved` claims:
+/// its customers would have two places to go.
+fn moved(cx: &mut Cx, s: &Stage) {
+    let mut claimed: Vec<&Name> = s.steps.iter().filter_map(|st| st.was.as_ref()).map(|w| &w.old).collect();
+    for m in &s.moved {
+        let old = &m.old;
+        if let Some(current) = s.steps.iter().find(|st| st.name.text.eq_ignore_ascii_case(&old.text)) {
+            cx.push(
+                Diagnostic::error(
+                    diag::INVALID_RENAME,
+                    cx.span(old.range),
+                    format!("step `{}` is still declared, so it was not removed", old.text),
+                )
+                .with_secondary(cx.span(current.name.range), "declared here")
+                .with_help(format!("remove `moved {} -> …`, or the step", old.text)),
+            );
+        } else if let Some(first) = claimed.iter().find(|n| n.text.eq_ignore_ascii_case(&old.text)) {
+            cx.push(
+                Diagnostic::error(
+                    diag::INVALID_RENAME,
+                    cx.span(old.range),
+                    format!("the customers of step `{}` are sent to two places", old.text),
+                )
+                .with_secondary(cx.span(first.range), "claimed here first")
+                .with_help("keep one: either the step was renamed (`(was …)`) or removed (`moved … -> …`)"),
+            );
+        } else {
+            claimed.push(old);
+        }
     }
 }
 
