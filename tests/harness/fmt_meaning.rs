@@ -9,34 +9,12 @@
 use std::path::Path;
 
 use cjo_tests::FIXTURE_CONFIG;
-use cjo_tests::corpus::{Files, outcome, projects};
+use cjo_tests::corpus::{self, Files, outcome, projects};
 
-/// Formats every `.cjo` file it can; the number formatted differently.
+/// Formats every `.cjo` file it can (see [`corpus::formatted`]); the
+/// number formatted differently.
 fn formatted(name: &str, files: &Files) -> (Files, usize) {
-    let mut out = files.clone();
-    let mut changed = 0;
-    for (path, bytes) in &mut out {
-        let Some(text) =
-            path.extension().is_some_and(|e| e == "cjo").then(|| String::from_utf8(bytes.clone()).ok()).flatten()
-        else {
-            continue;
-        };
-        match cjo_fmt::format(&text) {
-            Ok(new) => {
-                let again = cjo_fmt::format(&new);
-                assert_eq!(again.as_ref(), Ok(&new), "{name}/{}: formatting is not idempotent", path.display());
-                if new != text {
-                    changed += 1;
-                    *bytes = new.into_bytes();
-                }
-            }
-            Err(diagnostics) => {
-                let refused: Vec<_> = diagnostics.iter().filter(|d| !d.is_error()).collect();
-                assert!(refused.is_empty(), "{name}/{}: fmt refused an ordinary file: {refused:?}", path.display());
-            }
-        }
-    }
-    (out, changed)
+    corpus::formatted(files).unwrap_or_else(|e| panic!("{name}/{e}"))
 }
 
 #[test]
@@ -48,18 +26,8 @@ fn formatting_keeps_diagnostics_and_builds() {
             continue;
         }
         changed += n;
-        let (codes, build) = outcome(&files);
-        let (codes_after, build_after) = outcome(&after);
-        assert_eq!(codes, codes_after, "{name}: formatting changed the diagnostics");
-        match (build, build_after) {
-            (Some(a), Some(b)) => {
-                for (path, text) in &a {
-                    assert_eq!(Some(text), b.get(path), "{name}: formatting changed the built {path}");
-                }
-                assert_eq!(a.len(), b.len(), "{name}: formatting changed the files built");
-            }
-            (None, None) => {}
-            _ => panic!("{name}: formatting changed whether it builds"),
+        if let Err(e) = corpus::same_outcome(&files, &after) {
+            panic!("{name}: formatting changed what it means: {e}");
         }
     }
     // The fixtures are written to be formatted differently (comments,
@@ -92,4 +60,36 @@ fn a_file_whose_meaning_would_change_is_refused() {
     let codes: Vec<_> = refused.iter().map(|d| d.code.id).collect();
     assert_eq!(codes, ["W0007"], "{refused:?}");
     assert!(refused[0].message.contains("SQL body"), "{}", refused[0].message);
+}
+
+/// A body whose first line sits left of the others is moved right as a
+/// whole: the SQL built is the same, and the manifest differs only in the
+/// model's `metadata` fingerprint (the text as written), which is what
+/// it is for. Found by the `fmt` fuzz target.
+#[test]
+fn a_reindented_body_builds_the_same() {
+    let text = "source ev = \"raw.ev\" {\n  a: int\n  b: int\n}\n\nmodel m {\n  sql {  \n  select a,\n         b\n    from ev\n  }\n}\n";
+    let mut files = Files::new();
+    files.insert("cjo.toml".into(), FIXTURE_CONFIG.into());
+    files.insert("m.cjo".into(), text.into());
+    let (after, n) = formatted("reindented", &files);
+    assert_eq!(n, 1, "the body is moved right");
+    let (_, Some(before_build)) = outcome(&files) else { panic!("it builds") };
+    let (_, Some(after_build)) = outcome(&after) else { panic!("it still builds") };
+    assert_ne!(before_build["manifest.json"], after_build["manifest.json"], "the metadata fingerprint records layout");
+    corpus::same_outcome(&files, &after).unwrap();
+}
+
+/// As `# }`: sqlparser reads `@` and a space as an operator, `@` and a
+/// line break as a name, so the space stays when the `}` moves (the file
+/// was refused with W0007 before). Found by the `fmt` fuzz target.
+#[test]
+fn an_at_sign_before_the_closing_brace_is_formatted() {
+    let text = "source ev = \"raw.ev\" {\n  a: int\n}\n\nmodel m {\n  sql {\n    select a\n    from ev @ }\n}\n";
+    let mut files = Files::new();
+    files.insert("cjo.toml".into(), FIXTURE_CONFIG.into());
+    files.insert("m.cjo".into(), text.into());
+    let (after, n) = formatted("at", &files);
+    assert_eq!(n, 1, "the file is formatted (the brace moves)");
+    corpus::same_outcome(&files, &after).unwrap();
 }

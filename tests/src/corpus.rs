@@ -91,3 +91,90 @@ pub fn load(files: &Files) -> Workspace {
     }
     checked(cjo_project::load(&fs, Path::new("p")).unwrap())
 }
+
+/// `files` with every `.cjo` file formatted (those `cjo_fmt` refuses for
+/// their syntax errors are left as they are), and how many changed; `Err`
+/// says how formatting failed: not idempotent, or an ordinary file
+/// refused (W0007).
+pub fn formatted(files: &Files) -> Result<(Files, usize), String> {
+    let mut out = files.clone();
+    let mut changed = 0;
+    for (path, bytes) in &mut out {
+        let Some(text) =
+            path.extension().is_some_and(|e| e == "cjo").then(|| String::from_utf8(bytes.clone()).ok()).flatten()
+        else {
+            continue;
+        };
+        match cjo_fmt::format(&text) {
+            Ok(new) => {
+                let again = cjo_fmt::format(&new);
+                if again.as_ref() != Ok(&new) {
+                    return Err(format!("{}: formatting is not idempotent: {again:?}", path.display()));
+                }
+                if new != text {
+                    changed += 1;
+                    *bytes = new.into_bytes();
+                }
+            }
+            Err(diagnostics) => {
+                let refused: Vec<_> = diagnostics.iter().filter(|d| !d.is_error()).collect();
+                if !refused.is_empty() {
+                    return Err(format!("{}: fmt refused an ordinary file: {refused:?}", path.display()));
+                }
+            }
+        }
+    }
+    Ok((out, changed))
+}
+
+/// `Err` saying how `after` checks or builds differently from `before`:
+/// other diagnostics (by code), or another file written, or one written
+/// differently (see [`outcome`]). The manifest's `metadata` fingerprints
+/// are left out: they record the text as written (docs, comments, layout)
+/// so that `cjoc diff` can say a change built nothing new, and
+/// formatting is such a change.
+pub fn same_outcome(before: &Files, after: &Files) -> Result<(), String> {
+    let (codes, build) = outcome(before);
+    let (codes_after, build_after) = outcome(after);
+    if codes != codes_after {
+        return Err(format!("the diagnostics changed: {codes:?} became {codes_after:?}"));
+    }
+    match (build, build_after) {
+        (Some(a), Some(b)) => {
+            for (path, text) in &a {
+                if b.get(path).map(|t| without_metadata(path, t)) != Some(without_metadata(path, text)) {
+                    return Err(format!("the built {path} changed"));
+                }
+            }
+            if a.len() != b.len() {
+                return Err("the files built changed".into());
+            }
+            Ok(())
+        }
+        (None, None) => Ok(()),
+        _ => Err("whether it builds changed".into()),
+    }
+}
+
+/// A built file as [`same_outcome`] compares it: `manifest.json` without
+/// its fingerprints' `metadata`, any other file as it is.
+fn without_metadata(path: &str, text: &str) -> String {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(print)) = map.get_mut("fingerprint") {
+                    print.remove("metadata");
+                }
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    if path != "manifest.json" {
+        return text.to_string();
+    }
+    let mut manifest: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("manifest.json: {e}"));
+    strip(&mut manifest);
+    manifest.to_string()
+}

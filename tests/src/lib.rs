@@ -51,12 +51,27 @@ pub fn load_single_unchecked(name: &str, text: &str) -> Workspace {
 /// Puts `tests/fixtures/catalog/*` into `p/catalog/`, where
 /// [`DEFAULT_CONFIG`] and [`FIXTURE_CONFIG`] look for it.
 pub fn insert_fixture_catalog(fs: &mut MemoryFs) {
-    let catalog = repo_root().join("tests/fixtures/catalog");
-    for entry in std::fs::read_dir(&catalog).unwrap_or_else(|e| panic!("{}: {e}", catalog.display())) {
-        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
-        let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        fs.insert(format!("p/catalog/{file}"), std::fs::read(&path).unwrap_or_default());
+    for (file, bytes) in fixture_catalog() {
+        fs.insert(format!("p/catalog/{file}"), bytes.clone());
     }
+}
+
+/// The files of `tests/fixtures/catalog/` (name, bytes), read once per
+/// process: the fuzz targets load a project thousands of times a second
+/// and must not touch the disk each time.
+pub fn fixture_catalog() -> &'static [(String, Vec<u8>)] {
+    static CATALOG: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let catalog = repo_root().join("tests/fixtures/catalog");
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&catalog).unwrap_or_else(|e| panic!("{}: {e}", catalog.display())) {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            files.push((file, std::fs::read(&path).unwrap_or_default()));
+        }
+        files.sort();
+        files
+    })
 }
 
 /// Loads a project folder from disk into memory (every file below it).

@@ -20,6 +20,10 @@ pub(crate) struct BodyLine {
 /// Whitespace SQL skips between tokens (`\r` of CRLF endings included).
 const SPACE: &[char] = &[' ', '\t', '\r', '\u{c}'];
 
+/// Characters sqlparser reads as an operator before a space and as the
+/// start of a name before anything else (a line break, a tab).
+const NAME_STARTS: &[char] = &['#', '@'];
+
 /// Lays out `body`, the text between the braces, which contains a line
 /// break. `prefix` is the source text from the start of the `{` line to the
 /// body; `indent` is the column the body's least indented lines move to.
@@ -47,10 +51,11 @@ pub(crate) fn layout(body: &str, prefix: &str, indent: usize, bigquery: bool) ->
     for (i, (raw, state)) in body.split('\n').zip(&states).enumerate().take(content_end + 1) {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let trimmed = raw.trim_end_matches(SPACE);
-        // sqlparser reads `#` and a space as an operator but `#` and any
-        // other character (a tab, the line break left once the spaces go)
-        // as the start of a name: the whitespace after a final `#` stays.
-        let text = if state.ends_in_string || trimmed.ends_with('#') { raw } else { trimmed };
+        // sqlparser reads `#` (or `@`, `@@`) and a space as an operator but
+        // `#` and any other character (a tab, the line break left once the
+        // spaces go) as the start of a name: the whitespace after a final
+        // `#` or `@` stays.
+        let text = if state.ends_in_string || trimmed.ends_with(NAME_STARTS) { raw } else { trimmed };
         if !state.starts_in_code {
             lines.push(Source::Verbatim(text));
             continue;
@@ -295,6 +300,16 @@ mod tests {
                 (None, "  two */ 1".into(), false),
             ]
         );
+    }
+
+    #[test]
+    fn the_space_after_a_final_hash_or_at_stays() {
+        // Found by the `fmt` fuzz target: `@ }` became `@` and a line break,
+        // a name instead of an operator.
+        for end in ["#", "@", "@@"] {
+            let got = lines(&format!("\n  select a\n  from t {end} "), "sql {", 2);
+            assert_eq!(got.last().map(|l| l.1.clone()), Some(format!("from t {end} ")), "{end}");
+        }
     }
 
     #[test]

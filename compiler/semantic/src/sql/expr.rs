@@ -548,7 +548,7 @@ impl Cx<'_, '_> {
         }
         let mut v = match scope.lookup(qualifier.map(|q| q.value.as_str()), &column.value) {
             Lookup::Found(_, col) | Lookup::Outer(col) => {
-                let (q, c) = (qualifier.map(|q| self.ident_span(q)), self.ident_span(column));
+                let (q, c) = (qualifier.map(|q| self.name_span(q)), self.name_span(column));
                 self.refs.extend(crate::ide::Reference::column(q, c, col));
                 Val::of_col(col)
             }

@@ -125,6 +125,18 @@ impl<'a> Cx<'a, '_> {
         self.map.span(ident.span)
     }
 
+    /// The span of an identifier's name without its quotes (`` `a` ``,
+    /// `"a"`, `[a]`): where the editor's rename writes the new name.
+    pub fn name_span(&self, ident: &sqlparser::ast::Ident) -> Span {
+        let mut span = self.ident_span(ident);
+        // Every quote character is one byte; a span too short to hold
+        // both is left as it is.
+        if ident.quote_style.is_some() && span.range.len() >= 2 {
+            span.range = cjo_diagnostics::TextRange::new(span.range.start + 1, span.range.end - 1);
+        }
+        span
+    }
+
     pub fn error(&mut self, d: Diagnostic) {
         self.out.push(d);
     }
@@ -598,7 +610,7 @@ impl<'a> Cx<'a, '_> {
         // The editor sees the name as the column the output passes on,
         // when it is one written as is (not `sum(amount) as amount`).
         if matches!(first_expr, Some(Expr::Identifier(_) | Expr::CompoundIdentifier(_))) {
-            let span = self.ident_span(id);
+            let span = self.name_span(id);
             self.refs.extend(crate::ide::Reference::column(None, span, &first.col));
         }
         Some(Val::of_col(&first.col))
@@ -764,6 +776,13 @@ impl<'a> Cx<'a, '_> {
         if let Some(except) = &opts.opt_except {
             for ident in std::iter::once(&except.first_element).chain(&except.additional_elements) {
                 excluded.push((ident.value.to_ascii_lowercase(), self.ident_span(ident)));
+                // The name stands for the column it leaves out (renamed
+                // with it by the editor).
+                let col =
+                    rels.iter().find_map(|r| r.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&ident.value)));
+                if let Some(col) = col {
+                    self.refs.extend(crate::ide::Reference::column(None, self.name_span(ident), col));
+                }
             }
         }
         if let Some(exclude) = &opts.opt_exclude {
@@ -777,7 +796,7 @@ impl<'a> Cx<'a, '_> {
         }
         let mut cols: Vec<Col> = Vec::new();
         let mut merged_seen = BTreeSet::new();
-        for rel in rels {
+        for rel in &rels {
             for col in &rel.columns {
                 let lower = col.name.to_ascii_lowercase();
                 if excluded.iter().any(|(n, _)| *n == lower) {
@@ -868,6 +887,15 @@ impl<'a> Cx<'a, '_> {
                         rels.iter()
                             .any(|r| r.open.is_some() || r.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&column)))
                     };
+                    // The name stands for the column of each side (the
+                    // editor renames both, or neither: `ide::rename`).
+                    for rels in [left, right] {
+                        let col =
+                            rels.iter().find_map(|r| r.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&column)));
+                        if let Some(col) = col {
+                            self.refs.extend(crate::ide::Reference::column(None, span, col));
+                        }
+                    }
                     let side = if !has(left) {
                         Some("left")
                     } else if !has(right) {
