@@ -433,7 +433,7 @@ def run_journey_task(con, text: str, dialect: str, log: list[str]) -> None:
         line.strip().startswith("--") or not line.strip() for line in p.splitlines())]
     sqls = []
     for piece in pieces:
-        if dialect == "redshift" and (call := redshift_migration(piece)) is not None:
+        if dialect == "redshift" and (call := tx.redshift_migration(piece)) is not None:
             sqls.append(call)
             continue
         key = (dialect, piece)
@@ -445,7 +445,7 @@ def run_journey_task(con, text: str, dialect: str, log: list[str]) -> None:
                 stmts = []
             if len(stmts) != 1 or isinstance(stmts[0], exp.Command):
                 return tx.run_task(con, text, dialect, "model", log)  # reports it as test_execute does
-            sql = TRANSPILED[key] = duckdb_statements(stmts[0])
+            sql = TRANSPILED[key] = tx.duckdb_statements(stmts[0])
         sqls.extend(sql)
     for sql in sqls:
         if callable(sql):
@@ -456,58 +456,6 @@ def run_journey_task(con, text: str, dialect: str, log: list[str]) -> None:
             con.execute(sql)
         except duckdb.Error as e:
             raise tx.TaskError(f"DuckDB: {e}", sql)
-
-
-def duckdb_statements(stmt: exp.Expression) -> list[str]:
-    """One statement written for DuckDB; an ALTER TABLE with several
-    actions (BigQuery's migration adds every column in one statement) as
-    one statement per action, the only form DuckDB runs."""
-    actions = stmt.args.get("actions") or [] if isinstance(stmt, exp.Alter) else []
-    if len(actions) > 1:
-        out = []
-        for action in actions:
-            one = stmt.copy()
-            one.set("actions", [action.copy()])
-            out.append(one.sql(dialect="duckdb"))
-        return out
-    # copy=False: the tree is not used again, so sqlglot need not copy it first.
-    return [stmt.sql(dialect="duckdb", copy=False)]
-
-
-ADD_COLUMN_PROC = re.compile(r"^\s*CREATE OR REPLACE PROCEDURE \S*\bcjo_add_column\(", re.I)
-ADD_COLUMN_CALL = re.compile(
-    r"^\s*CALL \S*\bcjo_add_column\('((?:[^']|'')*)', '((?:[^']|'')*)', '((?:[^']|'')*)', '((?:[^']|'')*)'\)\s*$", re.I)
-
-
-def redshift_migration(piece: str):
-    """The Redshift statements of a journey's migration that DuckDB cannot
-    run, as a function that does on DuckDB what they do on Redshift; None
-    for any other statement. DuckDB has no stored procedures: creating
-    `cjo_add_column` does nothing here, and each CALL does what its body
-    does (look the column up in information_schema.columns, add it when
-    absent, with the Redshift type written for DuckDB). The body's own text
-    is not executed here."""
-    if ADD_COLUMN_PROC.match(piece):
-        return lambda con, log: log.append("-- CREATE PROCEDURE cjo_add_column (emulated)")
-    m = ADD_COLUMN_CALL.match(piece)
-    if m is None:
-        return None
-    schema, table, column, ty = (g.replace("''", "'") for g in m.groups())
-
-    def call(con, log: list[str]) -> None:
-        found = con.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = ?"
-                            " AND column_name = ?", [schema, table, column]).fetchall()
-        if found:
-            return
-        duck_type = exp.DataType.build(ty, dialect="redshift").sql(dialect="duckdb")
-        sql = (f"ALTER TABLE {exp.to_identifier(schema).sql('duckdb')}.{exp.to_identifier(table).sql('duckdb')}"
-               f" ADD COLUMN {exp.to_identifier(column).sql('duckdb')} {duck_type}")
-        log.append(sql)
-        try:
-            con.execute(sql)
-        except duckdb.Error as e:
-            raise tx.TaskError(f"DuckDB: {e}", sql)
-    return call
 
 
 CHECKS: dict[tuple[str, str], tuple[str, str]] = {}
