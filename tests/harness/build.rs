@@ -675,17 +675,23 @@ fn source_checks_gate_readers_and_late_rules_watch_declared_feeds() {
     assert!(manifest.contains("\"source\": \"source.events\",\n          \"target\": \"trino\""), "{manifest}");
 }
 
+/// The `.cjo` files of `tests/fixtures/sql`, sorted (there must be some).
+fn sql_fixtures() -> Vec<PathBuf> {
+    let dir = repo_root().join("tests/fixtures/sql");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.retain(|p| p.extension().is_some_and(|e| e == "cjo"));
+    files.sort();
+    assert!(!files.is_empty(), "no fixtures in {}", dir.display());
+    files
+}
+
 /// `tests/fixtures/sql/*.cjo`: one construct per file, built for all three
 /// warehouses. The snapshot is the file's diagnostics (names and types, then
 /// code generation's) and every model's SQL per dialect: what the compiler
 /// writes for each warehouse, reviewed as data. A new case is a new file.
 #[test]
 fn sql_fixture_snapshots() {
-    let dir = repo_root().join("tests/fixtures/sql");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.retain(|p| p.extension().is_some_and(|e| e == "cjo"));
-    files.sort();
-    assert!(!files.is_empty(), "no fixtures in {}", dir.display());
+    let files = sql_fixtures();
     for path in files {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).unwrap();
@@ -717,10 +723,7 @@ fn sql_fixture_snapshots() {
 /// what [`sql_fixture_snapshots`] shows.
 #[test]
 fn full_refresh_snapshots() {
-    let dir = repo_root().join("tests/fixtures/sql");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.retain(|p| p.extension().is_some_and(|e| e == "cjo"));
-    files.sort();
+    let files = sql_fixtures();
     let mut seen = 0;
     for path in files {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
@@ -761,7 +764,7 @@ fn full_refresh_snapshots() {
         }
         insta::assert_snapshot!(format!("sql__full_refresh__{name}"), out);
     }
-    assert!(seen > 0, "no fixture in {} has an incremental model", dir.display());
+    assert!(seen > 0, "no fixture in tests/fixtures/sql has an incremental model");
 }
 
 /// `tests/fixtures/sql/*.cjo`: the columns each model has, as `cjoc
@@ -770,10 +773,7 @@ fn full_refresh_snapshots() {
 /// as data beside the SQL of [`sql_fixture_snapshots`].
 #[test]
 fn sql_fixture_columns() {
-    let dir = repo_root().join("tests/fixtures/sql");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.retain(|p| p.extension().is_some_and(|e| e == "cjo"));
-    files.sort();
+    let files = sql_fixtures();
     for path in files {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).unwrap();
